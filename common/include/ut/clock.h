@@ -1,0 +1,21 @@
+/* Clocks and calendar times in the node's time zone. */
+#ifndef UT_CLOCK_H
+#define UT_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Wall clock in Unix milliseconds. */
+int64_t ut_clock_now_ms(void);
+/* Monotonic milliseconds, for timers and durations. */
+int64_t ut_clock_mono_ms(void);
+/* Use this IANA zone ("Asia/Shanghai") for local times; "" keeps the process default. */
+int ut_clock_set_zone(const char *tz);
+/* Parse local "YYYY-MM-DD HH:MM" (or "YYYY-MM-DDTHH:MM") to Unix seconds. UT_EINVAL if invalid. */
+int ut_clock_parse_local(const char *s, int64_t *out);
+/* Parse "YYYY-MM-DD" + "HH:MM". */
+int ut_clock_parse_date_time(const char *date, const char *hm, int64_t *out);
+/* Format Unix seconds as local "YYYY-MM-DD HH:MM". */
+char *ut_clock_format_local(int64_t t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,50 @@
+/* Node configuration: one INI file, a typed table of settings, each with a default and a comment. */
+#ifndef UT_CONFIG_H
+#define UT_CONFIG_H
+
+#include <stdio.h>
+
+typedef struct ut_config {
+	char *path; /* the file read, NULL when running on defaults */
+	char *dir;  /* its directory: relative paths in the file are relative to it */
+
+	/* [node] */
+	char *node_id;
+	char *run_dir;
+	char *timezone;
+	char *locale;
+	char *log_level;
+	/* [redis] */
+	char *redis_socket;
+	char *redis_host;
+	int redis_port;
+	char *redis_prefix;
+	/* [rpc] */
+	int rpc_max_request_kb;
+	int rpc_timeout_ms;
+	int batch_max;
+	/* [store] */
+	char *sqlite_synchronous;
+	int busy_timeout_ms;
+	/* [bus] */
+	int bus_read_count;
+	int bus_claim_idle_ms;
+	int relay_batch;
+} ut_config_t;
+
+/* Fill every setting with its default. */
+void ut_config_defaults(ut_config_t *c);
+/* Defaults, then the file. On a syntax error or bad value returns UT_EINVAL with
+ * "file:line: reason" in err. Unknown keys are logged as warnings, and counted in *unknown. */
+int ut_config_load(ut_config_t *c, const char *path, char *err, size_t errlen, int *unknown);
+void ut_config_free(ut_config_t *c);
+/* Absolute path of `rel` resolved against the config file's directory (malloc'd). */
+char *ut_config_resolve(const ut_config_t *c, const char *rel);
+/* The run directory, resolved (malloc'd). */
+char *ut_config_run_dir(const ut_config_t *c);
+/* ipc:// endpoint of a daemon's request socket (malloc'd). */
+char *ut_config_endpoint(const ut_config_t *c, const char *daemon);
+/* Write an INI file with every setting, its default and its comment. */
+void ut_config_write_defaults(FILE *f);
+
+#endif

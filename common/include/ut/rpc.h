@@ -1,0 +1,62 @@
+/* Requests and replies over ZeroMQ: a ROUTER on the daemon side, DEALER clients with a timeout.
+ * Every frame that reaches the server gets exactly one reply, also when it is malformed. */
+#ifndef UT_RPC_H
+#define UT_RPC_H
+
+#include <stddef.h>
+#include <protobuf-c/protobuf-c.h>
+#include "envelope.pb-c.h"
+
+#define UT_RPC_MAX_ROUTE 8
+
+typedef struct ut_reply {
+	int status;          /* UT__STATUS__* */
+	char message[512];   /* for a person */
+	unsigned char *body; /* packed reply message, malloc'd, may be NULL */
+	size_t body_len;
+} ut_reply_t;
+
+/* Set status and message. `err` is a UT_E* code (0 = ok). Returns err, so handlers can
+ * `return ut_reply_err(rep, UT_EINVAL, "capacity must be positive");`. */
+int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Pack `m` as the reply body. */
+int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m);
+void ut_reply_clear(ut_reply_t *rep);
+/* Unpack the request body as a `d` message; NULL with an `invalid` reply when it does not
+ * decode. Free with protobuf_c_message_free_unpacked(m, NULL). */
+void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep);
+
+/* One received request: the routing frames to answer to and the decoded envelope. */
+typedef struct ut_rpc_req {
+	unsigned char *route[UT_RPC_MAX_ROUTE];
+	size_t route_len[UT_RPC_MAX_ROUTE];
+	int nroute;
+	Ut__Envelope *env; /* NULL when the payload was malformed; see `bad` */
+	const char *bad;   /* why it was malformed */
+	size_t size;       /* payload bytes */
+} ut_rpc_req_t;
+
+typedef struct ut_rpc_server ut_rpc_server_t;
+
+/* Bind a ROUTER on endpoint. max_request is the largest payload answered normally; larger
+ * ones get an `invalid` reply (the transport itself drops frames over 4x that). */
+ut_rpc_server_t *ut_rpc_server_new(void *zctx, const char *endpoint, size_t max_request);
+void ut_rpc_server_destroy(ut_rpc_server_t **s);
+void *ut_rpc_server_socket(ut_rpc_server_t *s);
+/* Non-blocking: 1 = a request is in req (its env may be NULL: malformed), 0 = none ready. */
+int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req);
+/* Reply to req with rep; the envelope echoes the request id. */
+int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char *node, const ut_reply_t *rep);
+void ut_rpc_req_clear(ut_rpc_req_t *req);
+
+typedef struct ut_rpc_client ut_rpc_client_t;
+
+ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout_ms);
+void ut_rpc_client_destroy(ut_rpc_client_t **c);
+/* Send a request and wait for its reply. 0 with *reply set (check (*reply)->status),
+ * UT_ETIMEOUT when the daemon did not answer in time. Free with ut__envelope__free_unpacked. */
+int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);
+/* Same, with a body already packed. */
+int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply);
+
+#endif

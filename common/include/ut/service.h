@@ -1,0 +1,62 @@
+/* The frame every daemon runs in: configuration, its SQLite store, a ROUTER for requests with
+ * group commit, the outbox relay, event consumption, timers and clean shutdown, all on one
+ * zmq_poll loop. A daemon's main.c fills a ut_service_def_t and calls ut_service_main. */
+#ifndef UT_SERVICE_H
+#define UT_SERVICE_H
+
+#include "envelope.pb-c.h"
+#include "ut/bus.h"
+#include "ut/config.h"
+#include "ut/rpc.h"
+#include "ut/store.h"
+#include "ut/timer.h"
+
+typedef struct ut_service ut_service_t;
+
+/* A request handler. Runs inside the batch transaction (in its own savepoint when it writes);
+ * returns 0 or UT_E* having set rep. A failing write handler's changes are rolled back alone. */
+typedef int (*ut_handler_fn)(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+
+typedef struct ut_handler {
+	int type;    /* UT__MSG_TYPE__* */
+	ut_handler_fn fn;
+	int writes;  /* 1 when it changes state */
+} ut_handler_t;
+
+/* An event handler: apply the event's effect inside the consumer's transaction. The service
+ * has already checked the inbox, so it runs once per event id. Unknown types are skipped. */
+typedef int (*ut_event_fn)(ut_service_t *svc, const Ut__Envelope *ev);
+
+typedef struct ut_event_handler {
+	int type;
+	ut_event_fn fn;
+} ut_event_handler_t;
+
+typedef struct ut_service_def {
+	const char *name;                 /* "ut-schedd": socket, database, stream and group name */
+	const char *summary;              /* one line for --help */
+	const ut_migration_t *migrations;
+	int nmigrations;
+	const ut_handler_t *handlers;
+	int nhandlers;
+	const char *const *consumes;      /* daemons whose event streams this one reads, NULL-ended */
+	const ut_event_handler_t *events;
+	int nevents;
+	int (*init)(ut_service_t *svc);   /* after the store is open; may set the app pointer */
+	void (*fini)(ut_service_t *svc);
+} ut_service_def_t;
+
+/* Parse the command line (--config FILE, --help, --version, --check-config), run until SIGTERM
+ * or SIGINT, return the process exit code. */
+int ut_service_main(const ut_service_def_t *def, int argc, char **argv);
+
+ut_store_t *ut_service_store(ut_service_t *svc);
+const ut_config_t *ut_service_config(ut_service_t *svc);
+ut_timers_t *ut_service_timers(ut_service_t *svc);
+const char *ut_service_name(ut_service_t *svc);
+void *ut_service_app(ut_service_t *svc);
+void ut_service_set_app(ut_service_t *svc, void *app);
+/* Inside a handler's transaction: queue an event on this daemon's stream (outbox). */
+int ut_service_emit(ut_service_t *svc, int type, const ProtobufCMessage *body);
+
+#endif

@@ -1,0 +1,49 @@
+/* SQLite helpers: open in WAL mode, numbered migrations, a prepared-statement cache, transactions. */
+#ifndef UT_STORE_H
+#define UT_STORE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+
+typedef struct ut_store ut_store_t;
+
+/* Migration n brings the schema from version n-1 to n; the list is in order from 1. */
+typedef struct ut_migration {
+	int version;
+	const char *sql;
+} ut_migration_t;
+
+/* Open (creating) the database, set WAL, busy timeout and synchronous ("full" or "normal"),
+ * create the outbox/inbox tables and apply pending migrations in one transaction each. */
+int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migrations, int n,
+		  const char *synchronous, int busy_timeout_ms);
+void ut_store_destroy(ut_store_t **s);
+sqlite3 *ut_store_db(ut_store_t *s);
+const char *ut_store_path(ut_store_t *s);
+int ut_store_schema_version(ut_store_t *s);
+
+/* A cached prepared statement for `sql`, reset and unbound. Keyed by the string, so pass
+ * literals. NULL (logged) if it does not compile. */
+sqlite3_stmt *ut_store_stmt(ut_store_t *s, const char *sql);
+/* Run statements with no result rows. */
+int ut_store_exec(ut_store_t *s, const char *sql);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int ut_store_begin(ut_store_t *s);
+int ut_store_commit(ut_store_t *s);
+void ut_store_rollback(ut_store_t *s);
+int ut_store_in_tx(ut_store_t *s);
+/* One request inside a group commit: a savepoint that is released or rolled back alone. */
+int ut_store_savepoint(ut_store_t *s);
+void ut_store_release(ut_store_t *s);
+void ut_store_rollback_to(ut_store_t *s);
+
+/* Map a SQLite result code to UT_E*: disk full, I/O and read-only -> UT_EUNAVAIL,
+ * constraint -> UT_ECONFLICT, others -> UT_EINTERNAL. Logs the SQLite message once. */
+int ut_store_err(ut_store_t *s, int rc, const char *what);
+/* Step a statement that returns no rows: 0 or UT_E*. Resets it. */
+int ut_store_step_done(ut_store_t *s, sqlite3_stmt *st, const char *what);
+/* Text column as a C string, "" for NULL. */
+const char *ut_store_text(sqlite3_stmt *st, int col);
+
+#endif

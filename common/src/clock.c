@@ -1,0 +1,78 @@
+/* Wall and monotonic clocks, and local calendar times in the node's zone. */
+#include "ut/clock.h"
+#include "ut/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int64_t ut_clock_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ut_clock_mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int ut_clock_set_zone(const char *tz)
+{
+	if (tz && *tz && setenv("TZ", tz, 1) != 0)
+		return UT_EINTERNAL;
+	tzset();
+	return 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 ? 28 + leap : d[m - 1];
+}
+
+static int make_local(int y, int mo, int d, int h, int mi, int64_t *out)
+{
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59)
+		return UT_EINVAL;
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_isdst = -1};
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return UT_EINVAL;
+	*out = (int64_t)t;
+	return 0;
+}
+
+int ut_clock_parse_local(const char *s, int64_t *out)
+{
+	int y, mo, d, h, mi, n = 0;
+	char sep;
+	if (!s || sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &n) != 6 || s[n] ||
+	    (sep != ' ' && sep != 'T'))
+		return UT_EINVAL;
+	return make_local(y, mo, d, h, mi, out);
+}
+
+int ut_clock_parse_date_time(const char *date, const char *hm, int64_t *out)
+{
+	int y, mo, d, h, mi, n1 = 0, n2 = 0;
+	if (!date || !hm || sscanf(date, "%4d-%2d-%2d%n", &y, &mo, &d, &n1) != 3 || date[n1] ||
+	    sscanf(hm, "%2d:%2d%n", &h, &mi, &n2) != 2 || hm[n2])
+		return UT_EINVAL;
+	return make_local(y, mo, d, h, mi, out);
+}
+
+char *ut_clock_format_local(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (!localtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "@%lld", (long long)t);
+	return buf;
+}

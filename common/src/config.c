@@ -1,0 +1,241 @@
+/* Node configuration: an INI reader over a typed table of settings, each with its default. */
+#include "ut/config.h"
+#include "ut/err.h"
+#include "ut/log.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { T_STR, T_INT };
+
+typedef struct setting {
+	const char *section, *key;
+	int type;
+	size_t off;
+	const char *def;
+	long min, max; /* T_INT bounds */
+	const char *comment;
+} setting_t;
+
+#define S(sec, k, field, d, c) {sec, k, T_STR, offsetof(ut_config_t, field), d, 0, 0, c}
+#define I(sec, k, field, d, lo, hi, c) {sec, k, T_INT, offsetof(ut_config_t, field), #d, lo, hi, c}
+
+static const setting_t settings[] = {
+	S("node", "id", node_id, "node-local",
+	  "This node's id, unique in the federation tree (e.g. cn-bj-haidian). Sent with every event."),
+	S("node", "run_dir", run_dir, "var",
+	  "Run directory: sockets, databases, keys (mode 0700). Relative to this file's directory."),
+	S("node", "timezone", timezone, "Asia/Shanghai", "Time zone in which class dates are entered and shown."),
+	S("node", "locale", locale, "zh-Hans", "Default language of messages and reports: zh-Hans, zh-Hant, vi or en."),
+	S("node", "log_level", log_level, "info", "debug, info, warn or error."),
+	S("redis", "socket", redis_socket, "redis.sock",
+	  "Unix socket of the node's Redis, relative to run_dir; empty to use host and port."),
+	S("redis", "host", redis_host, "127.0.0.1", "Redis host when socket is empty."),
+	I("redis", "port", redis_port, 6379, 1, 65535, "Redis port when socket is empty."),
+	S("redis", "prefix", redis_prefix, "ut:", "Prefix of every Redis key this node uses."),
+	I("rpc", "max_request_kb", rpc_max_request_kb, 1024, 1, 65536,
+	  "Largest request a daemon answers normally; larger ones are refused as invalid."),
+	I("rpc", "timeout_ms", rpc_timeout_ms, 5000, 10, 600000, "How long utctl waits for a daemon's reply."),
+	I("rpc", "batch_max", batch_max, 1024, 1, 100000,
+	  "Most requests applied in one transaction (group commit) before replying."),
+	S("store", "synchronous", sqlite_synchronous, "full",
+	  "SQLite synchronous mode: full survives power loss, normal only a process crash."),
+	I("store", "busy_timeout_ms", busy_timeout_ms, 5000, 0, 600000,
+	  "How long a reader waits for a lock (each database has one writer, its daemon)."),
+	I("bus", "read_count", bus_read_count, 256, 1, 10000, "Events a consumer takes per read and commits at once."),
+	I("bus", "claim_idle_ms", bus_claim_idle_ms, 30000, 100, 86400000,
+	  "Events left unacknowledged this long by a dead consumer are taken over."),
+	I("bus", "relay_batch", relay_batch, 1000, 1, 100000, "Most outbox events published in one round trip."),
+};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+static char **str_field(ut_config_t *c, const setting_t *s) { return (char **)((char *)c + s->off); }
+static int *int_field(ut_config_t *c, const setting_t *s) { return (int *)((char *)c + s->off); }
+
+static int set_value(ut_config_t *c, const setting_t *s, const char *v, char *why, size_t whylen)
+{
+	if (s->type == T_STR) {
+		char *d = strdup(v);
+		if (!d)
+			return UT_ENOMEM;
+		free(*str_field(c, s));
+		*str_field(c, s) = d;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end) {
+		snprintf(why, whylen, "%s.%s: \"%s\" is not a whole number", s->section, s->key, v);
+		return UT_EINVAL;
+	}
+	if (n < s->min || n > s->max) {
+		snprintf(why, whylen, "%s.%s: %ld is outside %ld..%ld", s->section, s->key, n, s->min, s->max);
+		return UT_EINVAL;
+	}
+	*int_field(c, s) = (int)n;
+	return 0;
+}
+
+void ut_config_defaults(ut_config_t *c)
+{
+	memset(c, 0, sizeof *c);
+	char why[8];
+	for (size_t i = 0; i < NSETTINGS; i++)
+		set_value(c, &settings[i], settings[i].def, why, sizeof why);
+}
+
+void ut_config_free(ut_config_t *c)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].type == T_STR) {
+			free(*str_field(c, &settings[i]));
+			*str_field(c, &settings[i]) = NULL;
+		}
+	free(c->path);
+	free(c->dir);
+	c->path = c->dir = NULL;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int check(ut_config_t *c, char *err, size_t errlen)
+{
+	if (ut_log_level_parse(c->log_level) < 0) {
+		snprintf(err, errlen, "node.log_level: \"%s\" is not one of debug, info, warn, error", c->log_level);
+		return UT_EINVAL;
+	}
+	if (strcmp(c->sqlite_synchronous, "full") && strcmp(c->sqlite_synchronous, "normal")) {
+		snprintf(err, errlen, "store.synchronous: \"%s\" is not full or normal", c->sqlite_synchronous);
+		return UT_EINVAL;
+	}
+	if (!*c->node_id || strchr(c->node_id, '/') || strchr(c->node_id, ' ')) {
+		snprintf(err, errlen, "node.id: \"%s\" must be non-empty without spaces or '/'", c->node_id);
+		return UT_EINVAL;
+	}
+	return 0;
+}
+
+int ut_config_load(ut_config_t *c, const char *path, char *err, size_t errlen, int *unknown)
+{
+	ut_config_defaults(c);
+	if (unknown)
+		*unknown = 0;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return UT_EINVAL;
+	}
+	char abs[PATH_MAX];
+	c->path = strdup(realpath(path, abs) ? abs : path);
+	char *slash = strrchr(c->path, '/');
+	c->dir = slash ? strndup(c->path, (size_t)(slash - c->path)) : strdup(".");
+	if (c->dir && !*c->dir) {
+		free(c->dir);
+		c->dir = strdup("/");
+	}
+
+	char line[4096], section[64] = "";
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		char why[256] = "";
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(why, sizeof why, "line longer than %zu bytes", sizeof line - 1);
+			goto bad;
+		}
+		char *s = trim(line);
+		if (!*s || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *e = strchr(s, ']');
+			if (!e || e[1] || e - s - 1 <= 0 || (size_t)(e - s - 1) >= sizeof section) {
+				snprintf(why, sizeof why, "malformed section header");
+				goto bad;
+			}
+			*e = '\0';
+			snprintf(section, sizeof section, "%s", trim(s + 1));
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(why, sizeof why, "expected key = value");
+			goto bad;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		size_t vl = strlen(val);
+		if (vl >= 2 && val[0] == '"' && val[vl - 1] == '"') {
+			val[vl - 1] = '\0';
+			val++;
+		}
+		if (!*section) {
+			snprintf(why, sizeof why, "key \"%s\" outside any [section]", key);
+			goto bad;
+		}
+		const setting_t *st = NULL;
+		for (size_t i = 0; i < NSETTINGS; i++)
+			if (!strcmp(settings[i].section, section) && !strcmp(settings[i].key, key))
+				st = &settings[i];
+		if (!st) {
+			ut_warn("%s:%d: unknown setting %s.%s ignored", path, lineno, section, key);
+			if (unknown)
+				(*unknown)++;
+			continue;
+		}
+		if (set_value(c, st, val, why, sizeof why) == 0)
+			continue;
+	bad:
+		snprintf(err, errlen, "%s:%d: %s", path, lineno, why);
+		rc = UT_EINVAL;
+		break;
+	}
+	fclose(f);
+	if (rc == 0 && (rc = check(c, err, errlen)) == 0)
+		return 0;
+	return rc;
+}
+
+char *ut_config_resolve(const ut_config_t *c, const char *rel)
+{
+	char *out = NULL;
+	if (rel[0] == '/' || !c->dir)
+		return strdup(rel);
+	if (asprintf(&out, "%s/%s", c->dir, rel) < 0)
+		return NULL;
+	return out;
+}
+
+char *ut_config_run_dir(const ut_config_t *c) { return ut_config_resolve(c, c->run_dir); }
+
+char *ut_config_endpoint(const ut_config_t *c, const char *daemon)
+{
+	char *run = ut_config_run_dir(c), *out = NULL;
+	if (run && asprintf(&out, "ipc://%s/%s.sock", run, daemon) < 0)
+		out = NULL;
+	free(run);
+	return out;
+}
+
+void ut_config_write_defaults(FILE *f)
+{
+	const char *sec = "";
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const setting_t *s = &settings[i];
+		if (strcmp(sec, s->section))
+			fprintf(f, "%s[%s]\n", i ? "\n" : "", sec = s->section);
+		fprintf(f, "# %s\n%s = %s\n", s->comment, s->key, s->def);
+	}
+}

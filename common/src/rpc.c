@@ -1,0 +1,269 @@
+/* Request/reply over ZeroMQ. The server keeps every routing frame of a request so that REQ,
+ * DEALER-with-delimiter and bare DEALER peers all get their reply; the payload is the last frame. */
+#include "ut/rpc.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+#include "ut/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...)
+{
+	rep->status = ut_err_to_status(err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m)
+{
+	size_t n = protobuf_c_message_get_packed_size(m);
+	unsigned char *b = malloc(n ? n : 1);
+	if (!b)
+		return ut_reply_err(rep, UT_ENOMEM, "out of memory");
+	protobuf_c_message_pack(m, b);
+	free(rep->body);
+	rep->body = b;
+	rep->body_len = n;
+	return 0;
+}
+
+void ut_reply_clear(ut_reply_t *rep)
+{
+	free(rep->body);
+	memset(rep, 0, sizeof *rep);
+}
+
+void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep)
+{
+	ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, req->body.len, req->body.data);
+	if (!m)
+		ut_reply_err(rep, UT_EINVAL, "malformed %s in a %zu-byte body", d->short_name, req->body.len);
+	return m;
+}
+
+struct ut_rpc_server {
+	void *sock;
+	size_t max_request;
+};
+
+ut_rpc_server_t *ut_rpc_server_new(void *zctx, const char *endpoint, size_t max_request)
+{
+	ut_rpc_server_t *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->max_request = max_request;
+	s->sock = zmq_socket(zctx, ZMQ_ROUTER);
+	int64_t hard = (int64_t)max_request * 4 + 4096;
+	int linger = 0, hwm = 100000;
+	zmq_setsockopt(s->sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard);
+	zmq_setsockopt(s->sock, ZMQ_LINGER, &linger, sizeof linger);
+	zmq_setsockopt(s->sock, ZMQ_RCVHWM, &hwm, sizeof hwm);
+	zmq_setsockopt(s->sock, ZMQ_SNDHWM, &hwm, sizeof hwm);
+	if (strncmp(endpoint, "ipc://", 6) == 0)
+		unlink(endpoint + 6); /* a stale socket file from a killed predecessor */
+	if (zmq_bind(s->sock, endpoint) != 0) {
+		ut_error("bind %s: %s", endpoint, zmq_strerror(zmq_errno()));
+		zmq_close(s->sock);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void ut_rpc_server_destroy(ut_rpc_server_t **sp)
+{
+	if (!*sp)
+		return;
+	zmq_close((*sp)->sock);
+	free(*sp);
+	*sp = NULL;
+}
+
+void *ut_rpc_server_socket(ut_rpc_server_t *s) { return s->sock; }
+
+void ut_rpc_req_clear(ut_rpc_req_t *req)
+{
+	for (int i = 0; i < req->nroute; i++)
+		free(req->route[i]);
+	if (req->env)
+		ut__envelope__free_unpacked(req->env, NULL);
+	memset(req, 0, sizeof *req);
+}
+
+int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req)
+{
+	memset(req, 0, sizeof *req);
+	zmq_msg_t msg;
+	int more = 1, got = 0;
+	while (more) {
+		zmq_msg_init(&msg);
+		if (zmq_msg_recv(&msg, s->sock, got ? 0 : ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&msg);
+			if (!got)
+				return 0;
+			req->bad = "truncated message";
+			return 1;
+		}
+		got++;
+		more = zmq_msg_more(&msg);
+		size_t len = zmq_msg_size(&msg);
+		if (more) {
+			/* routing frames: identity, then for REQ peers an empty delimiter */
+			if (req->nroute < UT_RPC_MAX_ROUTE) {
+				req->route[req->nroute] = malloc(len ? len : 1);
+				memcpy(req->route[req->nroute], zmq_msg_data(&msg), len);
+				req->route_len[req->nroute++] = len;
+			} else
+				req->bad = "too many frames";
+		} else {
+			req->size = len;
+			if (got == 1)
+				req->bad = "no routing frame"; /* cannot happen on a ROUTER */
+			else if (len == 0)
+				req->bad = "empty request";
+			else if (len > s->max_request)
+				req->bad = "request too large";
+			else if (!req->bad &&
+				 !(req->env = ut__envelope__unpack(NULL, len, zmq_msg_data(&msg))))
+				req->bad = "malformed envelope";
+		}
+		zmq_msg_close(&msg);
+	}
+	return 1;
+}
+
+int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char *node, const ut_reply_t *rep)
+{
+	if (req->nroute == 0)
+		return UT_EINVAL;
+	Ut__Envelope env = UT__ENVELOPE__INIT;
+	env.id = req->env && req->env->id ? req->env->id : "";
+	env.type = UT__MSG_TYPE__MSG_REPLY;
+	env.node = (char *)node;
+	env.ts_ms = ut_clock_now_ms();
+	env.status = rep->status;
+	env.message = (char *)rep->message;
+	env.body.data = rep->body;
+	env.body.len = rep->body_len;
+	size_t n = ut__envelope__get_packed_size(&env);
+	zmq_msg_t msg;
+	if (zmq_msg_init_size(&msg, n) != 0)
+		return UT_ENOMEM;
+	ut__envelope__pack(&env, zmq_msg_data(&msg));
+	for (int i = 0; i < req->nroute; i++)
+		zmq_send(s->sock, req->route[i], req->route_len[i], ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	int rc = zmq_msg_send(&msg, s->sock, ZMQ_DONTWAIT);
+	zmq_msg_close(&msg);
+	return rc < 0 ? UT_EUNAVAIL : 0; /* peer gone: nothing to do */
+}
+
+struct ut_rpc_client {
+	void *sock;
+	int timeout_ms;
+	unsigned long seq;
+	char prefix[32];
+};
+
+ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout_ms)
+{
+	ut_rpc_client_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	c->sock = zmq_socket(zctx, ZMQ_DEALER);
+	c->timeout_ms = timeout_ms;
+	snprintf(c->prefix, sizeof c->prefix, "%d-%lx", (int)getpid(), (unsigned long)ut_clock_now_ms());
+	int linger = 0;
+	zmq_setsockopt(c->sock, ZMQ_LINGER, &linger, sizeof linger);
+	if (zmq_connect(c->sock, endpoint) != 0) {
+		ut_error("connect %s: %s", endpoint, zmq_strerror(zmq_errno()));
+		zmq_close(c->sock);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void ut_rpc_client_destroy(ut_rpc_client_t **cp)
+{
+	if (!*cp)
+		return;
+	zmq_close((*cp)->sock);
+	free(*cp);
+	*cp = NULL;
+}
+
+int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply)
+{
+	*reply = NULL;
+	char id[64];
+	snprintf(id, sizeof id, "%s-%lu", c->prefix, ++c->seq);
+	Ut__Envelope env = UT__ENVELOPE__INIT;
+	env.id = id;
+	env.type = type;
+	env.node = "";
+	env.ts_ms = ut_clock_now_ms();
+	env.body.data = (uint8_t *)body;
+	env.body.len = len;
+	size_t n = ut__envelope__get_packed_size(&env);
+	unsigned char *buf = malloc(n ? n : 1);
+	if (!buf)
+		return UT_ENOMEM;
+	ut__envelope__pack(&env, buf);
+	/* empty delimiter first, as a REQ socket would send */
+	int rc = zmq_send(c->sock, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(c->sock, buf, n, 0) < 0 ? UT_EUNAVAIL : 0;
+	free(buf);
+	if (rc)
+		return rc;
+	int64_t deadline = ut_clock_mono_ms() + c->timeout_ms;
+	for (;;) {
+		long wait = (long)(deadline - ut_clock_mono_ms());
+		if (wait <= 0)
+			return UT_ETIMEOUT;
+		zmq_pollitem_t it = {c->sock, 0, ZMQ_POLLIN, 0};
+		int pr = zmq_poll(&it, 1, wait);
+		if (pr < 0 && zmq_errno() != EINTR)
+			return UT_EUNAVAIL;
+		if (pr <= 0)
+			continue;
+		zmq_msg_t msg;
+		zmq_msg_init(&msg);
+		Ut__Envelope *r = NULL;
+		int more = 1;
+		while (more) {
+			if (zmq_msg_recv(&msg, c->sock, 0) < 0)
+				break;
+			more = zmq_msg_more(&msg);
+			if (!more && zmq_msg_size(&msg))
+				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+		}
+		zmq_msg_close(&msg);
+		if (r && r->id && strcmp(r->id, id) == 0) {
+			*reply = r;
+			return 0;
+		}
+		if (r) /* a late reply to an earlier request that timed out */
+			ut__envelope__free_unpacked(r, NULL);
+	}
+}
+
+int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply)
+{
+	size_t n = body ? protobuf_c_message_get_packed_size(body) : 0;
+	unsigned char *buf = malloc(n ? n : 1);
+	if (!buf)
+		return UT_ENOMEM;
+	if (body)
+		protobuf_c_message_pack(body, buf);
+	int rc = ut_rpc_call_raw(c, type, buf, n, reply);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,508 @@
+/* The daemon frame: one zmq_poll loop over the request ROUTER, the Redis read socket, a signalfd
+ * and the timer heap. Requests are applied with group commit: every ready request runs in one
+ * transaction (each in its own savepoint), one COMMIT, then all replies go out. */
+#include "ut/service.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+#include "ut/log.h"
+#include "ut/outbox.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+struct ut_service {
+	const ut_service_def_t *def;
+	ut_config_t cfg;
+	char *run_dir;
+	void *zctx;
+	ut_rpc_server_t *rpc;
+	ut_store_t *store;
+	ut_outbox_t outbox;
+	ut_bus_t *bus;
+	ut_timers_t *timers;
+	void *app;
+	int sigfd;
+	int stop;
+	int emitted;        /* events queued since the last relay */
+	int relay_timer;    /* a retry is scheduled */
+	int64_t started_ms;
+	int64_t requests, events_applied;
+	int backoff_ms;
+	ut_rpc_req_t *reqs;
+	ut_reply_t *reps;
+	ut_bus_batch_t batch;
+};
+
+ut_store_t *ut_service_store(ut_service_t *svc) { return svc->store; }
+const ut_config_t *ut_service_config(ut_service_t *svc) { return &svc->cfg; }
+ut_timers_t *ut_service_timers(ut_service_t *svc) { return svc->timers; }
+const char *ut_service_name(ut_service_t *svc) { return svc->def->name; }
+void *ut_service_app(ut_service_t *svc) { return svc->app; }
+void ut_service_set_app(ut_service_t *svc, void *app) { svc->app = app; }
+
+int ut_service_emit(ut_service_t *svc, int type, const ProtobufCMessage *body)
+{
+	int rc = ut_outbox_put(&svc->outbox, type, body);
+	if (!rc)
+		svc->emitted = 1;
+	return rc;
+}
+
+/* ---- outbox relay and Redis reconnection ---- */
+
+static void relay(ut_service_t *svc);
+
+static void relay_retry(void *arg)
+{
+	ut_service_t *svc = arg;
+	svc->relay_timer = 0;
+	relay(svc);
+}
+
+static void schedule_retry(ut_service_t *svc)
+{
+	if (svc->relay_timer)
+		return;
+	svc->backoff_ms = svc->backoff_ms ? svc->backoff_ms * 2 : 100;
+	if (svc->backoff_ms > 2000)
+		svc->backoff_ms = 2000;
+	svc->relay_timer = 1;
+	ut_timer_add(svc->timers, ut_clock_mono_ms() + svc->backoff_ms, relay_retry, svc);
+}
+
+static void relay(ut_service_t *svc)
+{
+	for (;;) {
+		int n = ut_outbox_relay(&svc->outbox, svc->bus, svc->cfg.relay_batch);
+		if (n < 0) {
+			schedule_retry(svc);
+			return;
+		}
+		svc->backoff_ms = 0;
+		if (n < svc->cfg.relay_batch)
+			break;
+	}
+	svc->emitted = 0;
+}
+
+/* Published rows are deleted inside the next transaction the daemon makes anyway; when it is
+ * idle, this timer makes one. */
+static void forget_tick(void *arg)
+{
+	ut_service_t *svc = arg;
+	if (svc->outbox.forgotten < svc->outbox.published && ut_store_begin(svc->store) == 0) {
+		if (ut_outbox_forget(&svc->outbox) == 0)
+			ut_store_commit(svc->store);
+		ut_store_rollback(svc->store);
+	}
+	ut_timer_add(svc->timers, ut_clock_mono_ms() + 1000, forget_tick, svc);
+}
+
+/* ---- requests ---- */
+
+static const ut_handler_t *find_handler(const ut_service_def_t *def, int type)
+{
+	for (int i = 0; i < def->nhandlers; i++)
+		if (def->handlers[i].type == type)
+			return &def->handlers[i];
+	return NULL;
+}
+
+static int handle_status(ut_service_t *svc, ut_reply_t *rep)
+{
+	Ut__StatusReply r = UT__STATUS_REPLY__INIT;
+	r.daemon = (char *)svc->def->name;
+	r.node = svc->cfg.node_id;
+	r.version = UT_VERSION;
+	r.uptime_s = (ut_clock_now_ms() - svc->started_ms) / 1000;
+	r.db_path = (char *)ut_store_path(svc->store);
+	r.redis_connected = ut_bus_connected(svc->bus);
+	r.outbox_pending = ut_outbox_pending(&svc->outbox);
+	r.events_applied = svc->events_applied;
+	r.requests_served = svc->requests;
+	return ut_reply_body(rep, &r.base);
+}
+
+static void run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, int *in_tx)
+{
+	if (req->bad) {
+		ut_reply_err(rep, UT_EINVAL, "%s (%zu bytes)", req->bad, req->size);
+		return;
+	}
+	int type = req->env->type;
+	if (type == UT__MSG_TYPE__MSG_STATUS) {
+		handle_status(svc, rep);
+		return;
+	}
+	const ut_handler_t *h = find_handler(svc->def, type);
+	if (!h) {
+		ut_reply_err(rep, UT_EINVAL, "%s does not handle message type %d", svc->def->name, type);
+		return;
+	}
+	if (!h->writes) {
+		int rc = h->fn(svc, req->env, rep);
+		if (rc && rep->status == UT__STATUS__STATUS_OK)
+			ut_reply_err(rep, rc, "%s", ut_strerror(rc));
+		return;
+	}
+	if (!*in_tx) {
+		if (ut_store_begin(svc->store) != 0) {
+			ut_reply_err(rep, UT_EUNAVAIL, "%s cannot write its database now", svc->def->name);
+			return;
+		}
+		*in_tx = 1;
+		ut_outbox_forget(&svc->outbox);
+	}
+	if (ut_store_savepoint(svc->store) != 0) {
+		ut_reply_err(rep, UT_EUNAVAIL, "%s cannot write its database now", svc->def->name);
+		return;
+	}
+	int rc = h->fn(svc, req->env, rep);
+	if (rc == 0 && rep->status != UT__STATUS__STATUS_OK)
+		rc = ut_status_to_err(rep->status);
+	if (rc) {
+		if (rep->status == UT__STATUS__STATUS_OK)
+			ut_reply_err(rep, rc, "%s", ut_strerror(rc));
+		ut_store_rollback_to(svc->store);
+	} else
+		ut_store_release(svc->store);
+}
+
+static void handle_requests(ut_service_t *svc)
+{
+	int n = 0, in_tx = 0;
+	while (n < svc->cfg.batch_max && ut_rpc_server_recv(svc->rpc, &svc->reqs[n]) == 1)
+		n++;
+	if (!n)
+		return;
+	int emitted_before = svc->emitted;
+	for (int i = 0; i < n; i++)
+		run_request(svc, &svc->reqs[i], &svc->reps[i], &in_tx);
+	if (in_tx && ut_store_commit(svc->store) != 0) {
+		ut_store_rollback(svc->store);
+		svc->emitted = emitted_before;
+		for (int i = 0; i < n; i++) {
+			ut_reply_clear(&svc->reps[i]);
+			ut_reply_err(&svc->reps[i], UT_EUNAVAIL, "%s could not commit; nothing was changed",
+				     svc->def->name);
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		ut_rpc_server_reply(svc->rpc, &svc->reqs[i], svc->cfg.node_id, &svc->reps[i]);
+		ut_reply_clear(&svc->reps[i]);
+		ut_rpc_req_clear(&svc->reqs[i]);
+	}
+	svc->requests += n;
+	if (svc->emitted)
+		relay(svc);
+}
+
+/* ---- events ---- */
+
+static ut_event_fn find_event(const ut_service_def_t *def, int type)
+{
+	for (int i = 0; i < def->nevents; i++)
+		if (def->events[i].type == type)
+			return def->events[i].fn;
+	return NULL;
+}
+
+static void consume_retry(void *arg);
+
+/* Apply a batch in one transaction; acknowledge only after it committed. */
+static int apply_batch(ut_service_t *svc)
+{
+	ut_bus_batch_t *b = &svc->batch;
+	if (!b->n)
+		return 0;
+	int rc = ut_store_begin(svc->store), applied = 0;
+	if (!rc)
+		ut_outbox_forget(&svc->outbox);
+	for (int i = 0; i < b->n && !rc; i++) {
+		if (!b->e[i].data)
+			continue; /* deleted from the stream */
+		Ut__Envelope *ev = ut__envelope__unpack(NULL, b->e[i].len, b->e[i].data);
+		if (!ev || !ev->id || !*ev->id) {
+			ut_error("event %s on %s is malformed; skipped", b->e[i].id, b->e[i].stream);
+			if (ev)
+				ut__envelope__free_unpacked(ev, NULL);
+			continue;
+		}
+		ut_event_fn fn = find_event(svc->def, ev->type);
+		int seen = fn ? ut_inbox_check(svc->store, ev->id) : 1;
+		if (seen < 0)
+			rc = seen;
+		else if (!seen && (rc = ut_store_savepoint(svc->store)) == 0) {
+			int erc = fn(svc, ev);
+			if (erc == UT_EUNAVAIL) {
+				rc = erc;
+			} else if (erc) {
+				/* a bad event cannot become good by retrying: log it and go on */
+				ut_error("event %s (type %d) not applied: %s", ev->id, ev->type, ut_strerror(erc));
+				ut_store_rollback_to(svc->store);
+			} else {
+				ut_store_release(svc->store);
+				applied++;
+			}
+		}
+		ut__envelope__free_unpacked(ev, NULL);
+	}
+	if (!rc)
+		rc = ut_store_commit(svc->store);
+	if (rc) {
+		ut_store_rollback(svc->store);
+		ut_warn("events not applied now (%s); retrying", ut_strerror(rc));
+		ut_bus_batch_clear(b);
+		return rc;
+	}
+	svc->events_applied += applied;
+	ut_bus_ack(svc->bus, b); /* if this fails they come back and the inbox skips them */
+	ut_bus_batch_clear(b);
+	if (svc->emitted)
+		relay(svc);
+	return 0;
+}
+
+static void consume_start(ut_service_t *svc)
+{
+	if (ut_bus_read_start(svc->bus, svc->cfg.bus_read_count, 2000) != 0)
+		ut_timer_add(svc->timers, ut_clock_mono_ms() + 500, consume_retry, svc);
+}
+
+static void consume_retry(void *arg) { consume_start(arg); }
+
+static void handle_events(ut_service_t *svc)
+{
+	int rc = ut_bus_read_take(svc->bus, &svc->batch);
+	if (rc == 0)
+		return; /* partial reply */
+	if (rc < 0 || apply_batch(svc) != 0) {
+		ut_bus_batch_clear(&svc->batch);
+		ut_timer_add(svc->timers, ut_clock_mono_ms() + 500, consume_retry, svc);
+		return;
+	}
+	consume_start(svc);
+}
+
+static void reclaim_tick(void *arg)
+{
+	ut_service_t *svc = arg;
+	/* only on the command connection, between reads: a pending read does not block it */
+	if (ut_bus_connected(svc->bus) && ut_bus_reclaim(svc->bus, svc->cfg.bus_claim_idle_ms, 100, &svc->batch) > 0)
+		apply_batch(svc);
+	ut_bus_batch_clear(&svc->batch);
+	ut_timer_add(svc->timers, ut_clock_mono_ms() + svc->cfg.bus_claim_idle_ms / 2, reclaim_tick, svc);
+}
+
+/* ---- start-up and the loop ---- */
+
+static int make_run_dir(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			ut_error("run directory %s is not a directory", dir);
+			return UT_EINVAL;
+		}
+		if (st.st_mode & 077)
+			ut_warn("run directory %s is mode %03o; it should be 0700", dir, st.st_mode & 0777);
+		return 0;
+	}
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", dir);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0700);
+			*p = '/';
+		}
+	if (mkdir(tmp, 0700) != 0 && errno != EEXIST) {
+		ut_error("cannot create run directory %s: %s", dir, strerror(errno));
+		return UT_EUNAVAIL;
+	}
+	return 0;
+}
+
+static int start(ut_service_t *svc)
+{
+	const ut_service_def_t *def = svc->def;
+	ut_clock_set_zone(svc->cfg.timezone);
+	if (!(svc->run_dir = ut_config_run_dir(&svc->cfg)) || make_run_dir(svc->run_dir) != 0)
+		return UT_EINVAL;
+	char *db = NULL, *redis_sock = NULL, *ep = ut_config_endpoint(&svc->cfg, def->name);
+	if (asprintf(&db, "%s/%s.db", svc->run_dir, def->name) < 0)
+		db = NULL;
+	if (*svc->cfg.redis_socket && asprintf(&redis_sock, "%s%s%s", svc->cfg.redis_socket[0] == '/' ? "" : svc->run_dir,
+					       svc->cfg.redis_socket[0] == '/' ? "" : "/", svc->cfg.redis_socket) < 0)
+		redis_sock = NULL;
+	int rc = UT_EINTERNAL;
+	if (!db || !ep)
+		goto out;
+	if ((rc = ut_store_open(&svc->store, db, def->migrations, def->nmigrations, svc->cfg.sqlite_synchronous,
+				svc->cfg.busy_timeout_ms)) != 0) {
+		ut_error("cannot open %s", db);
+		goto out;
+	}
+	if ((rc = ut_outbox_init(&svc->outbox, svc->store, svc->cfg.node_id, def->name)) != 0)
+		goto out;
+	rc = UT_EINTERNAL;
+	svc->timers = ut_timers_new();
+	svc->bus = ut_bus_new(redis_sock, svc->cfg.redis_host, svc->cfg.redis_port, svc->cfg.redis_prefix);
+	svc->zctx = zmq_ctx_new();
+	svc->reqs = calloc((size_t)svc->cfg.batch_max, sizeof *svc->reqs);
+	svc->reps = calloc((size_t)svc->cfg.batch_max, sizeof *svc->reps);
+	if (!svc->timers || !svc->bus || !svc->zctx || !svc->reqs || !svc->reps)
+		goto out;
+	if (!(svc->rpc = ut_rpc_server_new(svc->zctx, ep, (size_t)svc->cfg.rpc_max_request_kb * 1024)))
+		goto out;
+	if (def->init && (rc = def->init(svc)) != 0)
+		goto out;
+	ut_bus_connect(svc->bus);
+	if (def->consumes) {
+		int n = 0;
+		while (def->consumes[n])
+			n++;
+		if ((rc = ut_bus_subscribe(svc->bus, def->name, def->name, def->consumes, n)) != 0)
+			goto out;
+		consume_start(svc);
+		ut_timer_add(svc->timers, ut_clock_mono_ms() + svc->cfg.bus_claim_idle_ms / 2, reclaim_tick, svc);
+	}
+	ut_timer_add(svc->timers, ut_clock_mono_ms() + 1000, forget_tick, svc);
+	relay(svc); /* whatever a predecessor committed but did not publish */
+	ut_info("serving on %s, database %s, node %s", ep, db, svc->cfg.node_id);
+	rc = 0;
+out:
+	free(db);
+	free(ep);
+	free(redis_sock);
+	return rc;
+}
+
+static void stop_all(ut_service_t *svc)
+{
+	if (svc->def->fini)
+		svc->def->fini(svc);
+	ut_rpc_server_destroy(&svc->rpc);
+	if (svc->zctx)
+		zmq_ctx_term(svc->zctx);
+	ut_bus_batch_free(&svc->batch);
+	ut_bus_destroy(&svc->bus);
+	ut_timers_destroy(&svc->timers);
+	ut_store_destroy(&svc->store);
+	free(svc->reqs);
+	free(svc->reps);
+	free(svc->run_dir);
+	ut_config_free(&svc->cfg);
+	if (svc->sigfd >= 0)
+		close(svc->sigfd);
+}
+
+static int loop(ut_service_t *svc)
+{
+	while (!svc->stop) {
+		zmq_pollitem_t it[3] = {
+			{ut_rpc_server_socket(svc->rpc), 0, ZMQ_POLLIN, 0},
+			{NULL, svc->sigfd, ZMQ_POLLIN, 0},
+			{NULL, ut_bus_read_fd(svc->bus), ZMQ_POLLIN, 0},
+		};
+		int nit = it[2].fd >= 0 ? 3 : 2;
+		long wait = ut_timers_wait_ms(svc->timers, ut_clock_mono_ms());
+		int rc = zmq_poll(it, nit, wait);
+		if (rc < 0 && zmq_errno() != EINTR) {
+			ut_error("zmq_poll: %s", zmq_strerror(zmq_errno()));
+			return 1;
+		}
+		if (rc > 0 && (it[1].revents & ZMQ_POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(svc->sigfd, &si, sizeof si) == sizeof si)
+				ut_info("signal %d: finishing the current batch and stopping", (int)si.ssi_signo);
+			svc->stop = 1;
+		}
+		if (rc > 0 && (it[0].revents & ZMQ_POLLIN))
+			handle_requests(svc);
+		if (rc > 0 && nit == 3 && (it[2].revents & ZMQ_POLLIN))
+			handle_events(svc);
+		ut_timers_run(svc->timers, ut_clock_mono_ms());
+	}
+	if (svc->emitted)
+		relay(svc);
+	return 0;
+}
+
+static void usage(const ut_service_def_t *def, FILE *f)
+{
+	fprintf(f,
+		"usage: %s [--config FILE] [--check-config] [--help] [--version]\n"
+		"%s\n\n"
+		"  -c, --config FILE   node configuration (default: $UT_NODE_CONFIG, else built-in defaults)\n"
+		"      --check-config  read the configuration, report problems, and exit\n"
+		"      --print-defaults  print a configuration file with every setting and exit\n"
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n\n"
+		"Serves requests on ipc://<run_dir>/%s.sock; logs to stderr; stops cleanly on SIGTERM.\n",
+		def->name, def->summary, def->name);
+}
+
+int ut_service_main(const ut_service_def_t *def, int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, 0, 'c'},
+					     {"check-config", no_argument, 0, 'k'},
+					     {"print-defaults", no_argument, 0, 'p'},
+					     {"help", no_argument, 0, 'h'},
+					     {"version", no_argument, 0, 'V'},
+					     {0, 0, 0, 0}};
+	const char *config = getenv("UT_NODE_CONFIG");
+	int check = 0, c;
+	ut_log_init(def->name, UT_LOG_INFO);
+	while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'k': check = 1; break;
+		case 'p': ut_config_write_defaults(stdout); return 0;
+		case 'h': usage(def, stdout); return 0;
+		case 'V': printf("%s %s\n", def->name, UT_VERSION); return 0;
+		default: usage(def, stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", def->name, argv[optind]);
+		usage(def, stderr);
+		return 2;
+	}
+	ut_service_t svc = {.def = def, .sigfd = -1};
+	char err[512];
+	if (config && *config) {
+		if (ut_config_load(&svc.cfg, config, err, sizeof err, NULL) != 0) {
+			ut_error("configuration: %s", err);
+			ut_config_free(&svc.cfg);
+			return 1;
+		}
+	} else
+		ut_config_defaults(&svc.cfg);
+	ut_log_set_level(ut_log_level_parse(svc.cfg.log_level));
+	if (check) {
+		printf("%s: configuration %s is valid\n", def->name, config && *config ? config : "(defaults)");
+		ut_config_free(&svc.cfg);
+		return 0;
+	}
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	svc.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	svc.started_ms = ut_clock_now_ms();
+	int rc = start(&svc) == 0 ? loop(&svc) : 1;
+	stop_all(&svc);
+	ut_info("stopped");
+	return rc;
+}

@@ -1,0 +1,241 @@
+/* SQLite helpers: WAL, migrations by PRAGMA user_version, a statement cache, transactions. */
+#include "ut/store.h"
+#include "ut/err.h"
+#include "ut/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct cached {
+	const char *key; /* the caller's literal */
+	char *sql;       /* a copy, to notice a key reused for other text */
+	sqlite3_stmt *st;
+} cached_t;
+
+struct ut_store {
+	sqlite3 *db;
+	char *path;
+	cached_t *cache;
+	int ncache, capcache;
+	int in_tx;
+};
+
+/* Outbox and inbox live in every daemon's database (see outbox.c). */
+static const char base_schema[] =
+	"CREATE TABLE IF NOT EXISTS ut_outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL,"
+	" ts_ms INTEGER NOT NULL, body BLOB NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS ut_inbox(event_id TEXT PRIMARY KEY, applied_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
+
+sqlite3 *ut_store_db(ut_store_t *s) { return s->db; }
+const char *ut_store_path(ut_store_t *s) { return s->path; }
+int ut_store_in_tx(ut_store_t *s) { return s->in_tx; }
+
+int ut_store_err(ut_store_t *s, int rc, const char *what)
+{
+	int prim = rc & 0xff;
+	const char *msg = s && s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	switch (prim) {
+	case SQLITE_CONSTRAINT:
+		return UT_ECONFLICT;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_PERM:
+	case SQLITE_NOMEM:
+		ut_error("%s: %s: %s", s ? s->path : "sqlite", what, msg);
+		return UT_EUNAVAIL;
+	default:
+		ut_error("%s: %s: %s (%d)", s ? s->path : "sqlite", what, msg, rc);
+		return UT_EINTERNAL;
+	}
+}
+
+int ut_store_exec(ut_store_t *s, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &err);
+	sqlite3_free(err);
+	return rc == SQLITE_OK ? 0 : ut_store_err(s, rc, "exec");
+}
+
+int ut_store_schema_version(ut_store_t *s)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "PRAGMA user_version");
+	int v = st && sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	if (st)
+		sqlite3_reset(st);
+	return v;
+}
+
+static int migrate(ut_store_t *s, const ut_migration_t *m, int n)
+{
+	int have = ut_store_schema_version(s);
+	if (have < 0)
+		return UT_EINTERNAL;
+	if (have > n) {
+		ut_error("%s: schema version %d is newer than this program (%d)", s->path, have, n);
+		return UT_EINVAL;
+	}
+	for (int i = have; i < n; i++) {
+		if (m[i].version != i + 1) {
+			ut_error("migration %d listed out of order", m[i].version);
+			return UT_EINTERNAL;
+		}
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", m[i].version);
+		int rc = ut_store_begin(s);
+		if (!rc)
+			rc = ut_store_exec(s, m[i].sql);
+		if (!rc)
+			rc = ut_store_exec(s, pragma);
+		if (!rc)
+			rc = ut_store_commit(s);
+		if (rc) {
+			ut_store_rollback(s);
+			ut_error("%s: migration %d failed", s->path, m[i].version);
+			return rc;
+		}
+		ut_info("%s: schema migrated to version %d", s->path, m[i].version);
+	}
+	return 0;
+}
+
+int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migrations, int n,
+		  const char *synchronous, int busy_timeout_ms)
+{
+	*out = NULL;
+	ut_store_t *s = calloc(1, sizeof *s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
+		return UT_ENOMEM;
+	}
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		rc = ut_store_err(s, rc, "open");
+		ut_store_destroy(&s);
+		return rc;
+	}
+	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	sqlite3_extended_result_codes(s->db, 1);
+	char pragmas[256];
+	snprintf(pragmas, sizeof pragmas,
+		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+		 " PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;",
+		 strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL");
+	if ((rc = ut_store_exec(s, pragmas)) || (rc = ut_store_exec(s, base_schema)) ||
+	    (rc = migrate(s, migrations, n))) {
+		ut_store_destroy(&s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void ut_store_destroy(ut_store_t **sp)
+{
+	ut_store_t *s = *sp;
+	if (!s)
+		return;
+	for (int i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
+	free(s->cache);
+	if (s->db)
+		sqlite3_close_v2(s->db);
+	free(s->path);
+	free(s);
+	*sp = NULL;
+}
+
+sqlite3_stmt *ut_store_stmt(ut_store_t *s, const char *sql)
+{
+	for (int i = 0; i < s->ncache; i++) {
+		cached_t *c = &s->cache[i];
+		if (c->key == sql && strcmp(c->sql, sql) == 0) {
+			sqlite3_reset(c->st);
+			sqlite3_clear_bindings(c->st);
+			return c->st;
+		}
+	}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		ut_store_err(s, rc, sql);
+		return NULL;
+	}
+	if (s->ncache == s->capcache) {
+		int cap = s->capcache ? s->capcache * 2 : 32;
+		cached_t *c = realloc(s->cache, (size_t)cap * sizeof *c);
+		if (!c) {
+			sqlite3_finalize(st);
+			return NULL;
+		}
+		s->cache = c;
+		s->capcache = cap;
+	}
+	char *copy = strdup(sql);
+	if (!copy) {
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	s->cache[s->ncache++] = (cached_t){sql, copy, st};
+	return st;
+}
+
+int ut_store_step_done(ut_store_t *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return 0;
+	return ut_store_err(s, rc, what);
+}
+
+const char *ut_store_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+static int run(ut_store_t *s, const char *sql, const char *what)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, sql);
+	return st ? ut_store_step_done(s, st, what) : UT_EINTERNAL;
+}
+
+int ut_store_begin(ut_store_t *s)
+{
+	int rc = run(s, "BEGIN IMMEDIATE", "begin");
+	s->in_tx = rc == 0;
+	return rc;
+}
+
+int ut_store_commit(ut_store_t *s)
+{
+	int rc = run(s, "COMMIT", "commit");
+	if (rc == 0)
+		s->in_tx = 0;
+	return rc;
+}
+
+void ut_store_rollback(ut_store_t *s)
+{
+	if (sqlite3_get_autocommit(s->db) == 0)
+		run(s, "ROLLBACK", "rollback");
+	s->in_tx = 0;
+}
+
+int ut_store_savepoint(ut_store_t *s) { return run(s, "SAVEPOINT req", "savepoint"); }
+void ut_store_release(ut_store_t *s) { run(s, "RELEASE req", "release"); }
+
+void ut_store_rollback_to(ut_store_t *s)
+{
+	run(s, "ROLLBACK TO req", "rollback to");
+	run(s, "RELEASE req", "release");
+}
