@@ -213,6 +213,8 @@ char *ut_config_resolve(const ut_config_t *c, const char *rel)
 	char *out = NULL;
 	if (rel[0] == '/' || !c->dir)
 		return strdup(rel);
+	if (strcmp(rel, ".") == 0)
+		return strdup(c->dir);
 	if (asprintf(&out, "%s/%s", c->dir, rel) < 0)
 		return NULL;
 	return out;

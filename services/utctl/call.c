@@ -1,0 +1,129 @@
+/* Finding the node (config file, time zone) and one request/reply with a daemon, mapped to exit codes. */
+#include "utctl.h"
+#include "output.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+int ctx_ready(ctx_t *c)
+{
+	if (c->ready)
+		return 0;
+	const char *path = c->config_path;
+	const char *env = getenv("UT_NODE_CONFIG");
+	if (!path && env && *env)
+		path = env;
+	if (!path && access("deploy/node.ini", F_OK) == 0)
+		path = "deploy/node.ini";
+	if (path) {
+		char err[512];
+		if (ut_config_load(&c->cfg, path, err, sizeof err, NULL) != 0) {
+			fprintf(stderr, "utctl: bad node config: %s\n", err);
+			ut_config_free(&c->cfg);
+			return EXIT_USAGE;
+		}
+	} else
+		ut_config_defaults(&c->cfg);
+	/* the daemons store Unix seconds; people type and read the node's wall clock */
+	ut_clock_set_zone(c->cfg.timezone);
+	if (!c->timeout_ms)
+		c->timeout_ms = c->cfg.rpc_timeout_ms;
+	c->ready = 1;
+	return 0;
+}
+
+void ctx_close(ctx_t *c)
+{
+	ut_rpc_client_destroy(&c->client);
+	free(c->client_endpoint);
+	c->client_endpoint = NULL;
+	if (c->zctx)
+		zmq_ctx_term(c->zctx);
+	c->zctx = NULL;
+	if (c->ready)
+		ut_config_free(&c->cfg);
+	c->ready = 0;
+}
+
+void say_down(const char *daemon, const char *endpoint)
+{
+	fprintf(stderr, "utctl: %s is not answering at %s (is the node up? ./deploy/ut-node up)\n", daemon,
+		endpoint ? endpoint : "?");
+}
+
+static int connect_to(ctx_t *c, const char *daemon)
+{
+	if (c->client && strcmp(c->client_daemon, daemon) == 0)
+		return 0;
+	ut_rpc_client_destroy(&c->client);
+	free(c->client_endpoint);
+	c->client_daemon = daemon;
+	c->client_endpoint = ut_config_endpoint(&c->cfg, daemon);
+	if (!c->zctx)
+		c->zctx = zmq_ctx_new();
+	if (c->client_endpoint && c->zctx)
+		c->client = ut_rpc_client_new(c->zctx, c->client_endpoint, c->timeout_ms);
+	if (!c->client) {
+		say_down(daemon, c->client_endpoint);
+		return EXIT_DOWN;
+	}
+	return 0;
+}
+
+int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *rdesc,
+	 ProtobufCMessage **out)
+{
+	if (out)
+		*out = NULL;
+	int rc = ctx_ready(c);
+	if (rc || (rc = connect_to(c, daemon)))
+		return rc;
+	Ut__Envelope *rep = NULL;
+	int err = ut_rpc_call(c->client, type, req, &rep);
+	if (err == UT_ENOMEM) {
+		fprintf(stderr, "utctl: out of memory\n");
+		return EXIT_REFUSED;
+	}
+	if (err) {
+		say_down(daemon, c->client_endpoint);
+		return EXIT_DOWN;
+	}
+	if (rep->status != UT__STATUS__STATUS_OK) {
+		fprintf(stderr, "utctl: %s: %s\n", ut_status_name(rep->status),
+			rep->message && *rep->message ? rep->message : "(no message)");
+		ut__envelope__free_unpacked(rep, NULL);
+		return EXIT_REFUSED;
+	}
+	if (rdesc && out) {
+		*out = protobuf_c_message_unpack(rdesc, NULL, rep->body.len, rep->body.data);
+		if (!*out) {
+			fprintf(stderr, "utctl: %s sent a reply utctl cannot decode (are both built from the same proto/?)\n",
+				daemon);
+			rc = EXIT_REFUSED;
+		}
+	}
+	ut__envelope__free_unpacked(rep, NULL);
+	return rc;
+}
+
+int request(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req,
+	    const ProtobufCMessageDescriptor *rdesc, printer_fn *text)
+{
+	ProtobufCMessage *rep;
+	int rc = call(c, daemon, type, req, rdesc, &rep);
+	if (rc)
+		return rc;
+	if (!c->json)
+		text(c, rep, req);
+	else if (is_list(rdesc))
+		json_print_items(stdout, rep);
+	else
+		json_print(stdout, rep);
+	protobuf_c_message_free_unpacked(rep, NULL);
+	return EXIT_OK;
+}

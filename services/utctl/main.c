@@ -1,0 +1,90 @@
+/* utctl: global options, then the noun and verb tables pick the handler; everything else lives in the
+ * handler files (node.c, sched.c, class.c). */
+#include "utctl.h"
+#include "ut/log.h"
+#include "ut/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const noun_t nouns[] = {
+	{"node", "the node's daemons: up or down, and how busy", node_verbs},
+	{"course", "courses: what a class teaches, and its category", course_verbs},
+	{"venue", "venues where sessions are held", venue_verbs},
+	{"lecturer", "lecturers who teach sessions", lecturer_verbs},
+	{"class", "classes of a course: capacity, audience, state, timetable", class_verbs},
+	{"session", "sittings of a class: date, time, venue, lecturer", session_verbs},
+	{"plan", "yearly plans: classes and participations per category", plan_verbs},
+	{0},
+};
+
+enum { OPT_VERSION = OPT_FIRST };
+
+static const optspec_t top_opts[] = {
+	{OPT_VERSION, "version", NULL, 0, "print utctl's version"},
+	{0},
+};
+
+static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+int main(int argc, char **argv)
+{
+	ut_log_init("utctl", UT_LOG_WARN);
+	ctx_t c = {0};
+	for (int i = 1; i < argc; i++)
+		if (!ut_utf8_valid(argv[i], strlen(argv[i])))
+			return usage(&c, "argument %d is not valid UTF-8", i);
+
+	opts_t o;
+	const char *arg;
+	int k;
+	opt_begin(&o, &c, argc, argv, top_opts);
+	o.in_order = 1;
+	while ((k = opt_next(&o, &arg)) > 0)
+		if (k == OPT_VERSION) {
+			printf("utctl %s\n", UT_VERSION);
+			return EXIT_OK;
+		}
+	if (k < 0)
+		return EXIT_USAGE;
+	int i = optind;
+	if (i >= argc)
+		return usage(&c, "missing NOUN");
+	if (strcmp(argv[i], "help") == 0) {
+		print_top_help(stdout);
+		return EXIT_OK;
+	}
+	const noun_t *n = nouns;
+	while (n->name && strcmp(n->name, argv[i]) != 0)
+		n++;
+	if (!n->name)
+		return usage(&c, "unknown noun '%s'", argv[i]);
+	c.noun = n;
+	snprintf(c.where, sizeof c.where, "%s", n->name);
+
+	if (++i >= argc)
+		return usage(&c, "missing VERB");
+	if (is_help(argv[i]) || strcmp(argv[i], "help") == 0) {
+		print_noun_help(n, stdout);
+		return EXIT_OK;
+	}
+	const verb_t *v = n->verbs;
+	while (v->name && strcmp(v->name, argv[i]) != 0)
+		v++;
+	if (!v->name)
+		return usage(&c, "unknown verb '%s'", argv[i]);
+	c.verb = v;
+	snprintf(c.where, sizeof c.where, "%s %s", n->name, v->name);
+
+	/* help wins over every other argument, even broken ones: people ask for it when stuck */
+	for (int j = i + 1; j < argc && strcmp(argv[j], "--") != 0; j++)
+		if (is_help(argv[j])) {
+			print_verb_help(&c, stdout);
+			return EXIT_OK;
+		}
+	int rc = v->run(&c, argc - i, argv + i);
+	ctx_close(&c);
+	if (fflush(stdout) != 0 && rc == EXIT_OK)
+		rc = EXIT_REFUSED;
+	return rc;
+}

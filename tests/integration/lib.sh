@@ -1,0 +1,132 @@
+# Shared by the shell tests (sourced): start a real node (redis-server with deploy/redis.conf and
+# the four daemons) in a temporary directory, drive it with utctl, check, and clean up.
+# shellcheck shell=bash
+set -uo pipefail
+
+UT_BIN=${UT_BIN:?set by ctest: the build tree\'s services directory}
+UT_TOOLS=${UT_TOOLS:?set by ctest: the build tree\'s tests directory}
+UT_SRC=${UT_SRC:?set by ctest: the source tree}
+DAEMONS=(ut-schedd ut-enrold ut-notifyd ut-reportd)
+
+T=$(mktemp -d /tmp/ut-test.XXXXXX)
+PASSED=0
+FAILED=0
+declare -A PIDS=()
+
+cleanup() {
+	local name
+	for name in "${!PIDS[@]}"; do
+		kill -9 "${PIDS[$name]}" 2>/dev/null
+	done
+	wait 2>/dev/null
+	if ((FAILED)) || [[ -n ${UT_KEEP:-} ]]; then
+		echo "test directory kept: $T"
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+
+# write_config [extra ini lines...]: the node's configuration, run dir = the test directory.
+write_config() {
+	{
+		printf '[node]\nid = test-node\nrun_dir = .\nlog_level = info\n'
+		printf '[rpc]\ntimeout_ms = 5000\n'
+		printf '%s\n' "$@"
+	} >"$T/node.ini"
+}
+
+start_redis() {
+	redis-server "$UT_SRC/deploy/redis.conf" --unixsocket "$T/redis.sock" --dir "$T" \
+		--pidfile "$T/redis.pid" --daemonize no --logfile "$T/redis.log" &
+	PIDS[redis]=$!
+	local i
+	for i in $(seq 100); do
+		redis-cli -s "$T/redis.sock" ping 2>/dev/null | grep -q PONG && return 0
+		sleep 0.05
+	done
+	echo "redis did not start"; cat "$T/redis.log"; exit 1
+}
+
+stop_redis() {
+	kill -9 "${PIDS[redis]}" 2>/dev/null
+	wait "${PIDS[redis]}" 2>/dev/null
+	unset 'PIDS[redis]'
+}
+
+start_daemon() {
+	"$UT_BIN/$1" --config "$T/node.ini" 2>>"$T/$1.log" &
+	PIDS[$1]=$!
+}
+
+# stop_daemon NAME [SIGNAL]: signal it and wait; its exit status is left in STOPPED_STATUS.
+stop_daemon() {
+	local pid=${PIDS[$1]}
+	kill -"${2:-TERM}" "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	STOPPED_STATUS=$?
+	unset "PIDS[$1]"
+}
+
+# Wait until every daemon answers (bounded).
+wait_ready() {
+	local i
+	for i in $(seq 100); do
+		utctl node status >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	echo "node did not become ready"; utctl node status; tail -5 "$T"/*.log; exit 1
+}
+
+start_node() {
+	[[ -f $T/node.ini ]] || write_config
+	start_redis
+	local d
+	for d in "${DAEMONS[@]}"; do start_daemon "$d"; done
+	wait_ready
+}
+
+utctl() { "$UT_BIN/utctl" --node-config "$T/node.ini" "$@"; }
+sql() { sqlite3 -batch -noheader "$T/$1.db" "$2"; }
+rawsend() { "$UT_TOOLS/ut-rawsend" "ipc://$T/$1.sock" "${@:2}"; }
+events() { "$UT_TOOLS/ut-streamdump" "$T/redis.sock" "ut:ev:$1"; }
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
+
+# check DESCRIPTION EXPECTED ACTUAL
+check() {
+	if [[ "$2" == "$3" ]]; then ok "$1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# check_run DESCRIPTION EXIT_CODE PATTERN CMD...: run CMD, compare its exit code, grep its output.
+check_run() {
+	local desc=$1 want=$2 pat=$3 out st
+	shift 3
+	out=$("$@" 2>&1)
+	st=$?
+	if [[ $st != "$want" ]]; then
+		fail "$desc: exit $st, expected $want; output: $out"
+	elif [[ -n $pat ]] && ! grep -qE -- "$pat" <<<"$out"; then
+		fail "$desc: output does not match /$pat/: $out"
+	else
+		ok "$desc"
+	fi
+}
+
+# wait_for DESCRIPTION EXPECTED CMD...: poll CMD (bounded, 10 s) until it prints EXPECTED.
+wait_for() {
+	local desc=$1 want=$2 got i
+	shift 2
+	for i in $(seq 100); do
+		got=$("$@" 2>/dev/null)
+		[[ $got == "$want" ]] && { ok "$desc"; return 0; }
+		sleep 0.1
+	done
+	fail "$desc: expected '$want', got '$got'"
+}
+
+finish() {
+	echo "$PASSED passed, $FAILED failed"
+	((FAILED == 0))
+}

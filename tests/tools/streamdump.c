@@ -1,0 +1,47 @@
+/* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type>", so
+ * tests can check that each event is there exactly once and in order. */
+#include "envelope.pb-c.h"
+
+#include <hiredis/hiredis.h>
+#include <stdio.h>
+#include <string.h>
+
+int main(int argc, char **argv)
+{
+	if (argc != 3 || !strcmp(argv[1], "--help")) {
+		fprintf(stderr, "usage: ut-streamdump REDIS_SOCKET STREAM_KEY   (e.g. ut:ev:ut-schedd)\n");
+		return 2;
+	}
+	redisContext *c = redisConnectUnix(argv[1]);
+	if (!c || c->err) {
+		fprintf(stderr, "ut-streamdump: %s: %s\n", argv[1], c ? c->errstr : "out of memory");
+		return 3;
+	}
+	char start[64] = "-";
+	for (;;) {
+		redisReply *r = redisCommand(c, "XRANGE %s %s + COUNT 1000", argv[2], start);
+		if (!r || r->type != REDIS_REPLY_ARRAY) {
+			fprintf(stderr, "ut-streamdump: XRANGE failed\n");
+			return 1;
+		}
+		if (r->elements == 0) {
+			freeReplyObject(r);
+			break;
+		}
+		for (size_t i = 0; i < r->elements; i++) {
+			redisReply *e = r->element[i], *f = e->element[1];
+			Ut__Envelope *env = NULL;
+			for (size_t k = 0; k + 1 < f->elements; k += 2)
+				if (!strcmp(f->element[k]->str, "d"))
+					env = ut__envelope__unpack(NULL, f->element[k + 1]->len,
+								   (const uint8_t *)f->element[k + 1]->str);
+			printf("%s %s %d\n", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1);
+			if (env)
+				ut__envelope__free_unpacked(env, NULL);
+			snprintf(start, sizeof start, "(%s", e->element[0]->str);
+		}
+		freeReplyObject(r);
+	}
+	redisFree(c);
+	return 0;
+}
