@@ -208,15 +208,40 @@ int ut_config_load(ut_config_t *c, const char *path, char *err, size_t errlen, i
 	return rc;
 }
 
+/* Drop "." and "x/.." components of an absolute path, in place, so logs show plain paths. */
+static void normalize(char *p)
+{
+	char *out = p, *s = p;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		char *e = strchrnul(s, '/');
+		size_t n = (size_t)(e - s);
+		if (n == 1 && s[0] == '.') {
+			/* skip */
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+		} else if (n) {
+			*out++ = '/';
+			memmove(out, s, n);
+			out += n;
+		}
+		s = e;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = '\0';
+}
+
 char *ut_config_resolve(const ut_config_t *c, const char *rel)
 {
 	char *out = NULL;
-	if (rel[0] == '/' || !c->dir)
+	if (!c->dir && rel[0] != '/')
 		return strdup(rel);
-	if (strcmp(rel, ".") == 0)
-		return strdup(c->dir);
-	if (asprintf(&out, "%s/%s", c->dir, rel) < 0)
+	if (asprintf(&out, "%s%s%s", rel[0] == '/' ? "" : c->dir, rel[0] == '/' ? "" : "/", rel) < 0)
 		return NULL;
+	normalize(out);
 	return out;
 }
 

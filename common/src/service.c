@@ -80,6 +80,8 @@ static void schedule_retry(ut_service_t *svc)
 
 static void relay(ut_service_t *svc)
 {
+	if (svc->relay_timer)
+		return; /* Redis is away: the retry timer relays when it is back */
 	for (;;) {
 		int n = ut_outbox_relay(&svc->outbox, svc->bus, svc->cfg.relay_batch);
 		if (n < 0) {
