@@ -34,7 +34,7 @@ struct ut_service {
 	int emitted;        /* events queued since the last relay */
 	int relay_timer;    /* a retry is scheduled */
 	int64_t started_ms;
-	int64_t requests, events_applied;
+	int64_t requests, commits, events_applied;
 	int backoff_ms;
 	ut_rpc_req_t *reqs;
 	ut_reply_t *reps;
@@ -130,6 +130,7 @@ static int handle_status(ut_service_t *svc, ut_reply_t *rep)
 	r.outbox_pending = ut_outbox_pending(&svc->outbox);
 	r.events_applied = svc->events_applied;
 	r.requests_served = svc->requests;
+	r.commits = svc->commits;
 	return ut_reply_body(rep, &r.base);
 }
 
@@ -188,7 +189,9 @@ static void handle_requests(ut_service_t *svc)
 	int emitted_before = svc->emitted;
 	for (int i = 0; i < n; i++)
 		run_request(svc, &svc->reqs[i], &svc->reps[i], &in_tx);
-	if (in_tx && ut_store_commit(svc->store) != 0) {
+	if (in_tx && ut_store_commit(svc->store) == 0)
+		svc->commits++;
+	else if (in_tx) {
 		ut_store_rollback(svc->store);
 		svc->emitted = emitted_before;
 		for (int i = 0; i < n; i++) {

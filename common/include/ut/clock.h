@@ -5,7 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Wall clock in Unix milliseconds. */
+/* Wall clock in Unix milliseconds. When the environment names UT_CLOCK_FILE, the time is read
+ * from that file on every call (tests move time by rewriting it). */
 int64_t ut_clock_now_ms(void);
 /* Monotonic milliseconds, for timers and durations. */
 int64_t ut_clock_mono_ms(void);
