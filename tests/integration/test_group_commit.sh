@@ -1,0 +1,18 @@
+# Group commit on a real ut-schedd: with many requests in flight every one is answered exactly
+# once, all are stored, each has its event once, and they were committed in far fewer transactions.
+source "$(dirname "$0")/lib.sh"
+
+start_node
+N=3000
+out=$("$UT_TOOLS/ut-load" -n $N -w 128 -p GC "ipc://$T/ut-schedd.sock")
+check "every request answered exactly once" 0 $?
+echo "# $out"
+check "all answered ok" "ok $N" "$(grep -o 'ok [0-9]*' <<<"$out")"
+check "all stored" "$N" "$(sql ut-schedd 'SELECT count(*) FROM courses')"
+commits=$(utctl --json node status | /usr/bin/python3 -c 'import json,sys; print([d for d in json.load(sys.stdin) if d["daemon"]=="ut-schedd"][0].get("commits", 0))')
+echo "# $N requests in $commits commits"
+if ((commits > 0 && commits * 4 <= N)); then ok "group commit: $commits commits for $N requests"; else fail "group commit: $commits commits for $N requests"; fi
+wait_for "each course event in the stream once" "$N" bash -c "'$UT_TOOLS/ut-streamdump' '$T/redis.sock' ut:ev:ut-schedd | awk '{print \$2}' | sort -u | grep -c ."
+wait_for "consumers got every course" "$N" sql ut-reportd 'SELECT count(*) FROM sched_courses'
+
+finish

@@ -1,0 +1,118 @@
+/* ut-load: keeps W requests in flight on one DEALER socket against ut-schedd (course add, each with
+ * a unique code) and reports replies, status counts, latency and throughput. Every request must
+ * be answered exactly once; the exit status says whether it was. */
+#include "envelope.pb-c.h"
+#include "sched.pb-c.h"
+#include "ut/clock.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void send_one(void *s, const char *prefix, long i)
+{
+	char code[64], id[32];
+	snprintf(code, sizeof code, "%s-%ld", prefix, i);
+	snprintf(id, sizeof id, "%ld", i);
+	Ut__Course c = UT__COURSE__INIT;
+	c.code = code;
+	c.title = "Load";
+	c.category = "safety";
+	uint8_t body[256], buf[512];
+	size_t n = ut__course__pack(&c, body);
+	Ut__Envelope e = UT__ENVELOPE__INIT;
+	e.id = id;
+	e.type = UT__MSG_TYPE__MSG_COURSE_ADD;
+	e.node = "";
+	e.body.data = body;
+	e.body.len = n;
+	size_t m = ut__envelope__pack(&e, buf);
+	zmq_send(s, "", 0, ZMQ_SNDMORE);
+	zmq_send(s, buf, m, 0);
+}
+
+int main(int argc, char **argv)
+{
+	long count = 1000, inflight = 16;
+	const char *prefix = "L";
+	int c;
+	while ((c = getopt(argc, argv, "n:w:p:h")) != -1) {
+		switch (c) {
+		case 'n': count = atol(optarg); break;
+		case 'w': inflight = atol(optarg); break;
+		case 'p': prefix = optarg; break;
+		default:
+			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-p CODE_PREFIX] ENDPOINT\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || count <= 0 || inflight <= 0)
+		return 2;
+	void *ctx = zmq_ctx_new(), *s = zmq_socket(ctx, ZMQ_DEALER);
+	int linger = 0;
+	zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof linger);
+	if (zmq_connect(s, argv[optind]) != 0)
+		return 3;
+	int64_t *sent_at = calloc((size_t)count, sizeof *sent_at), *lat = calloc((size_t)count, sizeof *lat);
+	char *answered = calloc((size_t)count, 1);
+	long next = 0, got = 0, dup = 0, status[8] = {0};
+	int64_t t0 = now_us();
+	while (got < count) {
+		while (next < count && next - got < inflight) {
+			sent_at[next] = now_us();
+			send_one(s, prefix, next++);
+		}
+		zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
+		if (zmq_poll(&it, 1, 5000) <= 0)
+			break; /* an unanswered request: reported below */
+		zmq_msg_t msg;
+		zmq_msg_init(&msg);
+		int more = 1;
+		Ut__Envelope *r = NULL;
+		while (more && zmq_msg_recv(&msg, s, 0) >= 0) {
+			more = zmq_msg_more(&msg);
+			if (!more)
+				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+		}
+		zmq_msg_close(&msg);
+		if (!r)
+			continue;
+		long i = atol(r->id);
+		if (i >= 0 && i < next && !answered[i]) {
+			answered[i] = 1;
+			lat[got++] = now_us() - sent_at[i];
+			status[r->status < 8 ? r->status : 7]++;
+		} else
+			dup++;
+		ut__envelope__free_unpacked(r, NULL);
+	}
+	double secs = (double)(now_us() - t0) / 1e6;
+	qsort(lat, (size_t)got, sizeof *lat, cmp64);
+	printf("requests %ld answered %ld duplicates %ld ok %ld conflict %ld other %ld\n", count, got, dup, status[0],
+	       status[3], got - status[0] - status[3]);
+	if (got)
+		printf("throughput %.0f req/s p50 %lld us p99 %lld us in-flight %ld\n", (double)got / secs,
+		       (long long)lat[got / 2], (long long)lat[(got * 99) / 100], inflight);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	free(sent_at);
+	free(lat);
+	free(answered);
+	return got == count && dup == 0 ? 0 : 1;
+}
