@@ -1,6 +1,7 @@
 /* Bump allocator in 16 KiB chunks (larger requests get a chunk of their own). */
 #include "ut/arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,10 @@ struct ut_arena_chunk {
 
 void *ut_arena_alloc(ut_arena_t *a, size_t n)
 {
+	if (n > SIZE_MAX - sizeof(ut_arena_chunk_t) - sizeof(max_align_t)) { /* rounding would wrap */
+		a->failed = 1;
+		return NULL;
+	}
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	ut_arena_chunk_t *c = a->head;
 	if (!c || c->cap - c->used < n) {
@@ -40,7 +45,14 @@ char *ut_arena_strdup(ut_arena_t *a, const char *s)
 	return d;
 }
 
-void **ut_arena_ptrs(ut_arena_t *a, size_t n) { return ut_arena_alloc(a, (n ? n : 1) * sizeof(void *)); }
+void **ut_arena_ptrs(ut_arena_t *a, size_t n)
+{
+	if (n > SIZE_MAX / sizeof(void *)) {
+		a->failed = 1;
+		return NULL;
+	}
+	return ut_arena_alloc(a, (n ? n : 1) * sizeof(void *));
+}
 
 void ut_arena_free(ut_arena_t *a)
 {

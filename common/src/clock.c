@@ -2,6 +2,7 @@
 #include "ut/clock.h"
 #include "ut/err.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,11 +75,22 @@ static int make_local(int y, int mo, int d, int h, int mi, int64_t *out)
 	return 0;
 }
 
+/* s has exactly the shape of pat, where '9' stands for a digit: sscanf alone would also take
+ * "2026-3-5 9:00", signs and spaces. */
+static int shaped(const char *s, const char *pat)
+{
+	for (; *pat; s++, pat++)
+		if (*pat == '9' ? !isdigit((unsigned char)*s) : *s != *pat)
+			return 0;
+	return *s == '\0';
+}
+
 int ut_clock_parse_local(const char *s, int64_t *out)
 {
 	int y, mo, d, h, mi, n = 0;
 	char sep;
-	if (!s || sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &n) != 6 || s[n] ||
+	if (!s || (!shaped(s, "9999-99-99 99:99") && !shaped(s, "9999-99-99T99:99")) ||
+	    sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &n) != 6 || s[n] ||
 	    (sep != ' ' && sep != 'T'))
 		return UT_EINVAL;
 	return make_local(y, mo, d, h, mi, out);
@@ -87,7 +99,8 @@ int ut_clock_parse_local(const char *s, int64_t *out)
 int ut_clock_parse_date_time(const char *date, const char *hm, int64_t *out)
 {
 	int y, mo, d, h, mi, n1 = 0, n2 = 0;
-	if (!date || !hm || sscanf(date, "%4d-%2d-%2d%n", &y, &mo, &d, &n1) != 3 || date[n1] ||
+	if (!date || !hm || !shaped(date, "9999-99-99") || !shaped(hm, "99:99") ||
+	    sscanf(date, "%4d-%2d-%2d%n", &y, &mo, &d, &n1) != 3 || date[n1] ||
 	    sscanf(hm, "%2d:%2d%n", &h, &mi, &n2) != 2 || hm[n2])
 		return UT_EINVAL;
 	return make_local(y, mo, d, h, mi, out);

@@ -195,7 +195,8 @@ int ut_config_load(ut_config_t *c, const char *path, char *err, size_t errlen, i
 				(*unknown)++;
 			continue;
 		}
-		if (set_value(c, st, val, why, sizeof why) == 0)
+		/* check after each setting, so a bad value is reported at its line */
+		if (set_value(c, st, val, why, sizeof why) == 0 && check(c, why, sizeof why) == 0)
 			continue;
 	bad:
 		snprintf(err, errlen, "%s:%d: %s", path, lineno, why);

@@ -246,7 +246,9 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
 		}
 		zmq_msg_close(&msg);
-		if (r && r->id && strcmp(r->id, id) == 0) {
+		/* A reply without id answers a request the server could not read (too large,
+		 * malformed); ours is the one it can be, as it answers such requests at once. */
+		if (r && r->id && (strcmp(r->id, id) == 0 || (!*r->id && r->status != UT__STATUS__STATUS_OK))) {
 			*reply = r;
 			return 0;
 		}

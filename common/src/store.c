@@ -212,7 +212,8 @@ static int run(ut_store_t *s, const char *sql, const char *what)
 int ut_store_begin(ut_store_t *s)
 {
 	int rc = run(s, "BEGIN IMMEDIATE", "begin");
-	s->in_tx = rc == 0;
+	if (rc == 0) /* a failed BEGIN inside a transaction leaves that one open */
+		s->in_tx = 1;
 	return rc;
 }
 

@@ -75,8 +75,9 @@ int64_t ut_timer_add(ut_timers_t *t, int64_t due_ms, ut_timer_fn fn, void *arg)
 	x->id = ++t->next_id;
 	x->fn = fn;
 	x->arg = arg;
+	int64_t id = x->id; /* sift_up may move another timer into *x */
 	sift_up(t, t->n++);
-	return x->id;
+	return id;
 }
 
 int ut_timer_cancel(ut_timers_t *t, int64_t id)
