@@ -211,6 +211,10 @@ int ut_bus_subscribe(ut_bus_t *b, const char *group, const char *consumer, const
 {
 	free(b->group);
 	free(b->consumer);
+	for (int i = 0; i < b->nstreams; i++)
+		free(b->streams[i]);
+	free(b->streams);
+	b->nstreams = 0;
 	b->group = strdup(group);
 	b->consumer = strdup(consumer);
 	b->streams = calloc((size_t)nstreams, sizeof *b->streams);

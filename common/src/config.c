@@ -156,7 +156,10 @@ int ut_config_load(ut_config_t *c, const char *path, char *err, size_t errlen, i
 			snprintf(why, sizeof why, "line longer than %zu bytes", sizeof line - 1);
 			goto bad;
 		}
-		char *s = trim(line);
+		char *s = line;
+		if (lineno == 1 && strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+			s += 3; /* a byte-order mark, as Windows editors write */
+		s = trim(s);
 		if (!*s || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {

@@ -15,9 +15,12 @@ int ut_valid_text(ut_reply_t *rep, const char *field, const char *s, int require
 		return ut_reply_err(rep, UT_EINVAL, "%s is not valid UTF-8", field);
 	if (cps > maxlen)
 		return ut_reply_err(rep, UT_EINVAL, "%s is longer than %ld characters", field, maxlen);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* C0, DEL, and C1 (U+0080..U+009F, encoded C2 80..C2 9F) */
+		if (c < 0x20 || c == 0x7f || (c == 0xc2 && (unsigned char)s[i + 1] < 0xa0))
 			return ut_reply_err(rep, UT_EINVAL, "%s contains a control character", field);
+	}
 	return 0;
 }
 

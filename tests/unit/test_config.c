@@ -306,6 +306,18 @@ static void test_quoted_values(void **state)
 	free(path);
 }
 
+static void test_byte_order_mark(void **state)
+{
+	(void)state;
+	char *path = tu_write_file(tmp, "bom.ini", "\xEF\xBB\xBF[node]\nid = bom-node\n");
+	ut_config_t c;
+	char err[512] = "";
+	assert_int_equal(ut_config_load(&c, path, err, sizeof err, NULL), 0);
+	assert_string_equal(c.node_id, "bom-node");
+	ut_config_free(&c);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_quoted_values),
+		cmocka_unit_test(test_byte_order_mark),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

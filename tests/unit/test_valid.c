@@ -108,7 +108,7 @@ static void test_text_invalid_utf8(void **state)
 static void test_text_control_chars(void **state)
 {
 	(void)state;
-	const char *bad[] = {"a\tb", "line\r\n", "\x01", "del\x7f", "\x1b[31mred"};
+	const char *bad[] = {"a\tb", "line\r\n", "\x01", "del\x7f", "\x1b[31mred", "c1\xc2\x85", "csi\xc2\x9b"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		reset(NULL);
 		assert_int_equal(ut_valid_text(&rep, "venue", bad[i], 1, 100), UT_EINVAL);
@@ -116,7 +116,7 @@ static void test_text_control_chars(void **state)
 	}
 	/* bytes >= 0x80 are not control characters */
 	reset(NULL);
-	assert_int_equal(ut_valid_text(&rep, "venue", "Hội trường A", 1, 100), 0);
+	assert_int_equal(ut_valid_text(&rep, "venue", "Hội trường A \xc2\xa0", 1, 100), 0);
 	assert_ok_reply();
 }
 
