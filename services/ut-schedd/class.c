@@ -75,11 +75,16 @@ static int emit_class(ut_service_t *svc, ut_reply_t *rep, int64_t id, int event)
 	return sched_reply(rep, &a, rc, c ? &c->base : NULL);
 }
 
-static int load_live(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, int64_t id, Ut__Class **c)
+static int load_class(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, int64_t id, Ut__Class **c)
 {
 	int rc = sched_class_load(s, a, id, c);
-	if (rc == UT_ENOTFOUND)
-		return ut_reply_err(rep, rc, "no class %lld", (long long)id);
+	return rc == UT_ENOTFOUND ? ut_reply_err(rep, rc, "no class %lld", (long long)id) : rc;
+}
+
+/* A class that can still change: not cancelled, not closed. */
+static int load_live(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, int64_t id, Ut__Class **c)
+{
+	int rc = load_class(s, a, rep, id, c);
 	if (!rc && !live(*c))
 		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s", (long long)id, (*c)->state);
 	return rc;
@@ -140,9 +145,7 @@ int sched_class_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		return UT_EINVAL;
 	ut_arena_t a = {0};
 	Ut__Class *c = NULL;
-	int rc = sched_class_load(ut_service_store(svc), &a, r->id, &c);
-	if (rc == UT_ENOTFOUND)
-		ut_reply_err(rep, rc, "no class %lld", (long long)r->id);
+	int rc = load_class(ut_service_store(svc), &a, rep, r->id, &c);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 	return sched_reply(rep, &a, rc, c ? &c->base : NULL);
 }
@@ -316,9 +319,7 @@ int sched_session_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		return UT_EINVAL;
 	ut_arena_t a = {0};
 	Ut__Class *c = NULL;
-	int rc = sched_class_load(ut_service_store(svc), &a, r->id, &c);
-	if (rc == UT_ENOTFOUND)
-		ut_reply_err(rep, rc, "no class %lld", (long long)r->id);
+	int rc = load_class(ut_service_store(svc), &a, rep, r->id, &c);
 	Ut__SessionList out = UT__SESSION_LIST__INIT;
 	if (!rc) {
 		out.n_sessions = c->n_sessions;
