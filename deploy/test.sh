@@ -12,6 +12,7 @@ usage: deploy/test.sh [--quick]
 Installs missing Debian packages, then builds and runs ctest in
   build/       -DCMAKE_BUILD_TYPE=RelWithDebInfo
   build-asan/  -DUT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug  (skipped with --quick)
+  build-fuzz/  clang -DUT_FUZZ=ON: each fuzz target for UT_FUZZ_SECONDS (15) s (skipped with --quick)
 Exits non-zero when a build or a test fails.
 EOF
 }
@@ -51,6 +52,17 @@ tree build -- -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if ((!quick)); then
 	tree build-asan ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 -- -DUT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi
+
+if ((!quick)); then
+	echo
+	echo "================ build-fuzz: libFuzzer targets, ${UT_FUZZ_SECONDS:-15} s each ================"
+	if CC=clang cmake -S . -B build-fuzz -DUT_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null &&
+		cmake --build build-fuzz -j2 --target fuzz >/dev/null && tests/fuzz/run.sh build-fuzz "${UT_FUZZ_SECONDS:-15}"; then
+		summary+=("build-fuzz: every target ran ${UT_FUZZ_SECONDS:-15} s without a crash")
+	else
+		summary+=("build-fuzz: FAILED"); failed=1
+	fi
 fi
 
 echo

@@ -99,6 +99,19 @@ void ut_rpc_req_clear(ut_rpc_req_t *req)
 	memset(req, 0, sizeof *req);
 }
 
+void ut_rpc_req_decode(ut_rpc_req_t *req, const void *data, size_t len, size_t max_request)
+{
+	req->size = len;
+	if (req->bad)
+		return;
+	if (len == 0)
+		req->bad = "empty request";
+	else if (len > max_request)
+		req->bad = "request too large";
+	else if (!(req->env = ut__envelope__unpack(NULL, len, data)))
+		req->bad = "malformed envelope";
+}
+
 int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req)
 {
 	memset(req, 0, sizeof *req);
@@ -125,16 +138,9 @@ int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req)
 			} else
 				req->bad = "too many frames";
 		} else {
-			req->size = len;
 			if (got == 1)
 				req->bad = "no routing frame"; /* cannot happen on a ROUTER */
-			else if (len == 0)
-				req->bad = "empty request";
-			else if (len > s->max_request)
-				req->bad = "request too large";
-			else if (!req->bad &&
-				 !(req->env = ut__envelope__unpack(NULL, len, zmq_msg_data(&msg))))
-				req->bad = "malformed envelope";
+			ut_rpc_req_decode(req, zmq_msg_data(&msg), len, s->max_request);
 		}
 		zmq_msg_close(&msg);
 	}

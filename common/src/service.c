@@ -179,35 +179,49 @@ static void run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, i
 		ut_store_release(svc->store);
 }
 
-static void handle_requests(ut_service_t *svc)
+/* Run n requests in one transaction and commit once; when the commit fails every reply becomes
+ * `unavailable`, since nothing of the batch was kept. */
+static void apply_requests(ut_service_t *svc, ut_rpc_req_t *reqs, ut_reply_t *reps, int n)
 {
-	int n = 0, in_tx = 0;
-	while (n < svc->cfg.batch_max && ut_rpc_server_recv(svc->rpc, &svc->reqs[n]) == 1)
-		n++;
-	if (!n)
-		return;
-	int emitted_before = svc->emitted;
+	int in_tx = 0, emitted_before = svc->emitted;
 	for (int i = 0; i < n; i++)
-		run_request(svc, &svc->reqs[i], &svc->reps[i], &in_tx);
+		run_request(svc, &reqs[i], &reps[i], &in_tx);
 	if (in_tx && ut_store_commit(svc->store) == 0)
 		svc->commits++;
 	else if (in_tx) {
 		ut_store_rollback(svc->store);
 		svc->emitted = emitted_before;
 		for (int i = 0; i < n; i++) {
-			ut_reply_clear(&svc->reps[i]);
-			ut_reply_err(&svc->reps[i], UT_EUNAVAIL, "%s could not commit; nothing was changed",
-				     svc->def->name);
+			ut_reply_clear(&reps[i]);
+			ut_reply_err(&reps[i], UT_EUNAVAIL, "%s could not commit; nothing was changed", svc->def->name);
 		}
 	}
+	svc->requests += n;
+}
+
+static void handle_requests(ut_service_t *svc)
+{
+	int n = 0;
+	while (n < svc->cfg.batch_max && ut_rpc_server_recv(svc->rpc, &svc->reqs[n]) == 1)
+		n++;
+	if (!n)
+		return;
+	apply_requests(svc, svc->reqs, svc->reps, n);
 	for (int i = 0; i < n; i++) {
 		ut_rpc_server_reply(svc->rpc, &svc->reqs[i], svc->cfg.node_id, &svc->reps[i]);
 		ut_reply_clear(&svc->reps[i]);
 		ut_rpc_req_clear(&svc->reqs[i]);
 	}
-	svc->requests += n;
 	if (svc->emitted)
 		relay(svc);
+}
+
+void ut_service_handle(ut_service_t *svc, const void *frame, size_t len, ut_reply_t *rep)
+{
+	ut_rpc_req_t req = {0};
+	ut_rpc_req_decode(&req, frame, len, (size_t)svc->cfg.rpc_max_request_kb * 1024);
+	apply_requests(svc, &req, rep, 1);
+	ut_rpc_req_clear(&req);
 }
 
 /* ---- events ---- */
@@ -482,20 +496,19 @@ int ut_service_main(const ut_service_def_t *def, int argc, char **argv)
 		usage(def, stderr);
 		return 2;
 	}
-	ut_service_t svc = {.def = def, .sigfd = -1};
+	ut_config_t cfg;
 	char err[512];
 	if (config && *config) {
-		if (ut_config_load(&svc.cfg, config, err, sizeof err, NULL) != 0) {
+		if (ut_config_load(&cfg, config, err, sizeof err, NULL) != 0) {
 			ut_error("configuration: %s", err);
-			ut_config_free(&svc.cfg);
+			ut_config_free(&cfg);
 			return 1;
 		}
 	} else
-		ut_config_defaults(&svc.cfg);
-	ut_log_set_level(ut_log_level_parse(svc.cfg.log_level));
+		ut_config_defaults(&cfg);
 	if (check) {
 		printf("%s: configuration %s is valid\n", def->name, config && *config ? config : "(defaults)");
-		ut_config_free(&svc.cfg);
+		ut_config_free(&cfg);
 		return 0;
 	}
 	sigset_t mask;
@@ -504,10 +517,44 @@ int ut_service_main(const ut_service_def_t *def, int argc, char **argv)
 	sigaddset(&mask, SIGINT);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	svc.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	svc.started_ms = ut_clock_now_ms();
-	int rc = start(&svc) == 0 ? loop(&svc) : 1;
-	stop_all(&svc);
+	ut_service_t *svc;
+	if (ut_service_open(&svc, def, &cfg) != 0)
+		return 1;
+	svc->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	int rc = loop(svc);
+	ut_service_close(&svc);
 	ut_info("stopped");
 	return rc;
+}
+
+int ut_service_open(ut_service_t **out, const ut_service_def_t *def, ut_config_t *cfg)
+{
+	ut_service_t *svc = calloc(1, sizeof *svc);
+	*out = NULL;
+	if (!svc) {
+		ut_config_free(cfg);
+		return UT_ENOMEM;
+	}
+	svc->def = def;
+	svc->sigfd = -1;
+	svc->cfg = *cfg;
+	memset(cfg, 0, sizeof *cfg);
+	ut_log_set_level(ut_log_level_parse(svc->cfg.log_level));
+	svc->started_ms = ut_clock_now_ms();
+	int rc = start(svc);
+	if (rc) {
+		ut_service_close(&svc);
+		return rc;
+	}
+	*out = svc;
+	return 0;
+}
+
+void ut_service_close(ut_service_t **svcp)
+{
+	if (!*svcp)
+		return;
+	stop_all(*svcp);
+	free(*svcp);
+	*svcp = NULL;
 }

@@ -21,7 +21,7 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_PLAN_GET, sched_plan_get, 0},
 };
 
-static const ut_service_def_t def = {
+const ut_service_def_t ut_schedd_def = {
 	.name = "ut-schedd",
 	.summary = "The scheduling daemon of a union training node: courses, venues, lecturers, classes,\n"
 		   "their timetable and the yearly plans.",
@@ -31,4 +31,4 @@ static const ut_service_def_t def = {
 	.nhandlers = sizeof handlers / sizeof handlers[0],
 };
 
-int main(int argc, char **argv) { return ut_service_main(&def, argc, argv); }
+int main(int argc, char **argv) { return ut_service_main(&ut_schedd_def, argc, argv); }

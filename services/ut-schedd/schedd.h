@@ -6,6 +6,8 @@
 #include "ut/arena.h"
 #include "ut/service.h"
 
+/* main.c: the daemon's wiring (also used by the fuzz target). */
+extern const ut_service_def_t ut_schedd_def;
 extern const ut_migration_t sched_migrations[];
 #define SCHED_NMIGRATIONS 1
 extern const char *const sched_categories[];

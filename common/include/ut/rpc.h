@@ -48,6 +48,8 @@ int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req);
 /* Reply to req with rep; the envelope echoes the request id. */
 int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char *node, const ut_reply_t *rep);
 void ut_rpc_req_clear(ut_rpc_req_t *req);
+/* Decode a payload into req->env, or set req->bad (empty, larger than max_request, malformed). */
+void ut_rpc_req_decode(ut_rpc_req_t *req, const void *data, size_t len, size_t max_request);
 
 typedef struct ut_rpc_client ut_rpc_client_t;
 

@@ -50,6 +50,13 @@ typedef struct ut_service_def {
  * or SIGINT, return the process exit code. */
 int ut_service_main(const ut_service_def_t *def, int argc, char **argv);
 
+/* The same service without the loop, for tests and fuzzing: takes over cfg, opens the store,
+ * binds the socket, connects to Redis if it can. */
+int ut_service_open(ut_service_t **out, const ut_service_def_t *def, ut_config_t *cfg);
+void ut_service_close(ut_service_t **svc);
+/* Handle one request frame exactly as the loop does (its own transaction); rep gets the reply. */
+void ut_service_handle(ut_service_t *svc, const void *frame, size_t len, ut_reply_t *rep);
+
 ut_store_t *ut_service_store(ut_service_t *svc);
 const ut_config_t *ut_service_config(ut_service_t *svc);
 ut_timers_t *ut_service_timers(ut_service_t *svc);
