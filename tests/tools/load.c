@@ -49,16 +49,17 @@ static void send_one(void *s, const char *prefix, long i)
 
 int main(int argc, char **argv)
 {
-	long count = 1000, inflight = 16;
+	long count = 1000, inflight = 16, rate = 0;
 	const char *prefix = "L";
 	int c;
-	while ((c = getopt(argc, argv, "n:w:p:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:w:p:r:h")) != -1) {
 		switch (c) {
+		case 'r': rate = atol(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'w': inflight = atol(optarg); break;
 		case 'p': prefix = optarg; break;
 		default:
-			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-p CODE_PREFIX] ENDPOINT\n");
+			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-r PER_SECOND] [-p CODE_PREFIX] ENDPOINT\n");
 			return 2;
 		}
 	}
@@ -74,12 +75,17 @@ int main(int argc, char **argv)
 	long next = 0, got = 0, dup = 0, status[8] = {0};
 	int64_t t0 = now_us();
 	while (got < count) {
-		while (next < count && next - got < inflight) {
+		/* with a rate, request i may not leave before t0 + i / rate */
+		while (next < count && next - got < inflight && (!rate || now_us() - t0 >= next * 1000000 / rate)) {
 			sent_at[next] = now_us();
 			send_one(s, prefix, next++);
 		}
 		zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
-		if (zmq_poll(&it, 1, 5000) <= 0)
+		int wait = rate && next < count && next - got < inflight ? 1 : 5000;
+		int pr = zmq_poll(&it, 1, wait);
+		if (pr == 0 && wait == 1)
+			continue; /* time for the next request */
+		if (pr <= 0)
 			break; /* an unanswered request: reported below */
 		zmq_msg_t msg;
 		zmq_msg_init(&msg);

@@ -1,5 +1,5 @@
-/* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type>", so
- * tests can check that each event is there exactly once and in order. */
+/* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type> <ts_ms>",
+ * so tests can check that each event is there exactly once and in order, and benchmarks its age. */
 #include "envelope.pb-c.h"
 
 #include <hiredis/hiredis.h>
@@ -35,7 +35,8 @@ int main(int argc, char **argv)
 				if (!strcmp(f->element[k]->str, "d"))
 					env = ut__envelope__unpack(NULL, f->element[k + 1]->len,
 								   (const uint8_t *)f->element[k + 1]->str);
-			printf("%s %s %d\n", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1);
+			printf("%s %s %d %lld\n", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1,
+			       env ? (long long)env->ts_ms : -1LL);
 			if (env)
 				ut__envelope__free_unpacked(env, NULL);
 			snprintf(start, sizeof start, "(%s", e->element[0]->str);
