@@ -367,7 +367,7 @@ static int start(ut_service_t *svc)
 		goto out;
 	if ((rc = ut_store_open(&svc->store, db, def->migrations, def->nmigrations, svc->cfg.sqlite_synchronous,
 				svc->cfg.busy_timeout_ms)) != 0) {
-		ut_error("cannot open %s", db);
+		ut_error("cannot open %s: is the run directory writable, with space left?", db);
 		goto out;
 	}
 	if ((rc = ut_outbox_init(&svc->outbox, svc->store, svc->cfg.node_id, def->name)) != 0)
