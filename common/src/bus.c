@@ -267,6 +267,8 @@ int ut_bus_read_start(ut_bus_t *b, int count, int block_ms)
 
 int ut_bus_read_fd(ut_bus_t *b) { return b->reading && b->rd ? b->rd->fd : -1; }
 
+void ut_bus_rewind(ut_bus_t *b) { b->backlog_done = 0; }
+
 static int batch_push(ut_bus_batch_t *out, const char *stream, const char *id, const char *data, size_t len)
 {
 	if (out->n == out->cap) {

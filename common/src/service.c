@@ -305,6 +305,7 @@ static void handle_events(ut_service_t *svc)
 		return; /* partial reply */
 	if (rc < 0 || apply_batch(svc) != 0) {
 		ut_bus_batch_clear(&svc->batch);
+		ut_bus_rewind(svc->bus); /* the unapplied entries come first again, in order */
 		ut_timer_add(svc->timers, ut_clock_mono_ms() + 500, consume_retry, svc);
 		return;
 	}

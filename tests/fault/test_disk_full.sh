@@ -15,7 +15,8 @@ trap 'umount -l "$RUN" 2>/dev/null; cleanup' EXIT
 write_config "[node]" "run_dir = run" "[redis]" "socket = $T/redis.sock"
 start_redis
 start_daemon ut-schedd
-for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+start_daemon ut-reportd
+for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2 >/dev/null && break; sleep 0.1; done
 check_run "course before the disk fills" 0 '' utctl course add --code D0 --title 'Disk drill' --category safety
 
 dd if=/dev/zero of="$RUN/filler" bs=64k 2>/dev/null
@@ -39,8 +40,26 @@ check_run "requests succeed once space returns" 0 '' utctl course add --code AFT
 check "every acknowledged course is stored" "$((acked + 1))" "$(sql run/ut-schedd 'SELECT count(*) FROM courses')"
 check "database intact" ok "$(sql run/ut-schedd 'PRAGMA integrity_check')"
 
+# A consumer that cannot write: it keeps the events pending, and applies them all, in order, as
+# soon as space returns (not only when stuck entries would be reclaimed, 30 s later).
+kill -STOP "${PIDS[ut-reportd]}"
+"$UT_TOOLS/ut-load" -n 2000 -w 64 -p C "ipc://$RUN/ut-schedd.sock" >/dev/null
+wait_for "events published" 0 sql run/ut-schedd 'SELECT count(*) FROM ut_outbox'
+dd if=/dev/zero of="$RUN/filler" bs=16k 2>/dev/null
+kill -CONT "${PIDS[ut-reportd]}"
+sleep 1.5
+check_run "consumer still answers on a full disk" 0 '^ok' "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2
+courses=$(sql run/ut-schedd 'SELECT count(*) FROM courses')
+held=$(sql run/ut-reportd 'SELECT count(*) FROM sched_courses')
+((held < courses)) && ok "consumer on a full disk holds back ($held of $courses)" || fail "consumer applied all on a full disk"
+rm -f "$RUN/filler"
+wait_for "consumer applies every pending event once space returns" "$courses" \
+	sql run/ut-reportd 'SELECT count(*) FROM sched_courses'
+check "each applied once" "$courses" "$(sql run/ut-reportd 'SELECT count(*) FROM ut_inbox')"
+
 # A run directory that is read-only when the daemon starts (a remount after disk errors): it
 # refuses to start, says why, and touches nothing; it serves again once the directory is writable.
+stop_daemon ut-reportd TERM
 stop_daemon ut-schedd TERM
 check "clean stop before the remount" 0 "$STOPPED_STATUS"
 mount -o remount,ro "$RUN"
@@ -50,7 +69,7 @@ mount -o remount,rw "$RUN"
 start_daemon ut-schedd
 for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
 check_run "requests succeed once writable again" 0 '' utctl course add --code RW --title 'Writable' --category safety
-check "nothing lost across it all" "$((acked + 2))" "$(sql run/ut-schedd 'SELECT count(*) FROM courses')"
+check "nothing lost across it all" "$((acked + 2002))" "$(sql run/ut-schedd 'SELECT count(*) FROM courses')"
 check "database intact after all" ok "$(sql run/ut-schedd 'PRAGMA integrity_check')"
 
 finish

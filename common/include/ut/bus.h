@@ -44,6 +44,9 @@ int ut_bus_subscribe(ut_bus_t *b, const char *group, const char *consumer, const
  * is the descriptor to poll for input. First reads this consumer's own pending entries. */
 int ut_bus_read_start(ut_bus_t *b, int count, int block_ms);
 int ut_bus_read_fd(ut_bus_t *b);
+/* The next read starts again with this consumer's pending entries (after a batch could not be
+ * applied), so events are applied in stream order. */
+void ut_bus_rewind(ut_bus_t *b);
 /* After the fd became readable: append the delivered entries to out (entries whose data is
  * NULL were deleted from the stream: acknowledge and skip them). Returns 1 when the read is
  * complete (out may have no entries: start the next read), 0 if the reply is not complete
