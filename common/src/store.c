@@ -11,6 +11,7 @@ typedef struct cached {
 	const char *key; /* the caller's literal */
 	char *sql;       /* a copy, to notice a key reused for other text */
 	sqlite3_stmt *st;
+	int64_t runs, ns; /* with UT_SQL_PROFILE set: how often and how long it ran */
 } cached_t;
 
 struct ut_store {
@@ -105,6 +106,28 @@ static int migrate(ut_store_t *s, const ut_migration_t *m, int n)
 	return 0;
 }
 
+/* UT_SQL_PROFILE=1 in the environment: time every cached statement and log the totals when the
+ * store closes, to find where a request's time goes. */
+static int profile_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	ut_store_t *s = ctx;
+	for (int i = 0; type == SQLITE_TRACE_PROFILE && i < s->ncache; i++)
+		if (s->cache[i].st == p) {
+			s->cache[i].runs++;
+			s->cache[i].ns += *(sqlite3_int64 *)x;
+		}
+	return 0;
+}
+
+static void profile_report(ut_store_t *s)
+{
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].runs)
+			ut_warn("sql profile: %8lld runs %10.3f ms %8.2f us/run  %.100s", (long long)s->cache[i].runs,
+				(double)s->cache[i].ns / 1e6, (double)s->cache[i].ns / 1e3 / (double)s->cache[i].runs,
+				s->cache[i].sql);
+}
+
 int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migrations, int n,
 		  const char *synchronous, int busy_timeout_ms)
 {
@@ -121,6 +144,8 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 		return rc;
 	}
 	sqlite3_busy_timeout(s->db, busy_timeout_ms);
+	if (getenv("UT_SQL_PROFILE"))
+		sqlite3_trace_v2(s->db, SQLITE_TRACE_PROFILE, profile_cb, s);
 	sqlite3_extended_result_codes(s->db, 1);
 	char pragmas[256];
 	snprintf(pragmas, sizeof pragmas,
@@ -141,6 +166,8 @@ void ut_store_destroy(ut_store_t **sp)
 	ut_store_t *s = *sp;
 	if (!s)
 		return;
+	if (getenv("UT_SQL_PROFILE"))
+		profile_report(s);
 	for (int i = 0; i < s->ncache; i++) {
 		sqlite3_finalize(s->cache[i].st);
 		free(s->cache[i].sql);
@@ -184,7 +211,7 @@ sqlite3_stmt *ut_store_stmt(ut_store_t *s, const char *sql)
 		sqlite3_finalize(st);
 		return NULL;
 	}
-	s->cache[s->ncache++] = (cached_t){sql, copy, st};
+	s->cache[s->ncache++] = (cached_t){sql, copy, st, 0, 0};
 	return st;
 }
 
