@@ -137,6 +137,10 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 		free(s);
 		return UT_ENOMEM;
 	}
+	/* Each connection is used by one thread: no global malloc statistics, no mutexes around them.
+	 * Only possible before SQLite initialises, so later calls fail harmlessly. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = ut_store_err(s, rc, "open");
