@@ -1,16 +1,45 @@
-/* ut-enrold: the enrolment daemon (org units, cadres, enrolments, waitlists, roll-call and training records).
- * It keeps the scheduling projection from ut-schedd's events in its own database. */
-#include "ut/projection.h"
+/* ut-enrold: the enrolment daemon (org units, cadres, enrolments, waitlists, roll-call and training
+ * records). Wires the handlers, the schema and the scheduling events to the service frame. */
+#include "enrold.h"
 
-static const ut_migration_t migrations[] = {{1, ut_projection_schema}};
+static const ut_handler_t handlers[] = {
+	{UT__MSG_TYPE__MSG_UNIT_ADD, enrol_unit_add, 1},
+	{UT__MSG_TYPE__MSG_UNIT_LIST, enrol_unit_list, 0},
+	{UT__MSG_TYPE__MSG_UNIT_GET, enrol_unit_get, 0},
+	{UT__MSG_TYPE__MSG_UNIT_CHANGE, enrol_unit_change, 1},
+	{UT__MSG_TYPE__MSG_CADRE_ADD, enrol_cadre_add, 1},
+	{UT__MSG_TYPE__MSG_CADRE_GET, enrol_cadre_get, 0},
+	{UT__MSG_TYPE__MSG_CADRE_LIST, enrol_cadre_list, 0},
+	{UT__MSG_TYPE__MSG_CADRE_CHANGE, enrol_cadre_change, 1},
+	{UT__MSG_TYPE__MSG_CADRE_LEAVE, enrol_cadre_leave, 1},
+	{UT__MSG_TYPE__MSG_CADRE_RECORD, enrol_cadre_record, 0},
+	{UT__MSG_TYPE__MSG_CADRE_IMPORT, enrol_cadre_import, 1},
+	{UT__MSG_TYPE__MSG_CADRE_DUE, enrol_cadre_due, 0},
+	{UT__MSG_TYPE__MSG_ENROL, enrol_enrol, 1},
+	{UT__MSG_TYPE__MSG_ENROL_CANCEL, enrol_cancel, 1},
+	{UT__MSG_TYPE__MSG_ENROL_LIST, enrol_list, 0},
+	{UT__MSG_TYPE__MSG_ROLLCALL, enrol_rollcall, 1},
+	{UT__MSG_TYPE__MSG_ATTENDANCE_LIST, enrol_attendance_list, 0},
+	{UT__MSG_TYPE__MSG_REFLECTION_SUBMIT, enrol_reflection_submit, 1},
+};
+
 static const char *const consumes[] = {"ut-schedd", NULL};
-static const ut_event_handler_t events[] = {UT_PROJECTION_EVENTS};
+
+static const ut_event_handler_t events[] = {
+	{UT__MSG_TYPE__EV_COURSE_CREATED, enrol_on_class_event}, {UT__MSG_TYPE__EV_PLAN_SET, enrol_on_class_event},
+	{UT__MSG_TYPE__EV_CLASS_CREATED, enrol_on_class_event},  {UT__MSG_TYPE__EV_CLASS_SCHEDULED, enrol_on_class_event},
+	{UT__MSG_TYPE__EV_CLASS_CHANGED, enrol_on_class_event},  {UT__MSG_TYPE__EV_CLASS_CANCELLED, enrol_on_class_event},
+	{UT__MSG_TYPE__EV_CLASS_CLOSED, enrol_on_class_event},
+};
 
 static const ut_service_def_t def = {
 	.name = "ut-enrold",
-	.summary = "The enrolment daemon of a union training node: org units, cadres, enrolments, waitlists, roll-call and training records.",
-	.migrations = migrations,
-	.nmigrations = sizeof migrations / sizeof migrations[0],
+	.summary = "The enrolment daemon of a union training node: org units, cadres, enrolments, waitlists,\n"
+		   "roll-call, completion and training records.",
+	.migrations = enrol_migrations,
+	.nmigrations = ENROL_NMIGRATIONS,
+	.handlers = handlers,
+	.nhandlers = sizeof handlers / sizeof handlers[0],
 	.consumes = consumes,
 	.events = events,
 	.nevents = sizeof events / sizeof events[0],

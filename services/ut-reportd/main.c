@@ -1,19 +1,79 @@
-/* ut-reportd: the reporting daemon (plan fulfilment, coverage and the statistics pushed to the parent node).
- * It keeps the scheduling projection from ut-schedd's events in its own database. */
-#include "ut/projection.h"
+/* ut-reportd: the reporting daemon (plan fulfilment, coverage, attendance, and the statistics pushed to
+ * the parent node). Wires the event and request tables, the schema and the link thread to the frame. */
+#include "reportd.h"
+#include "ut/err.h"
+#include "ut/log.h"
 
-static const ut_migration_t migrations[] = {{1, ut_projection_schema}};
-static const char *const consumes[] = {"ut-schedd", NULL};
-static const ut_event_handler_t events[] = {UT_PROJECTION_EVENTS};
+static const ut_event_handler_t events[] = {
+	{UT__MSG_TYPE__EV_COURSE_CREATED, rp_on_sched},
+	{UT__MSG_TYPE__EV_CLASS_CREATED, rp_on_sched},
+	{UT__MSG_TYPE__EV_CLASS_SCHEDULED, rp_on_sched},
+	{UT__MSG_TYPE__EV_CLASS_CHANGED, rp_on_sched},
+	{UT__MSG_TYPE__EV_CLASS_CANCELLED, rp_on_sched},
+	{UT__MSG_TYPE__EV_CLASS_CLOSED, rp_on_sched},
+	{UT__MSG_TYPE__EV_PLAN_SET, rp_on_sched},
+	{UT__MSG_TYPE__EV_UNIT_ADDED, rp_on_unit},
+	{UT__MSG_TYPE__EV_UNIT_CHANGED, rp_on_unit},
+	{UT__MSG_TYPE__EV_CADRE_REGISTERED, rp_on_cadre},
+	{UT__MSG_TYPE__EV_CADRE_CHANGED, rp_on_cadre},
+	{UT__MSG_TYPE__EV_CADRE_LEFT, rp_on_cadre},
+	{UT__MSG_TYPE__EV_ENROL_CONFIRMED, rp_on_enrol},
+	{UT__MSG_TYPE__EV_ENROL_WAITLISTED, rp_on_enrol},
+	{UT__MSG_TYPE__EV_ENROL_PROMOTED, rp_on_enrol},
+	{UT__MSG_TYPE__EV_ENROL_CANCELLED, rp_on_enrol},
+	{UT__MSG_TYPE__EV_ATTENDANCE_MARKED, rp_on_attendance},
+	{UT__MSG_TYPE__EV_CLASS_COMPLETED, rp_on_completion},
+	{UT__MSG_TYPE__EV_NOTIFY_DELIVERED, rp_on_delivery},
+	{UT__MSG_TYPE__EV_NOTIFY_FAILED, rp_on_delivery},
+};
+
+static const ut_handler_t handlers[] = {
+	{UT__MSG_TYPE__MSG_REPORT_QUERY, rp_report_query, 0},
+	{UT__MSG_TYPE__MSG_REPORT_FEDERATION, rp_report_federation, 0},
+	{UT__MSG_TYPE__MSG_REPORT_CHILD_ADD, rp_child_add_h, 1},
+	{UT__MSG_TYPE__MSG_REPORT_CHILD_LIST, rp_child_list_h, 0},
+	{UT__MSG_TYPE__MSG_REPORT_KEY_LOOKUP, rp_key_lookup_h, 0},
+	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT, rp_snapshot_put_h, 1},
+	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_BUILD, rp_snapshot_build_h, 1},
+	{UT__MSG_TYPE__MSG_REPORT_UPLINK_SET, rp_uplink_set_h, 1},
+};
+
+static const char *const consumes[] = {"ut-schedd", "ut-enrold", "ut-notifyd", NULL};
+
+static int init(ut_service_t *svc)
+{
+	int pct;
+	if (rp_coverage_target(ut_service_config(svc)->report_coverage_targets, 0, &pct) == UT_EINVAL) {
+		ut_error("report.coverage_targets: \"%s\" is not a list of YEAR:PERCENT",
+			 ut_service_config(svc)->report_coverage_targets);
+		return UT_EINVAL;
+	}
+	rp_link_t *l = NULL;
+	int rc = rp_link_start(svc, &l);
+	ut_service_set_app(svc, l);
+	return rc;
+}
+
+static void fini(ut_service_t *svc)
+{
+	rp_link_t *l = ut_service_app(svc);
+	rp_link_stop(&l);
+	ut_service_set_app(svc, NULL);
+}
 
 static const ut_service_def_t def = {
 	.name = "ut-reportd",
-	.summary = "The reporting daemon of a union training node: plan fulfilment, coverage and the statistics pushed to the parent node.",
-	.migrations = migrations,
-	.nmigrations = sizeof migrations / sizeof migrations[0],
+	.summary = "The reporting daemon of a union training node: plan fulfilment, coverage, attendance, and the\n"
+		   "statistics pushed to the parent node over CURVE.",
+	.migrations = report_migrations,
+	.nmigrations = REPORT_NMIGRATIONS,
+	.handlers = handlers,
+	.nhandlers = sizeof handlers / sizeof handlers[0],
 	.consumes = consumes,
 	.events = events,
 	.nevents = sizeof events / sizeof events[0],
+	.init = init,
+	.fini = fini,
 };
 
 int main(int argc, char **argv) { return ut_service_main(&def, argc, argv); }

@@ -7,14 +7,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* `node` has verbs in node.c (status) and report.c (keygen, child): joined once at start. */
+static verb_t node_all_verbs[16];
+
+static void join_node_verbs(void)
+{
+	size_t n = 0;
+	for (const verb_t *v = node_verbs; v->name && n + 1 < 16; v++)
+		node_all_verbs[n++] = *v;
+	for (const verb_t *v = node_link_verbs; v->name && n + 1 < 16; v++)
+		node_all_verbs[n++] = *v;
+}
+
 const noun_t nouns[] = {
-	{"node", "the node's daemons: up or down, and how busy", node_verbs},
+	{"node", "the node's daemons: up or down, how busy; its link keys and children", node_all_verbs},
 	{"course", "courses: what a class teaches, and its category", course_verbs},
 	{"venue", "venues where sessions are held", venue_verbs},
 	{"lecturer", "lecturers who teach sessions", lecturer_verbs},
 	{"class", "classes of a course: capacity, audience, state, timetable", class_verbs},
 	{"session", "sittings of a class: date, time, venue, lecturer", session_verbs},
 	{"plan", "yearly plans: classes and participations per category", plan_verbs},
+	{"report", "plan fulfilment, coverage, attendance, and the federation's figures", report_verbs},
+	{"unit", "org units under the node: unions, enterprises, schools ...", unit_verbs},
+	{"cadre", "the cadre registry: add, search, import, records, due lists", cadre_verbs},
+	{"enrol", "enrolments in classes, with waitlists", enrol_verbs},
+	{"rollcall", "attendance per session: present, late, excused, absent", rollcall_verbs},
+	{"reflection", "written reflections on a class", reflection_verbs},
+	{"notify", "notifications: delivery log, due reminders, resend, preview", notify_verbs},
 	{0},
 };
 
@@ -30,6 +49,7 @@ static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a,
 int main(int argc, char **argv)
 {
 	ut_log_init("utctl", UT_LOG_WARN);
+	join_node_verbs();
 	ctx_t c = {0};
 	for (int i = 1; i < argc; i++)
 		if (!ut_utf8_valid(argv[i], strlen(argv[i])))

@@ -119,5 +119,11 @@ extern const noun_t nouns[];
 /* Verb tables, one per noun. */
 extern const verb_t node_verbs[], course_verbs[], venue_verbs[], lecturer_verbs[], class_verbs[], session_verbs[],
 	plan_verbs[];
+/* report.c: the report noun, and the upward link's verbs joined to the node noun. */
+extern const verb_t report_verbs[], node_link_verbs[];
+/* enrol.c */
+extern const verb_t unit_verbs[], cadre_verbs[], enrol_verbs[], rollcall_verbs[], reflection_verbs[];
+/* notify.c */
+extern const verb_t notify_verbs[];
 
 #endif

@@ -30,6 +30,38 @@ typedef struct ut_config {
 	int bus_read_count;
 	int bus_claim_idle_ms;
 	int relay_batch;
+	/* [enrol] */
+	char *enrol_node_level;
+	int enrol_city_min_employees;
+	int enrol_completion_pct;
+	int enrol_import_max_kb;
+	/* [notify] (ut-notifyd and its workers) */
+	char *notify_reminder_offsets;
+	char *notify_course_offsets;
+	char *notify_quiet_hours;
+	int notify_tick_ms;
+	char *notify_channels;
+	char *notify_templates_dir;
+	char *notify_spool_dir;
+	char *notify_smtp_url;
+	char *notify_smtp_from;
+	char *notify_smtp_secrets;
+	int notify_smtp_starttls;
+	int notify_smtp_timeout_ms;
+	char *notify_webhook_url;
+	char *notify_webhook_secret_file;
+	int notify_max_attempts;
+	int notify_retry_base_ms;
+	int notify_claim_idle_ms;
+	/* [report] (ut-reportd and its upward link) */
+	char *report_listen;
+	char *report_parent;
+	char *report_parent_key;
+	char *report_key_file;
+	int report_interval_ms;
+	int report_resend_max_ms;
+	int report_stale_after_s;
+	char *report_coverage_targets;
 } ut_config_t;
 
 /* Fill every setting with its default. */

@@ -1,0 +1,461 @@
+/* The cadre registry: add, change, leave, search by name fragment, the training record, and the
+ * all-or-nothing import of a file's rows (checked here; the CSV itself is read by utctl). */
+#include "enrold.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+#include "ut/valid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const enrol_positions[] = {"chair",      "vice_chair",          "committee_member", "finance_audit",
+				       "information_officer", "negotiator", "other", NULL};
+const char *const enrol_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
+
+#define MAX_LIVE 1000 /* live enrolments of one cadre we cancel when they leave */
+
+static int valid_id(ut_reply_t *rep, const char *s)
+{
+	int rc = ut_valid_text(rep, "cadre id", s, 1, 32);
+	if (rc)
+		return rc;
+	for (const char *p = s; *p; p++)
+		if (*p <= ' ' || *p > '~' || *p == ',')
+			return ut_reply_err(rep, UT_EINVAL, "cadre id \"%s\" may only hold letters, digits and - _ . /", s);
+	return 0;
+}
+
+/* Check and normalise a cadre in place (strings from the arena): NFC name, unit resolved from
+ * unit_code or unit_id. *key gets the search key. */
+static int cadre_check(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, char **key)
+{
+	int rc;
+	if ((rc = valid_id(rep, c->id)) || (rc = ut_valid_text(rep, "name", c->name, 1, 100)) ||
+	    (rc = ut_valid_enum(rep, "position", c->position, enrol_positions)) ||
+	    (rc = ut_valid_text(rep, "email", c->email, 0, 254)) || (rc = ut_valid_text(rep, "phone", c->phone, 0, 32)))
+		return rc;
+	if (*c->elected_on && !enrol_valid_date(c->elected_on))
+		return ut_reply_err(rep, UT_EINVAL, "elected_on \"%s\" is not a date (YYYY-MM-DD)", c->elected_on);
+	if (*c->email && (!strchr(c->email, '@') || strchr(c->email, ' ') || strchr(c->email, '@') != strrchr(c->email, '@')))
+		return ut_reply_err(rep, UT_EINVAL, "email \"%s\" is not an address", c->email);
+	for (const char *p = c->phone; *p; p++)
+		if (!strchr("0123456789+-() ", *p))
+			return ut_reply_err(rep, UT_EINVAL, "phone \"%s\" may only hold digits, + - ( ) and spaces", c->phone);
+	if (*c->locale && (rc = ut_valid_enum(rep, "locale", c->locale, enrol_locales)))
+		return rc;
+	Ut__OrgUnit *u;
+	if (!c->unit_id && !*c->unit_code)
+		return ut_reply_err(rep, UT_EINVAL, "unit is required");
+	rc = es_unit_find(s, a, c->unit_id, c->unit_code, &u);
+	if (rc == UT_ENOTFOUND)
+		return ut_reply_err(rep, rc, "no unit %s", *c->unit_code ? c->unit_code : "with that id");
+	if (rc)
+		return rc;
+	c->unit_id = u->id;
+	char *nfc = enrol_name_nfc(c->name), *k = enrol_name_key(c->name);
+	if (nfc)
+		c->name = ut_arena_strdup(a, nfc);
+	if (k)
+		*key = ut_arena_strdup(a, k);
+	free(nfc);
+	free(k);
+	if (!nfc || !k || a->failed)
+		return ut_reply_err(rep, UT_ENOMEM, "out of memory");
+	if (!*c->name)
+		return ut_reply_err(rep, UT_EINVAL, "name is required");
+	return 0;
+}
+
+static int same(const Ut__Cadre *x, const Ut__Cadre *y)
+{
+	return !strcmp(x->name, y->name) && x->unit_id == y->unit_id && !strcmp(x->position, y->position) &&
+	       x->full_time == y->full_time && !strcmp(x->elected_on, y->elected_on) && !strcmp(x->email, y->email) &&
+	       !strcmp(x->phone, y->phone) && !strcmp(x->locale, y->locale);
+}
+
+/* Reload the cadre with its unit's fields and emit it as `event`; *out is the loaded copy. */
+static int emit_cadre(ut_service_t *svc, ut_arena_t *a, const char *id, int event, Ut__Cadre **out)
+{
+	int rc = es_cadre_get(ut_service_store(svc), a, id, out);
+	if (!rc && a->failed)
+		rc = UT_ENOMEM;
+	return rc ? rc : ut_service_emit(svc, event, &(*out)->base);
+}
+
+enum { ADDED, CHANGED, UNCHANGED };
+
+/* Check c and compare it with the stored cadre, writing nothing: *what is ADDED (new), CHANGED or
+ * UNCHANGED, *old the stored one (NULL when new). */
+static int cadre_classify(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, char **key, Ut__Cadre **old,
+			  int *what)
+{
+	int rc = cadre_check(s, a, rep, c, key);
+	if (rc)
+		return rc;
+	*old = NULL;
+	rc = es_cadre_get(s, a, c->id, old);
+	if (rc == UT_ENOTFOUND) {
+		*old = NULL;
+		*what = ADDED;
+		return 0;
+	}
+	if (!rc)
+		*what = same(*old, c) ? UNCHANGED : CHANGED;
+	return rc;
+}
+
+/* Write what cadre_classify decided, with its event. */
+static int cadre_write(ut_service_t *svc, ut_arena_t *a, Ut__Cadre *c, const char *key, Ut__Cadre *old, int what,
+		       Ut__Cadre **out)
+{
+	ut_store_t *s = ut_service_store(svc);
+	int rc;
+	*out = old;
+	if (what == UNCHANGED)
+		return 0;
+	if (what == ADDED) {
+		c->state = "active";
+		c->version = 1;
+		if ((rc = es_cadre_insert(s, c, key)))
+			return rc;
+		return emit_cadre(svc, a, c->id, UT__MSG_TYPE__EV_CADRE_REGISTERED, out);
+	}
+	c->state = old->state;
+	c->version = old->version + 1;
+	if ((rc = es_cadre_update(s, c, key)))
+		return rc;
+	return emit_cadre(svc, a, c->id, UT__MSG_TYPE__EV_CADRE_CHANGED, out);
+}
+
+/* Insert c, or with allow_update bring an existing cadre to c's values. *what says which. */
+static int cadre_put(ut_service_t *svc, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, int allow_update, int *what,
+		     Ut__Cadre **out)
+{
+	char *key = NULL;
+	Ut__Cadre *old;
+	int rc = cadre_classify(ut_service_store(svc), a, rep, c, &key, &old, what);
+	if (rc)
+		return rc;
+	if (old && !allow_update)
+		return ut_reply_err(rep, UT_ECONFLICT, "cadre %s is already registered (%s)", c->id, old->name);
+	return cadre_write(svc, a, c, key, old, *what, out);
+}
+
+int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__Cadre *in = ut_rpc_body(req, &ut__cadre__descriptor, rep);
+	if (!in)
+		return UT_EINVAL;
+	ut_arena_t a = {0};
+	Ut__Cadre c = *in, *out = NULL; /* normalised in the copy: the unpacked one frees its own strings */
+	int what;
+	int rc = cadre_put(svc, &a, rep, &c, 0, &what, &out);
+	rc = enrol_reply(rep, &a, rc, out ? &out->base : NULL);
+	protobuf_c_message_free_unpacked(&in->base, NULL);
+	return rc;
+}
+
+static int load_cadre(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, const char *id, Ut__Cadre **c)
+{
+	int rc = es_cadre_get(s, a, id, c);
+	if (rc == UT_ENOTFOUND)
+		return ut_reply_err(rep, rc, "no cadre %s", ut_valid_text(rep, "id", id, 1, 64) ? "with that id" : id);
+	return rc;
+}
+
+int enrol_cadre_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreRef *r = ut_rpc_body(req, &ut__cadre_ref__descriptor, rep);
+	if (!r)
+		return UT_EINVAL;
+	ut_arena_t a = {0};
+	Ut__Cadre *c = NULL;
+	int rc = load_cadre(ut_service_store(svc), &a, rep, r->id, &c);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	return enrol_reply(rep, &a, rc, c ? &c->base : NULL);
+}
+
+int enrol_cadre_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreQuery *q = ut_rpc_body(req, &ut__cadre_query__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__CadreList out = UT__CADRE_LIST__INIT;
+	int64_t unit = q->unit_id;
+	char *key = NULL;
+	int rc = ut_valid_text(rep, "name", q->name, 0, 100);
+	if (!rc && *q->state && strcmp(q->state, "active") && strcmp(q->state, "left"))
+		rc = ut_reply_err(rep, UT_EINVAL, "state \"%s\" is not active or left", q->state);
+	if (!rc && *q->unit_code) {
+		Ut__OrgUnit *u;
+		rc = es_unit_find(s, &a, 0, q->unit_code, &u);
+		if (rc == UT_ENOTFOUND)
+			rc = ut_reply_err(rep, rc, "no unit %s", q->unit_code);
+		if (!rc)
+			unit = u->id;
+	}
+	if (!rc && *q->name && !(key = enrol_name_key(q->name)))
+		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = es_cadre_list(s, &a, q, unit, key ? key : "", &out);
+	free(key);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return enrol_reply(rep, &a, rc, &out.base);
+}
+
+int enrol_cadre_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreChange *ch = ut_rpc_body(req, &ut__cadre_change__descriptor, rep);
+	if (!ch)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__Cadre *old = NULL, *out = NULL;
+	int rc = load_cadre(s, &a, rep, ch->id, &old), what;
+	if (rc)
+		goto out;
+	if (!strcmp(old->state, "left")) {
+		rc = ut_reply_err(rep, UT_ECONFLICT, "cadre %s has left; nothing can be changed", old->id);
+		goto out;
+	}
+	Ut__Cadre c = *old;
+	int given = 0;
+#define SET(f, v)               \
+	if (*(v)) {             \
+		c.f = (char *)(v); \
+		given = 1;      \
+	}
+	SET(name, ch->name);
+	SET(position, ch->position);
+	SET(elected_on, ch->elected_on);
+	SET(email, ch->email);
+	SET(phone, ch->phone);
+	SET(locale, ch->locale);
+#undef SET
+	/* "-" clears the optional contact fields */
+	if (!strcmp(c.email, "-"))
+		c.email = "";
+	if (!strcmp(c.phone, "-"))
+		c.phone = "";
+	if (*ch->unit_code) {
+		c.unit_code = ch->unit_code;
+		c.unit_id = 0;
+		given = 1;
+	}
+	if (*ch->full_time) {
+		if (strcmp(ch->full_time, "yes") && strcmp(ch->full_time, "no")) {
+			rc = ut_reply_err(rep, UT_EINVAL, "full_time \"%s\" is not yes or no", ch->full_time);
+			goto out;
+		}
+		c.full_time = !strcmp(ch->full_time, "yes");
+		given = 1;
+	}
+	if (!given) {
+		rc = ut_reply_err(rep, UT_EINVAL, "nothing to change");
+		goto out;
+	}
+	rc = cadre_put(svc, &a, rep, &c, 1, &what, &out);
+out:
+	rc = enrol_reply(rep, &a, rc, out ? &out->base : NULL);
+	protobuf_c_message_free_unpacked(&ch->base, NULL);
+	return rc;
+}
+
+int enrol_cadre_leave(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreRef *r = ut_rpc_body(req, &ut__cadre_ref__descriptor, rep);
+	if (!r)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__Cadre *c = NULL;
+	int64_t ids[MAX_LIVE];
+	char reason[600];
+	int rc = load_cadre(s, &a, rep, r->id, &c);
+	if (!rc)
+		rc = ut_valid_text(rep, "reason", r->reason, 0, 500);
+	if (!rc && !strcmp(c->state, "left"))
+		rc = ut_reply_err(rep, UT_ECONFLICT, "cadre %s has already left", c->id);
+	if (rc)
+		goto out;
+	c->state = "left";
+	c->version++;
+	char *key = enrol_name_key(c->name);
+	rc = key ? es_cadre_update(s, c, key) : UT_ENOMEM;
+	free(key);
+	if (!rc)
+		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_CADRE_LEFT, &c->base);
+	/* a cadre who left keeps no seat: their places in running and future classes go to the waitlist */
+	int n = rc ? 0 : es_enrol_ids_of_cadre(s, c->id, ids, MAX_LIVE);
+	if (n < 0)
+		rc = n;
+	snprintf(reason, sizeof reason, "cadre left%s%s", *r->reason ? ": " : "", r->reason);
+	for (int i = 0; i < n && !rc; i++)
+		rc = enrol_cancel_one(svc, ids[i], reason, NULL);
+out:
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	return enrol_reply(rep, &a, rc, c ? &c->base : NULL);
+}
+
+int enrol_cadre_record(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreRef *r = ut_rpc_body(req, &ut__cadre_ref__descriptor, rep);
+	if (!r)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__TrainingRecord out = UT__TRAINING_RECORD__INIT;
+	int rc = load_cadre(s, &a, rep, r->id, &out.cadre);
+	if (!rc)
+		rc = es_record(s, &a, r->id, &out);
+	protobuf_c_message_free_unpacked(&r->base, NULL);
+	return enrol_reply(rep, &a, rc, &out.base);
+}
+
+/* ---- import ---- */
+
+#define MAX_IMPORT 100000
+#define MAX_ERRORS 200
+
+static int by_id(const void *x, const void *y)
+{
+	const Ut__Cadre *const *a = x, *const *b = y;
+	return strcmp((*a)->id, (*b)->id);
+}
+
+static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const char *msg)
+{
+	char buf[700];
+	if (out->n_errors >= MAX_ERRORS)
+		return;
+	if (out->n_errors == MAX_ERRORS - 1 && total > MAX_ERRORS)
+		snprintf(buf, sizeof buf, "... and more; fix these first");
+	else
+		snprintf(buf, sizeof buf, "line %d: %s", line, msg);
+	out->errors[out->n_errors++] = ut_arena_strdup(a, buf);
+}
+
+/* All or nothing: every row is checked first, writing nothing; only a clean file is written. A row
+ * equal to the stored cadre changes nothing, so importing the same file twice is harmless. */
+int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CadreImport *q = ut_rpc_body(req, &ut__cadre_import__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__ImportReply out = UT__IMPORT_REPLY__INIT;
+	size_t n = q->n_cadres;
+	Ut__Cadre *rows = NULL, **sorted = NULL;
+	char **keys = NULL;
+	Ut__Cadre **olds = NULL;
+	int *what = NULL, rc = 0, nerr = 0;
+	out.dry_run = q->dry_run;
+	if (!n)
+		rc = ut_reply_err(rep, UT_EINVAL, "no cadres in the file");
+	else if (n > MAX_IMPORT)
+		rc = ut_reply_err(rep, UT_EINVAL, "at most %d cadres in one import (got %zu)", MAX_IMPORT, n);
+	else if (q->n_lines && q->n_lines != n)
+		rc = ut_reply_err(rep, UT_EINVAL, "%zu line numbers for %zu cadres", q->n_lines, n);
+	if (rc)
+		goto out;
+	rows = calloc(n, sizeof *rows);
+	sorted = calloc(n, sizeof *sorted);
+	keys = calloc(n, sizeof *keys);
+	olds = calloc(n, sizeof *olds);
+	what = calloc(n, sizeof *what);
+	out.errors = (char **)ut_arena_ptrs(&a, MAX_ERRORS);
+	if (!rows || !sorted || !keys || !olds || !what || !out.errors) {
+		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
+		goto out;
+	}
+#define LINE(i) (q->n_lines ? q->lines[i] : (int)(i) + 2)
+	for (size_t i = 0; i < n; i++) {
+		ut_reply_t r = {0};
+		rows[i] = *q->cadres[i];
+		sorted[i] = &rows[i];
+		int e = cadre_classify(s, &a, &r, &rows[i], &keys[i], &olds[i], &what[i]);
+		if (e && !r.status) { /* storage, not the row */
+			rc = e;
+			goto out;
+		}
+		if (e) {
+			nerr++;
+			import_error(&a, &out, nerr, LINE(i), r.message);
+		}
+	}
+	qsort(sorted, n, sizeof *sorted, by_id);
+	for (size_t i = 1; i < n; i++)
+		if (!strcmp(sorted[i]->id, sorted[i - 1]->id)) {
+			char msg[128];
+			size_t x = (size_t)(sorted[i] - rows), y = (size_t)(sorted[i - 1] - rows);
+			snprintf(msg, sizeof msg, "cadre id %.40s is also on line %d", sorted[i]->id, LINE(x < y ? x : y));
+			nerr++;
+			import_error(&a, &out, nerr, LINE(x > y ? x : y), msg);
+		}
+	if (nerr)
+		goto out; /* nothing written: the officer fixes the file and imports it again */
+	for (size_t i = 0; i < n; i++)
+		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
+	for (size_t i = 0; i < n && !q->dry_run && !rc; i++) {
+		Ut__Cadre *written;
+		rc = cadre_write(svc, &a, &rows[i], keys[i], olds[i], what[i], &written);
+	}
+#undef LINE
+out:
+	free(rows);
+	free(sorted);
+	free(keys);
+	free(olds);
+	free(what);
+	rc = enrol_reply(rep, &a, rc, &out.base);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return rc;
+}
+
+/* ---- due lists ---- */
+
+int enrol_cadre_due(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__DueQuery *q = ut_rpc_body(req, &ut__due_query__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__DueList out = UT__DUE_LIST__INIT;
+	int64_t unit = q->unit_id;
+	char today[16];
+	int rc = 0;
+	if (!q->onboarding_months && !q->retrain_years)
+		rc = ut_reply_err(rep, UT_EINVAL, "give onboarding months, retraining years or both");
+	else if ((rc = ut_valid_range(rep, "onboarding months", q->onboarding_months, 0, 1200)) ||
+		 (rc = ut_valid_range(rep, "retraining years", q->retrain_years, 0, 100)))
+		;
+	else if (*q->today && !enrol_valid_date(q->today))
+		rc = ut_reply_err(rep, UT_EINVAL, "today \"%.32s\" is not a date (YYYY-MM-DD)", q->today);
+	if (!rc && *q->unit_code) {
+		Ut__OrgUnit *u;
+		rc = es_unit_find(s, &a, 0, q->unit_code, &u);
+		if (rc == UT_ENOTFOUND)
+			rc = ut_reply_err(rep, rc, "no unit %s", q->unit_code);
+		if (!rc)
+			unit = u->id;
+	}
+	if (!rc) {
+		if (*q->today)
+			snprintf(today, sizeof today, "%s", q->today);
+		else {
+			time_t now = (time_t)(ut_clock_now_ms() / 1000);
+			struct tm tm;
+			localtime_r(&now, &tm);
+			strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		}
+		rc = es_due(s, &a, q, unit, today, &out);
+	}
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return enrol_reply(rep, &a, rc, &out.base);
+}

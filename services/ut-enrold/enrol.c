@@ -1,0 +1,286 @@
+/* Enrolment: a seat while the class has one, else a place on its waitlist in the order asked;
+ * cancelling a seat promotes the first waiting. The hot path is a few indexed statements per cadre
+ * (cadre by key, live enrolment, overlap, seat count, insert, outbox), batched by group commit. */
+#include "enrold.h"
+#include "ut/err.h"
+#include "ut/valid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BULK 10000
+#define PROMOTE_SCAN 256
+
+static int live_state(const char *state) { return strcmp(state, "cancelled") && strcmp(state, "closed"); }
+
+/* Enrol one cadre into cls. Sets res (status, message, enrolment from the arena). Returns UT_E*
+ * only for failures that must undo the whole request (storage); a refusal is in res->status. */
+static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id, Ut__EnrolResult *res)
+{
+	ut_store_t *s = ut_service_store(svc);
+	ut_reply_t r = {0};
+	Ut__Cadre *c;
+	Ut__Enrolment *e;
+	res->cadre_id = ut_arena_strdup(a, cadre_id);
+	int rc = ut_valid_text(&r, "cadre id", cadre_id, 1, 64);
+	if (!rc) {
+		rc = es_cadre_get(s, a, cadre_id, &c);
+		if (rc == UT_ENOTFOUND)
+			rc = ut_reply_err(&r, rc, "no cadre %s", cadre_id);
+	}
+	if (!rc && !strcmp(c->state, "left"))
+		rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s (%s) has left", cadre_id, c->name);
+	if (!rc) {
+		rc = es_enrol_live(s, a, cadre_id, cls->id, &e);
+		if (!rc)
+			rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s is already %s in class %lld", cadre_id, e->state,
+					  (long long)cls->id);
+		else if (rc == UT_ENOTFOUND)
+			rc = 0;
+	}
+	int64_t other;
+	char title[256];
+	if (!rc) {
+		int o = es_enrol_overlap(s, cadre_id, cls->id, &other, title, sizeof title);
+		if (o > 0)
+			rc = ut_reply_err(&r, UT_ECONFLICT,
+					  "cadre %s is confirmed in class %lld (%s), whose sessions overlap class %lld's",
+					  cadre_id, (long long)other, title, (long long)cls->id);
+		else
+			rc = o;
+	}
+	int confirmed = rc ? 0 : es_enrol_count(s, cls->id, "confirmed");
+	if (confirmed < 0)
+		rc = confirmed;
+	if (rc) {
+		if (r.status == 0) /* not a refusal: a storage failure */
+			return rc;
+		res->status = r.status;
+		res->message = ut_arena_strdup(a, r.message);
+		return 0;
+	}
+	e = ut_arena_alloc(a, sizeof *e);
+	if (!e)
+		return UT_ENOMEM;
+	ut__enrolment__init(e);
+	e->cadre_id = res->cadre_id;
+	e->class_id = cls->id;
+	e->class_version = cls->version;
+	e->reason = "";
+	e->state = confirmed < cls->capacity ? "confirmed" : "waitlisted";
+	if ((rc = es_enrol_insert(s, e)))
+		return rc;
+	int event = UT__MSG_TYPE__EV_ENROL_CONFIRMED;
+	if (!strcmp(e->state, "waitlisted")) {
+		event = UT__MSG_TYPE__EV_ENROL_WAITLISTED;
+		if ((e->waitlist_pos = es_enrol_waitpos(s, cls->id, e->id)) < 0)
+			return e->waitlist_pos;
+	}
+	if ((rc = ut_service_emit(svc, event, &e->base)))
+		return rc;
+	res->status = UT__STATUS__STATUS_OK;
+	char msg[128];
+	if (e->waitlist_pos)
+		snprintf(msg, sizeof msg, "waitlisted in class %lld at place %d", (long long)cls->id, e->waitlist_pos);
+	else
+		snprintf(msg, sizeof msg, "confirmed in class %lld", (long long)cls->id);
+	res->message = ut_arena_strdup(a, msg);
+	res->enrolment = e;
+	return 0;
+}
+
+/* The class from the projection, refused unless enrolment is open. */
+static int enrollable(ut_store_t *s, ut_reply_t *rep, int64_t id, es_class_t *cls)
+{
+	int rc = es_class_get(s, id, cls);
+	if (rc == UT_ENOTFOUND)
+		return ut_reply_err(rep, rc, "no class %lld (if it was just created, its event may still be on the way)",
+				    (long long)id);
+	if (!rc && !live_state(cls->state))
+		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s", (long long)id, cls->state);
+	return rc;
+}
+
+int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__EnrolRequest *q = ut_rpc_body(req, &ut__enrol_request__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_arena_t a = {0};
+	es_class_t cls;
+	Ut__EnrolReply out = UT__ENROL_REPLY__INIT;
+	int rc = 0;
+	if (!q->n_cadre_ids)
+		rc = ut_reply_err(rep, UT_EINVAL, "no cadre given");
+	else if (q->n_cadre_ids > MAX_BULK)
+		rc = ut_reply_err(rep, UT_EINVAL, "at most %d cadres in one request (got %zu)", MAX_BULK, q->n_cadre_ids);
+	if (!rc)
+		rc = enrollable(ut_service_store(svc), rep, q->class_id, &cls);
+	if (!rc && !(out.results = (Ut__EnrolResult **)ut_arena_ptrs(&a, q->n_cadre_ids)))
+		rc = UT_ENOMEM;
+	for (size_t i = 0; i < q->n_cadre_ids && !rc; i++) {
+		Ut__EnrolResult *res = ut_arena_alloc(&a, sizeof *res);
+		if (!res) {
+			rc = UT_ENOMEM;
+			break;
+		}
+		ut__enrol_result__init(res);
+		/* the same cadre twice in one list: the second is refused by the live-row check */
+		rc = enrol_one(svc, &a, &cls, q->cadre_ids[i], res);
+		out.results[out.n_results++] = res;
+		if (res->status)
+			out.refused++;
+		else if (res->enrolment && res->enrolment->waitlist_pos)
+			out.waitlisted++;
+		else
+			out.confirmed++;
+	}
+	/* One cadre refused: the request itself is refused, so plain clients see the reason. */
+	if (!rc && q->n_cadre_ids == 1 && out.results[0]->status)
+		rc = ut_reply_err(rep, ut_status_to_err(out.results[0]->status), "%s", out.results[0]->message);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return enrol_reply(rep, &a, rc, &out.base);
+}
+
+int enrol_promote(ut_service_t *svc, int64_t cls_id, Ut__Enrolment *first_out)
+{
+	ut_store_t *s = ut_service_store(svc);
+	es_class_t cls;
+	int rc = es_class_get(s, cls_id, &cls);
+	if (rc == UT_ENOTFOUND || (!rc && !live_state(cls.state)))
+		return 0;
+	int confirmed = rc ? rc : es_enrol_count(s, cls_id, "confirmed");
+	if (confirmed < 0)
+		return confirmed;
+	int64_t ids[PROMOTE_SCAN];
+	int n = confirmed < cls.capacity ? es_enrol_ids(s, cls_id, "waitlisted", ids, PROMOTE_SCAN) : 0;
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && confirmed < cls.capacity && !rc; i++) {
+		ut_arena_t a = {0};
+		Ut__Enrolment *e;
+		int64_t other;
+		char title[256];
+		if (!(rc = es_enrol_by_id(s, &a, ids[i], &e))) {
+			/* someone confirmed meanwhile in an overlapping class keeps their place in the queue
+			 * but cannot take this seat; the next one does */
+			int o = es_enrol_overlap(s, e->cadre_id, cls_id, &other, title, sizeof title);
+			if (o < 0)
+				rc = o;
+			else if (!o && !(rc = es_enrol_set_state(s, e, "confirmed", ""))) {
+				e->state = "confirmed";
+				e->class_version = cls.version;
+				rc = ut_service_emit(svc, UT__MSG_TYPE__EV_ENROL_PROMOTED, &e->base);
+				confirmed++;
+				if (first_out && !first_out->id) {
+					*first_out = *e;
+					first_out->cadre_id = strdup(e->cadre_id); /* the caller frees it */
+					first_out->reason = "";
+					if (!first_out->cadre_id) {
+						first_out->id = 0;
+						rc = UT_ENOMEM;
+					}
+				}
+			}
+		}
+		ut_arena_free(&a);
+	}
+	return rc;
+}
+
+int enrol_cancel_one(ut_service_t *svc, int64_t id, const char *reason, Ut__Enrolment *promoted_out)
+{
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__Enrolment *e;
+	int rc = es_enrol_by_id(s, &a, id, &e);
+	if (!rc && !strcmp(e->state, "cancelled")) {
+		ut_arena_free(&a);
+		return 0;
+	}
+	int held = !rc && !strcmp(e->state, "confirmed");
+	if (!rc)
+		rc = es_enrol_set_state(s, e, "cancelled", reason);
+	if (!rc) {
+		e->state = "cancelled";
+		e->reason = (char *)reason;
+		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_ENROL_CANCELLED, &e->base);
+	}
+	int64_t cls = rc ? 0 : e->class_id, waiting[64];
+	char cadre[80];
+	snprintf(cadre, sizeof cadre, "%s", rc ? "" : e->cadre_id);
+	ut_arena_free(&a);
+	if (!rc && held)
+		rc = enrol_promote(svc, cls, promoted_out);
+	/* the cadre's time is free again: a class where they wait with a seat open may take them now */
+	int n = !rc && held ? es_enrol_waiting_classes(s, cadre, waiting, 64) : 0;
+	if (n < 0)
+		rc = n;
+	for (int i = 0; i < n && !rc; i++)
+		rc = enrol_promote(svc, waiting[i], NULL);
+	return rc;
+}
+
+int enrol_cancel(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__EnrolCancel *q = ut_rpc_body(req, &ut__enrol_cancel__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__Enrolment *e = NULL, promoted = UT__ENROLMENT__INIT;
+	Ut__EnrolCancelReply out = UT__ENROL_CANCEL_REPLY__INIT;
+	es_class_t cls;
+	int rc = ut_valid_text(rep, "reason", q->reason, 0, 500);
+	if (!rc && !(rc = ut_valid_text(rep, "cadre id", q->cadre_id, 1, 64))) {
+		rc = es_enrol_live(s, &a, q->cadre_id, q->class_id, &e);
+		if (rc == UT_ENOTFOUND)
+			rc = ut_reply_err(rep, rc, "cadre %s is not enrolled in class %lld", q->cadre_id,
+					  (long long)q->class_id);
+	}
+	if (!rc && !(rc = es_class_get(s, q->class_id, &cls)) && !strcmp(cls.state, "closed"))
+		rc = ut_reply_err(rep, UT_ECONFLICT, "class %lld is closed; its enrolments are history", (long long)cls.id);
+	if (!rc)
+		rc = enrol_cancel_one(svc, e->id, *q->reason ? q->reason : "cancelled on request", &promoted);
+	if (!rc) {
+		e->state = "cancelled";
+		e->reason = ut_arena_strdup(&a, *q->reason ? q->reason : "cancelled on request");
+		out.cancelled = e;
+		if (promoted.id)
+			out.promoted = &promoted;
+	}
+	rc = enrol_reply(rep, &a, rc, &out.base);
+	if (promoted.id)
+		free(promoted.cadre_id);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return rc;
+}
+
+int enrol_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__EnrolQuery *q = ut_rpc_body(req, &ut__enrol_query__descriptor, rep);
+	if (!q)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__EnrolList out = UT__ENROL_LIST__INIT;
+	es_class_t cls;
+	int rc = 0;
+	if (!q->class_id && !*q->cadre_id)
+		rc = ut_reply_err(rep, UT_EINVAL, "name a class or a cadre");
+	if (!rc && q->class_id) {
+		rc = es_class_get(s, q->class_id, &cls);
+		if (rc == UT_ENOTFOUND)
+			rc = ut_reply_err(rep, rc, "no class %lld", (long long)q->class_id);
+		if (!rc) {
+			out.capacity = cls.capacity;
+			out.confirmed = es_enrol_count(s, cls.id, "confirmed");
+			out.waitlisted = es_enrol_count(s, cls.id, "waitlisted");
+		}
+	}
+	if (!rc)
+		rc = es_enrol_list(s, &a, q, &out);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	return enrol_reply(rep, &a, rc, &out.base);
+}

@@ -1,0 +1,120 @@
+/* ut-enrold internals: all SQL in store.c; handlers in unit.c, cadre.c, enrol.c, rollcall.c; the
+ * wrapped scheduling-event handlers in events.c; name folding in names.c. */
+#ifndef ENROLD_H
+#define ENROLD_H
+
+#include "enrol.pb-c.h"
+#include "ut/arena.h"
+#include "ut/service.h"
+
+extern const ut_migration_t enrol_migrations[];
+#define ENROL_NMIGRATIONS 2
+
+extern const char *const enrol_unit_kinds[];
+extern const char *const enrol_positions[];
+extern const char *const enrol_locales[];
+extern const char *const enrol_marks[];
+
+/* names.c: NFC form of a name, and the search key (NFC, case-folded, marks stripped, đ -> d).
+ * Both malloc'd; NULL when the text is not valid UTF-8 or memory ran out. */
+char *enrol_name_nfc(const char *s);
+char *enrol_name_key(const char *s);
+/* 1 when s is a real calendar date YYYY-MM-DD. */
+int enrol_valid_date(const char *s);
+
+/* ---- store.c: all SQL of the daemon. Loaders allocate from the arena; UT_ENOTFOUND when absent. ---- */
+
+int es_unit_insert(ut_store_t *s, Ut__OrgUnit *u);
+int es_unit_find(ut_store_t *s, ut_arena_t *a, int64_t id, const char *code, Ut__OrgUnit **out);
+int es_unit_list(ut_store_t *s, ut_arena_t *a, const Ut__UnitQuery *q, Ut__UnitList *out);
+int es_unit_update(ut_store_t *s, const Ut__OrgUnit *u);
+/* 1 when unit `id` is `ancestor` or lies below it. */
+int es_unit_within(ut_store_t *s, int64_t id, int64_t ancestor);
+
+int es_cadre_insert(ut_store_t *s, const Ut__Cadre *c, const char *key);
+int es_cadre_update(ut_store_t *s, const Ut__Cadre *c, const char *key);
+/* With the unit's code, kind and ownership filled in. */
+int es_cadre_get(ut_store_t *s, ut_arena_t *a, const char *id, Ut__Cadre **out);
+/* key: folded name fragment or "" for any. */
+int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t unit_id, const char *key,
+		  Ut__CadreList *out);
+
+/* A class as the scheduling projection knows it. */
+typedef struct es_class {
+	int64_t id;
+	int capacity, version, hours, requires_reflection, nsessions;
+	char state[16], category[32], title[256];
+} es_class_t;
+int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
+
+int es_enrol_live(ut_store_t *s, ut_arena_t *a, const char *cadre, int64_t cls, Ut__Enrolment **out);
+int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out);
+int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e);
+int es_enrol_set_state(ut_store_t *s, Ut__Enrolment *e, const char *state, const char *reason);
+int es_enrol_count(ut_store_t *s, int64_t cls, const char *state);
+/* 1-based place of a waitlisted enrolment. */
+int es_enrol_waitpos(ut_store_t *s, int64_t cls, int64_t id);
+/* Another live class in which the cadre is confirmed and whose sessions overlap those of cls:
+ * 1 with its id and title, 0 if none, or UT_E*. */
+int es_enrol_overlap(ut_store_t *s, const char *cadre, int64_t cls, int64_t *other, char *title, size_t tlen);
+/* Ids of enrolments of a class in `state` ("" = any live), in enrolment order, at most max. */
+int es_enrol_ids(ut_store_t *s, int64_t cls, const char *state, int64_t *ids, int max);
+/* Live enrolments of a cadre in live classes. */
+int es_enrol_ids_of_cadre(ut_store_t *s, const char *cadre, int64_t *ids, int max);
+/* Classes in which the cadre waits. */
+int es_enrol_waiting_classes(ut_store_t *s, const char *cadre, int64_t *ids, int max);
+int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__EnrolList *out);
+
+/* Roll-call, reflections, completion. */
+int es_session_of_class(ut_store_t *s, int64_t cls, int64_t session);
+/* The current mark, "" when none; revision in *rev. */
+int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, size_t len, int *rev);
+int es_mark_put(ut_store_t *s, const Ut__Attendance *at);
+int es_mark_list(ut_store_t *s, ut_arena_t *a, int64_t cls, Ut__AttendanceList *out);
+int es_reflection_put(ut_store_t *s, Ut__Reflection *r);
+int es_reflection_has(ut_store_t *s, const char *cadre, int64_t cls);
+/* Sessions of the class a cadre attended (present or late). */
+int es_attended(ut_store_t *s, int64_t cls, const char *cadre);
+int es_completion_done(ut_store_t *s, int64_t cls);
+int es_completion_put(ut_store_t *s, const Ut__Completion *c);
+int es_record(ut_store_t *s, ut_arena_t *a, const char *cadre, Ut__TrainingRecord *out);
+/* Cadres due for onboarding or retraining as of `today` (YYYY-MM-DD); unit_id 0 = all units. */
+int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id, const char *today, Ut__DueList *out);
+
+/* ---- handlers ---- */
+
+/* Reply with m (built in the arena) unless rc is an error; frees the arena. Returns rc. */
+int enrol_reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m);
+
+int enrol_unit_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_unit_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_unit_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_unit_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+
+int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_leave(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_record(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cadre_due(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+
+int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_cancel(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+/* Cancel enrolment `id` (emits), and when it held a seat of a live class, promote. */
+int enrol_cancel_one(ut_service_t *svc, int64_t id, const char *reason, Ut__Enrolment *promoted_out);
+/* Fill free seats of a live class from its waitlist, in order (emits EV_ENROL_PROMOTED each). */
+int enrol_promote(ut_service_t *svc, int64_t cls, Ut__Enrolment *first_out);
+
+int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_attendance_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+/* Completion for every confirmed cadre of a closed class (emits EV_CLASS_COMPLETED each). */
+int enrol_complete_class(ut_service_t *svc, int64_t cls);
+
+/* events.c: the scheduling projection, plus what enrolment does about each class event. */
+int enrol_on_class_event(ut_service_t *svc, const Ut__Envelope *ev);
+
+#endif

@@ -1,0 +1,196 @@
+/* ut-notifyd internals: the SQL in store.c, reminder scheduling in schedule.c, due messages to the
+ * delivery stream in dispatch.c, templates in template.c, the delivery worker and its channels. */
+#ifndef NOTIFYD_H
+#define NOTIFYD_H
+
+#include "enrol.pb-c.h"
+#include "notify.pb-c.h"
+#include "sched.pb-c.h"
+#include "ut/arena.h"
+#include "ut/bus.h"
+#include "ut/service.h"
+
+/* Redis stream names (under the node's prefix + "ev:"): jobs for the workers, their outcomes. */
+#define NOTIFY_JOBS "ut-notifyd-jobs"
+#define NOTIFY_RESULTS "ut-notifyd-results"
+#define NOTIFY_WORKERS "ut-notifyd-workers" /* the workers' consumer group */
+#define NOTIFY_MAX_OFFSETS 16
+
+extern const ut_migration_t notify_migrations[];
+#define NOTIFY_NMIGRATIONS 2
+
+/* ---- template.c: <kind>.<locale>.txt files, "Subject: ..." line, blank line, body ---- */
+enum {
+	V_CADRE_NAME,
+	V_CADRE_ID,
+	V_UNIT,
+	V_CLASS_TITLE,
+	V_CLASS_ID,
+	V_CLASS_START,
+	V_CLASS_END,
+	V_VENUE,
+	V_LECTURER,
+	V_OFFSET,
+	V_REASON,
+	V_SESSION_START,
+	V_NVARS
+};
+extern const char *const notify_var_names[V_NVARS];
+extern const char *const notify_kinds[];   /* NULL-ended */
+extern const char *const notify_locales[]; /* NULL-ended */
+
+typedef struct notify_templates notify_templates_t;
+/* Load every kind in every locale; a missing file, invalid UTF-8 or an unknown {{variable}} is
+ * UT_EINVAL with "file:line: reason" in err. */
+int notify_templates_load(notify_templates_t **out, const char *dir, char *err, size_t errlen);
+void notify_templates_destroy(notify_templates_t **t);
+/* Check one template text; 0 or UT_EINVAL with the reason in err. */
+int notify_template_check(const char *text, size_t len, char *err, size_t errlen);
+/* Render kind/locale with vals (NULL = ""). *subject and *text are malloc'd. */
+int notify_render(const notify_templates_t *t, const char *kind, const char *locale, const char *const *vals,
+		  char **subject, char **text);
+int notify_is_kind(const char *kind);
+int notify_is_locale(const char *locale);
+
+/* ---- the daemon's state ---- */
+typedef struct notify_course_offsets {
+	char code[64];
+	int64_t offsets[NOTIFY_MAX_OFFSETS];
+	int n;
+} notify_course_offsets_t;
+
+typedef struct notify_app {
+	ut_service_t *svc;
+	notify_templates_t *tpl;
+	int64_t offsets[NOTIFY_MAX_OFFSETS]; /* seconds before the start */
+	int noffsets;
+	notify_course_offsets_t *courses; /* [notify] course_offsets */
+	int ncourses;
+	int quiet_from, quiet_to; /* minutes after local midnight; -1 = no quiet hours */
+	ut_bus_t *bus;            /* own connection: publishing jobs */
+	int64_t epoch;            /* job stream ids are "<epoch>-<queue_seq>" */
+	int64_t published;        /* highest queue_seq known to be in the stream */
+	int64_t seq;              /* highest queue_seq given */
+	int64_t trimmed;          /* job stream trimmed below this queue_seq */
+	int due_timer;            /* a timer for the next due message is pending */
+	char *spool_dir;
+} notify_app_t;
+
+/* Parse "3d,1d,2h"; "21:00-07:00". 0 or UT_EINVAL. */
+int notify_parse_offsets(const char *s, int64_t *out, int max, int *n);
+/* "CODE=7d,1d;CODE2=2h" into a malloc'd table. */
+int notify_parse_course_offsets(const char *s, notify_course_offsets_t **out, int *n);
+int notify_parse_quiet(const char *s, int *from, int *to);
+/* The due time moved out of quiet hours (its end, local time), unless that is after limit_ms. */
+int64_t notify_quiet_adjust(int64_t due_ms, int from, int to, int64_t limit_ms);
+
+/* ---- store.c: all SQL ---- */
+typedef struct notify_class {
+	int64_t id;
+	char title[512];
+	char course_code[64];
+	char state[32];
+	int version;
+	int64_t first_start, last_end; /* Unix seconds, 0 when there is no session */
+	char venue[256], lecturer[256];
+	char reason[512];
+} notify_class_t;
+
+typedef struct notify_cadre {
+	char id[128];
+	char name[256];
+	char email[256];
+	char phone[64];
+	char locale[16];
+	char unit[256];
+} notify_cadre_t;
+
+int notify_meta_get(ut_store_t *s, const char *key, int64_t *v);
+int notify_meta_set(ut_store_t *s, const char *key, int64_t v);
+int notify_cadre_upsert(ut_store_t *s, const Ut__Cadre *c);
+int notify_cadre_get(ut_store_t *s, const char *id, notify_cadre_t *out);
+int notify_unit_upsert(ut_store_t *s, const Ut__OrgUnit *u);
+int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state);
+/* Cadre ids enrolled in the class with state `state` (or "" for confirmed and waitlisted). */
+int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, char ***ids, int *n);
+int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out);
+/* What the schedule was last computed against: version and first start (0/0 when never). */
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start);
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start);
+/* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
+int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
+/* Withdraw pending reminders of a class (cadre NULL = every cadre) with class version below
+ * `below` (0 = any version). Returns how many, or UT_E*. */
+int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below);
+/* Withdraw every pending message to a cadre (who left). */
+int notify_msg_withdraw_cadre(ut_store_t *s, const char *cadre);
+/* Ids of messages due at now (scheduled or retrying), oldest first. */
+int notify_msg_due(ut_store_t *s, int64_t now, int limit, int64_t *ids, int *n);
+/* Earliest due time of a pending message; 0 when none. */
+int notify_msg_next_due(ut_store_t *s, int64_t *due);
+int notify_msg_load(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Delivery **out, char **reason);
+int notify_msg_by_key(ut_store_t *s, const char *key, int64_t *id);
+int notify_msg_queue(ut_store_t *s, const Ut__Delivery *d, int64_t seq, const unsigned char *job, size_t len);
+/* Queued jobs with queue_seq > after, in order: fn(arg, seq, job, len) per row. */
+int notify_msg_unpublished(ut_store_t *s, int64_t after, int limit,
+			   int (*fn)(void *arg, int64_t seq, const void *job, size_t len), void *arg);
+int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char *error, int64_t sent_ms,
+		       int64_t due_ms, const char *worker);
+/* 1 when the cadre opted out of the channel, else 0, or UT_E*. */
+int notify_optout_has(ut_store_t *s, const char *cadre, const char *channel);
+int notify_optout_set(ut_store_t *s, const char *cadre, const char *channel, int undo);
+/* Start (Unix seconds) of a session, 0 when unknown; 1 if the class's course asks for a reflection. */
+int64_t notify_session_start(ut_store_t *s, int64_t session_id);
+int notify_class_wants_reflection(ut_store_t *s, int64_t class_id);
+/* Lowest queue_seq still queued (its job not yet answered), 0 when none. */
+int notify_msg_min_queued(ut_store_t *s, int64_t *seq);
+int notify_msg_max_seq(ut_store_t *s, int64_t *seq);
+/* The log (due_only: pending messages by due time). */
+int notify_msg_list(ut_store_t *s, ut_arena_t *a, const Ut__NotifyQuery *q, int due_only, Ut__DeliveryList *out);
+
+/* ---- schedule.c: events -> message rows ---- */
+int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev);
+int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev);
+int notify_on_cadre(ut_service_t *svc, const Ut__Envelope *ev);
+int notify_on_outcome(ut_service_t *svc, const Ut__Envelope *ev);
+int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev);
+int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev);
+/* Key "cadre/class/kind/offset/version". */
+void notify_key(char *buf, size_t len, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
+		int version);
+
+/* ---- dispatch.c: due messages -> jobs on the delivery stream ---- */
+int notify_dispatch_init(ut_service_t *svc, notify_app_t *app);
+void notify_dispatch_tick(void *arg);
+/* Kick the dispatcher soon (after new messages were scheduled). */
+void notify_dispatch_soon(notify_app_t *app);
+/* Fill vals (strings in the arena) for a message to cadre about class (cls: the class if the
+ * caller has it, else NULL and it is loaded). */
+int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t class_id, const notify_class_t *cls,
+		int64_t offset_s, const char *reason, const char *node_locale, const char **vals, char *locale,
+		size_t loclen, notify_cadre_t *cadre);
+/* Pick the channel and address; 0, or UT_ENOTFOUND with why in err. */
+int notify_pick_channel(const ut_config_t *cfg, ut_store_t *s, const notify_cadre_t *c, const char **channel,
+			const char **address, char *err, size_t errlen);
+/* iCalendar text for a class (malloc'd), NULL when it has no date. */
+char *notify_ics(const notify_class_t *c, const char *key, int cancelled);
+
+/* ---- requests (requests.c) ---- */
+int notify_log_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int notify_due_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int notify_resend_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int notify_preview_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int notify_optout_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int notify_nudge_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+
+/* ---- worker.c and its channels ---- */
+int notify_worker_main(int argc, char **argv);
+enum { SEND_OK = 0, SEND_TEMP = 1, SEND_PERM = 2 };
+/* Each returns SEND_* with a reason in err on failure. */
+int notify_spool_send(const char *dir, const Ut__Delivery *job, const char *from, char *err, size_t errlen);
+int notify_smtp_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err, size_t errlen);
+int notify_webhook_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err, size_t errlen);
+/* The RFC 5322 message (with the .ics as a second MIME part when there is one), malloc'd. */
+char *notify_mime(const Ut__Delivery *job, const char *from, size_t *len);
+
+#endif

@@ -1,0 +1,204 @@
+/* Email channel: the RFC 5322 message (shared with the spool) and its delivery over SMTP with
+ * libcurl. The server's reply code decides: 2xx sent, 5xx permanent, 4xx and network trouble
+ * temporary (retried with backoff by ut-notifyd). */
+#include "notifyd.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct sbuf {
+	char *p;
+	size_t n, cap;
+	int failed;
+} sbuf_t;
+
+static void put(sbuf_t *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = (b->n + n + 1) * 2;
+		char *m = realloc(b->p, cap);
+		if (!m) {
+			b->failed = 1;
+			return;
+		}
+		b->p = m;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+static void puts_(sbuf_t *b, const char *s) { put(b, s, strlen(s)); }
+
+/* Text with every line ending as CRLF, as SMTP wants it. */
+static void put_crlf(sbuf_t *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\r')
+			continue;
+		if (*s == '\n')
+			put(b, "\r\n", 2);
+		else
+			put(b, s, 1);
+	}
+}
+
+static void put_b64(sbuf_t *b, const char *s)
+{
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(s);
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) | (i + 2 < n ? u[i + 2] : 0);
+		char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=', i + 2 < n ? tab[v & 63] : '='};
+		put(b, q, 4);
+	}
+}
+
+static void safe_id(char *out, size_t cap, const char *s)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < cap; s++)
+		out[n++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '.' ||
+					   *s == '-' ? *s : '_';
+	out[n] = '\0';
+}
+
+char *notify_mime(const Ut__Delivery *job, const char *from, size_t *len)
+{
+	sbuf_t b = {0};
+	char line[1024], id[300], date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	safe_id(id, sizeof id, job->key);
+	snprintf(line, sizeof line, "From: <%s>\r\nTo: <%s>\r\nDate: %s\r\nMessage-ID: <%s@ut-notifyd>\r\n", from,
+		 *job->address ? job->address : job->cadre_id, date, id);
+	puts_(&b, line);
+	/* RFC 2047: the subject is UTF-8 in any of the four languages */
+	puts_(&b, "Subject: =?UTF-8?B?");
+	put_b64(&b, job->subject);
+	puts_(&b, "?=\r\nX-UT-Key: ");
+	puts_(&b, id);
+	puts_(&b, "\r\nX-UT-Kind: ");
+	puts_(&b, job->kind);
+	puts_(&b, "\r\nMIME-Version: 1.0\r\n");
+	if (*job->ics) {
+		snprintf(line, sizeof line,
+			 "Content-Type: multipart/mixed; boundary=\"ut-%lld\"\r\n\r\n--ut-%lld\r\n"
+			 "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+			 (long long)job->id, (long long)job->id);
+		puts_(&b, line);
+		put_crlf(&b, job->text);
+		snprintf(line, sizeof line,
+			 "\r\n--ut-%lld\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n"
+			 "Content-Disposition: attachment; filename=\"class-%lld.ics\"\r\n"
+			 "Content-Transfer-Encoding: 8bit\r\n\r\n",
+			 (long long)job->id, strstr(job->ics, "METHOD:CANCEL") ? "CANCEL" : "REQUEST", (long long)job->class_id);
+		puts_(&b, line);
+		put_crlf(&b, job->ics);
+		snprintf(line, sizeof line, "\r\n--ut-%lld--\r\n", (long long)job->id);
+		puts_(&b, line);
+	} else {
+		puts_(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+		put_crlf(&b, job->text);
+		puts_(&b, "\r\n");
+	}
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.n;
+	return b.p;
+}
+
+typedef struct upload {
+	const char *p;
+	size_t left;
+} upload_t;
+
+static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
+{
+	upload_t *u = arg;
+	size_t n = size * nmemb < u->left ? size * nmemb : u->left;
+	memcpy(dst, u->p, n);
+	u->p += n;
+	u->left -= n;
+	return n;
+}
+
+/* "user:password" from the secrets file; 0 when there is none. */
+static int read_secret(const char *path, char *user, size_t ulen, char *pass, size_t plen)
+{
+	FILE *f = path && *path ? fopen(path, "r") : NULL;
+	if (!f)
+		return 0;
+	char line[512] = "";
+	if (!fgets(line, sizeof line, f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	char *colon = strchr(line, ':');
+	if (!colon)
+		return 0;
+	*colon = '\0';
+	snprintf(user, ulen, "%s", line);
+	snprintf(pass, plen, "%s", colon + 1);
+	return 1;
+}
+
+int notify_smtp_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err, size_t errlen)
+{
+	if (!*job->address || strpbrk(job->address, "<>\r\n ")) {
+		snprintf(err, errlen, "smtp: '%s' is not an email address", job->address);
+		return SEND_PERM;
+	}
+	size_t len;
+	char *msg = notify_mime(job, cfg->notify_smtp_from, &len);
+	CURL *c = msg ? curl_easy_init() : NULL;
+	if (!c) {
+		free(msg);
+		snprintf(err, errlen, "smtp: out of memory");
+		return SEND_TEMP;
+	}
+	char from[300], to[300], user[256], pass[256], cerr[CURL_ERROR_SIZE] = "";
+	snprintf(from, sizeof from, "<%s>", cfg->notify_smtp_from);
+	snprintf(to, sizeof to, "<%s>", job->address);
+	struct curl_slist *rcpt = curl_slist_append(NULL, to);
+	upload_t u = {msg, len};
+	curl_easy_setopt(c, CURLOPT_URL, cfg->notify_smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)cfg->notify_smtp_timeout_ms);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	if (cfg->notify_smtp_starttls)
+		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (read_secret(cfg->notify_smtp_secrets, user, sizeof user, pass, sizeof pass)) {
+		curl_easy_setopt(c, CURLOPT_USERNAME, user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
+	}
+	CURLcode res = curl_easy_perform(c);
+	long code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	free(msg);
+	if (res == CURLE_OK)
+		return SEND_OK;
+	if (code)
+		snprintf(err, errlen, "smtp: the server answered %ld (%s)", code, *cerr ? cerr : curl_easy_strerror(res));
+	else
+		snprintf(err, errlen, "smtp: %s", *cerr ? cerr : curl_easy_strerror(res));
+	return code >= 500 && code < 600 ? SEND_PERM : SEND_TEMP;
+}

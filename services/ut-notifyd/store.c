@@ -1,0 +1,510 @@
+/* All SQL of ut-notifyd: the cadre and enrolment projections it needs for addressing, the message
+ * table (schedule, delivery log and dead letters in one, keyed by the idempotency key). */
+#include "notifyd.h"
+#include "ut/err.h"
+#include "ut/projection.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* One row per message, from scheduling to its outcome. The UNIQUE key is what makes a message
+ * exist once whatever events repeat; status walks scheduled -> queued -> sent | retrying | dead,
+ * or ends as withdrawn/skipped without being sent. */
+static const char schema_v2[] =
+	"CREATE TABLE notify_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE notify_units(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+	"CREATE TABLE notify_cadres(id TEXT PRIMARY KEY, name TEXT NOT NULL, unit_id INTEGER NOT NULL,"
+	" email TEXT NOT NULL, phone TEXT NOT NULL, locale TEXT NOT NULL, state TEXT NOT NULL,"
+	" version INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE notify_enrolments(cadre_id TEXT NOT NULL, class_id INTEGER NOT NULL, state TEXT NOT NULL,"
+	" PRIMARY KEY(class_id, cadre_id)) WITHOUT ROWID;"
+	"CREATE TABLE notify_seen(class_id INTEGER PRIMARY KEY, version INTEGER NOT NULL, first_start INTEGER NOT NULL);"
+	"CREATE TABLE notify_optouts(cadre_id TEXT NOT NULL, channel TEXT NOT NULL, PRIMARY KEY(cadre_id, channel))"
+	" WITHOUT ROWID;"
+	"CREATE TABLE messages(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, cadre_id TEXT NOT NULL,"
+	" class_id INTEGER NOT NULL, kind TEXT NOT NULL, offset_s INTEGER NOT NULL, class_version INTEGER NOT NULL,"
+	" due_ms INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+	" error TEXT NOT NULL DEFAULT '', channel TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',"
+	" locale TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '', sent_ms INTEGER NOT NULL DEFAULT 0,"
+	" created_ms INTEGER NOT NULL, worker TEXT NOT NULL DEFAULT '', queue_seq INTEGER NOT NULL DEFAULT 0,"
+	" job BLOB);"
+	"CREATE INDEX messages_due ON messages(status, due_ms);"
+	"CREATE INDEX messages_class ON messages(class_id, cadre_id);"
+	"CREATE INDEX messages_seq ON messages(queue_seq) WHERE status = 'queued';";
+
+const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}};
+
+static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
+
+int notify_meta_get(ut_store_t *s, const char *key, int64_t *v)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT value FROM notify_meta WHERE key = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int found = rc == SQLITE_ROW;
+	if (found)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (!found && rc != SQLITE_DONE)
+		return ut_store_err(s, rc, "meta");
+	return found ? 0 : UT_ENOTFOUND;
+}
+
+int notify_meta_set(ut_store_t *s, const char *key, int64_t v)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_meta(key, value) VALUES(?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	return ut_store_step_done(s, st, "meta");
+}
+
+int notify_cadre_upsert(ut_store_t *s, const Ut__Cadre *c)
+{
+	/* a repeated or late event (lower version) leaves the newer row */
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO notify_cadres(id, name, unit_id, email, phone, locale, state,"
+					    " version) VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+					    " name = excluded.name, unit_id = excluded.unit_id, email = excluded.email,"
+					    " phone = excluded.phone, locale = excluded.locale, state = excluded.state,"
+					    " version = excluded.version WHERE excluded.version >= notify_cadres.version");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->unit_id);
+	sqlite3_bind_text(st, 4, c->email, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, c->locale, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, c->state, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 8, c->version);
+	return ut_store_step_done(s, st, "cadre");
+}
+
+int notify_cadre_get(ut_store_t *s, const char *id, notify_cadre_t *out)
+{
+	memset(out, 0, sizeof *out);
+	copy(out->id, sizeof out->id, id);
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT c.name, c.email, c.phone, c.locale, coalesce(u.name, '')"
+					    " FROM notify_cadres c LEFT JOIN notify_units u ON u.id = c.unit_id WHERE c.id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+	if (found) {
+		copy(out->name, sizeof out->name, ut_store_text(st, 0));
+		copy(out->email, sizeof out->email, ut_store_text(st, 1));
+		copy(out->phone, sizeof out->phone, ut_store_text(st, 2));
+		copy(out->locale, sizeof out->locale, ut_store_text(st, 3));
+		copy(out->unit, sizeof out->unit, ut_store_text(st, 4));
+	}
+	sqlite3_reset(st);
+	if (!found && rc != SQLITE_DONE)
+		return ut_store_err(s, rc, "cadre");
+	return found ? 0 : UT_ENOTFOUND;
+}
+
+int notify_unit_upsert(ut_store_t *s, const Ut__OrgUnit *u)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_units(id, name) VALUES(?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, u->id);
+	sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
+	return ut_store_step_done(s, st, "unit");
+}
+
+int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_enrolments(cadre_id, class_id, state)"
+					    " VALUES(?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, class_id);
+	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+	return ut_store_step_done(s, st, "enrolment");
+}
+
+int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, char ***ids, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id FROM notify_enrolments WHERE class_id = ?1 AND"
+					    " (state = ?2 OR (?2 = '' AND state IN ('confirmed', 'waitlisted')))"
+					    " ORDER BY cadre_id");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	int cap = 16, rc;
+	*n = 0;
+	*ids = (char **)ut_arena_ptrs(a, (size_t)cap);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *ids) {
+		if (*n == cap) {
+			char **more = (char **)ut_arena_ptrs(a, (size_t)cap * 2);
+			if (more)
+				memcpy(more, *ids, (size_t)cap * sizeof *more);
+			*ids = more;
+			cap *= 2;
+			if (!more)
+				break;
+		}
+		(*ids)[(*n)++] = ut_arena_strdup(a, ut_store_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (!*ids || a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "enrolments");
+}
+
+int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = id;
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0),"
+					    " coalesce(c.last_end, 0), coalesce(x.venue_name, ''), coalesce(x.lecturer_name, ''),"
+					    " c.course_code"
+					    " FROM sched_classes c LEFT JOIN sched_sessions x ON x.id = (SELECT id FROM"
+					    " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1) WHERE c.id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st), found = rc == SQLITE_ROW;
+	if (found) {
+		copy(out->title, sizeof out->title, ut_store_text(st, 0));
+		copy(out->state, sizeof out->state, ut_store_text(st, 1));
+		out->version = sqlite3_column_int(st, 2);
+		out->first_start = sqlite3_column_int64(st, 3);
+		out->last_end = sqlite3_column_int64(st, 4);
+		copy(out->venue, sizeof out->venue, ut_store_text(st, 5));
+		copy(out->lecturer, sizeof out->lecturer, ut_store_text(st, 6));
+		copy(out->course_code, sizeof out->course_code, ut_store_text(st, 7));
+	}
+	sqlite3_reset(st);
+	if (!found && rc != SQLITE_DONE)
+		return ut_store_err(s, rc, "class");
+	return found ? 0 : UT_ENOTFOUND;
+}
+
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start)
+{
+	*version = 0;
+	*first_start = 0;
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT version, first_start FROM notify_seen WHERE class_id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		*first_start = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "seen");
+}
+
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start)"
+					    " VALUES(?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	sqlite3_bind_int(st, 2, version);
+	sqlite3_bind_int64(st, 3, first_start);
+	return ut_store_step_done(s, st, "seen");
+}
+
+int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
+{
+	/* a withdrawn message was never sent, so a cadre who enrols again gets it back */
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO messages(key, cadre_id, class_id, kind, offset_s,"
+					    " class_version, due_ms, status, error, reason, created_ms)"
+					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+					    " due_ms = excluded.due_ms, status = excluded.status, error = excluded.error"
+					    " WHERE messages.status = 'withdrawn'");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, d->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->cadre_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, d->class_id);
+	sqlite3_bind_text(st, 4, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, d->offset_s);
+	sqlite3_bind_int(st, 6, d->class_version);
+	sqlite3_bind_int64(st, 7, d->due_ms);
+	sqlite3_bind_text(st, 8, d->status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, d->error ? d->error : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, reason ? reason : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, d->created_ms);
+	int rc = ut_store_step_done(s, st, "message");
+	if (rc)
+		return rc;
+	return sqlite3_changes(ut_store_db(s)) > 0;
+}
+
+int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = 'withdrawn' WHERE class_id = ?1"
+					    " AND (?2 IS NULL OR cadre_id = ?2) AND (?3 = 0 OR class_version < ?3)"
+					    " AND kind = 'reminder' AND status IN ('scheduled', 'retrying')");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	if (cadre)
+		sqlite3_bind_text(st, 2, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, below);
+	int rc = ut_store_step_done(s, st, "withdraw");
+	return rc ? rc : sqlite3_changes(ut_store_db(s));
+}
+
+int notify_msg_due(ut_store_t *s, int64_t now, int limit, int64_t *ids, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id FROM messages WHERE status IN ('scheduled', 'retrying')"
+					    " AND due_ms <= ? ORDER BY due_ms, id LIMIT ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	int rc;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "due");
+}
+
+int notify_msg_next_due(ut_store_t *s, int64_t *due)
+{
+	*due = 0;
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT min(due_ms) FROM messages WHERE status IN ('scheduled', 'retrying')");
+	if (!st)
+		return UT_EINTERNAL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*due = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : ut_store_err(s, rc, "next due");
+}
+
+#define MSG_COLS                                                                                        \
+	"id, key, cadre_id, class_id, kind, offset_s, class_version, due_ms, status, attempts, error, channel," \
+	" address, locale, sent_ms, created_ms, worker, reason"
+
+static Ut__Delivery *msg_row(ut_arena_t *a, sqlite3_stmt *st, char **reason)
+{
+	Ut__Delivery *d = ut_arena_alloc(a, sizeof *d);
+	if (!d)
+		return NULL;
+	ut__delivery__init(d);
+	d->id = sqlite3_column_int64(st, 0);
+	d->key = ut_arena_strdup(a, ut_store_text(st, 1));
+	d->cadre_id = ut_arena_strdup(a, ut_store_text(st, 2));
+	d->class_id = sqlite3_column_int64(st, 3);
+	d->kind = ut_arena_strdup(a, ut_store_text(st, 4));
+	d->offset_s = sqlite3_column_int64(st, 5);
+	d->class_version = sqlite3_column_int(st, 6);
+	d->due_ms = sqlite3_column_int64(st, 7);
+	d->status = ut_arena_strdup(a, ut_store_text(st, 8));
+	d->attempts = sqlite3_column_int(st, 9);
+	d->error = ut_arena_strdup(a, ut_store_text(st, 10));
+	d->channel = ut_arena_strdup(a, ut_store_text(st, 11));
+	d->address = ut_arena_strdup(a, ut_store_text(st, 12));
+	d->locale = ut_arena_strdup(a, ut_store_text(st, 13));
+	d->sent_ms = sqlite3_column_int64(st, 14);
+	d->created_ms = sqlite3_column_int64(st, 15);
+	d->worker = ut_arena_strdup(a, ut_store_text(st, 16));
+	if (reason)
+		*reason = ut_arena_strdup(a, ut_store_text(st, 17));
+	return a->failed ? NULL : d;
+}
+
+int notify_msg_load(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Delivery **out, char **reason)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT " MSG_COLS " FROM messages WHERE id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? msg_row(a, st, reason) : NULL;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return *out ? 0 : UT_ENOMEM;
+	return rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "message");
+}
+
+int notify_msg_by_key(ut_store_t *s, const char *key, int64_t *id)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id FROM messages WHERE key = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "message key");
+}
+
+int notify_msg_queue(ut_store_t *s, const Ut__Delivery *d, int64_t seq, const unsigned char *job, size_t len)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = 'queued', attempts = ?, channel = ?,"
+					    " address = ?, locale = ?, queue_seq = ?, job = ? WHERE id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int(st, 1, d->attempts);
+	sqlite3_bind_text(st, 2, d->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->locale, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, seq);
+	sqlite3_bind_blob(st, 6, job, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, d->id);
+	return ut_store_step_done(s, st, "queue");
+}
+
+int notify_msg_unpublished(ut_store_t *s, int64_t after, int limit,
+			   int (*fn)(void *arg, int64_t seq, const void *job, size_t len), void *arg)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT queue_seq, job FROM messages WHERE status = 'queued'"
+					    " AND queue_seq > ? ORDER BY queue_seq LIMIT ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, limit);
+	int rc, frc = 0;
+	while (!frc && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		frc = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+			 (size_t)sqlite3_column_bytes(st, 1));
+	sqlite3_reset(st);
+	if (frc)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "unpublished");
+}
+
+int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char *error, int64_t sent_ms,
+		       int64_t due_ms, const char *worker)
+{
+	/* the job blob is only needed while queued; dropping it keeps the log small */
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = ?, error = ?, sent_ms = ?,"
+					    " due_ms = CASE WHEN ? > 0 THEN ? ELSE due_ms END, worker = ?, job = NULL WHERE id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, status, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, error ? error : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, sent_ms);
+	sqlite3_bind_int64(st, 4, due_ms);
+	sqlite3_bind_int64(st, 5, due_ms);
+	sqlite3_bind_text(st, 6, worker ? worker : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, id);
+	return ut_store_step_done(s, st, "outcome");
+}
+
+int notify_msg_max_seq(ut_store_t *s, int64_t *seq)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT coalesce(max(queue_seq), 0) FROM messages");
+	if (!st)
+		return UT_EINTERNAL;
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : ut_store_err(s, rc, "max seq");
+}
+
+int notify_msg_list(ut_store_t *s, ut_arena_t *a, const Ut__NotifyQuery *q, int due_only, Ut__DeliveryList *out)
+{
+	sqlite3_stmt *st =
+		due_only ? ut_store_stmt(s, "SELECT " MSG_COLS " FROM messages WHERE status IN ('scheduled', 'retrying')"
+					    " AND (?1 = '' OR cadre_id = ?1) AND (?2 = 0 OR class_id = ?2)"
+					    " AND (?3 = '' OR status = ?3) ORDER BY due_ms, id LIMIT ?4")
+			 : ut_store_stmt(s, "SELECT " MSG_COLS " FROM messages WHERE (?1 = '' OR cadre_id = ?1)"
+					    " AND (?2 = 0 OR class_id = ?2) AND (?3 = '' OR status = ?3) ORDER BY id LIMIT ?4");
+	if (!st)
+		return UT_EINTERNAL;
+	int limit = q->limit > 0 ? q->limit : 1000;
+	sqlite3_bind_text(st, 1, q->cadre_id ? q->cadre_id : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, q->class_id);
+	sqlite3_bind_text(st, 3, q->status ? q->status : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, limit);
+	out->deliveries = (Ut__Delivery **)ut_arena_ptrs(a, (size_t)limit);
+	out->n_deliveries = 0;
+	int rc = SQLITE_DONE;
+	while (out->deliveries && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		Ut__Delivery *d = msg_row(a, st, NULL);
+		if (!d)
+			break;
+		out->deliveries[out->n_deliveries++] = d;
+	}
+	sqlite3_reset(st);
+	if (!out->deliveries || a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : ut_store_err(s, rc, "log");
+}
+
+int notify_optout_has(ut_store_t *s, const char *cadre, const char *channel)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT 1 FROM notify_optouts WHERE cadre_id = ? AND channel = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "optout");
+}
+
+int notify_optout_set(ut_store_t *s, const char *cadre, const char *channel, int undo)
+{
+	sqlite3_stmt *st = undo ? ut_store_stmt(s, "DELETE FROM notify_optouts WHERE cadre_id = ? AND channel = ?")
+				: ut_store_stmt(s, "INSERT OR IGNORE INTO notify_optouts(cadre_id, channel) VALUES(?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	return ut_store_step_done(s, st, "optout");
+}
+
+int notify_msg_withdraw_cadre(ut_store_t *s, const char *cadre)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = 'withdrawn', error = 'the cadre left'"
+					    " WHERE cadre_id = ? AND status IN ('scheduled', 'retrying')");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
+	return ut_store_step_done(s, st, "withdraw cadre");
+}
+
+int64_t notify_session_start(ut_store_t *s, int64_t session_id)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT starts_at FROM sched_sessions WHERE id = ?");
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, session_id);
+	int64_t t = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return t;
+}
+
+int notify_class_wants_reflection(ut_store_t *s, int64_t class_id)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT co.requires_reflection FROM sched_classes c JOIN sched_courses co"
+					    " ON co.id = c.course_id WHERE c.id = ?");
+	if (!st)
+		return 0;
+	sqlite3_bind_int64(st, 1, class_id);
+	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return yes;
+}
+
+int notify_msg_min_queued(ut_store_t *s, int64_t *seq)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT coalesce(min(queue_seq), 0) FROM messages WHERE status = 'queued'");
+	if (!st)
+		return UT_EINTERNAL;
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : ut_store_err(s, rc, "min queued");
+}

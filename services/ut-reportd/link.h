@@ -1,0 +1,45 @@
+/* The link thread's state, shared by uplink.c (the thread and the child side) and downlink.c (the
+ * parent side). Only the link thread touches it after start. */
+#ifndef REPORTD_LINK_H
+#define REPORTD_LINK_H
+
+#include "reportd.h"
+#include "ut/curvekey.h"
+#include "ut/rpc.h"
+
+#include <pthread.h>
+
+typedef struct rp_linkctx {
+	pthread_t th;
+	int started;
+	void *ctx;         /* the link's own ZeroMQ context: its ZAP handler serves only these sockets */
+	void *ctrl_main;   /* main thread's end of the stop pipe */
+	void *ctrl;        /* link thread's end */
+	ut_rpc_client_t *self; /* the daemon's own request socket */
+	char *self_ep;
+	char node[128];
+	char pub[UT_CURVEKEY_LEN + 1], sec[UT_CURVEKEY_LEN + 1];
+	/* parent side */
+	char *listen;
+	void *zap, *down;
+	/* child side */
+	char *parent, *parent_key;
+	void *up, *mon;
+	int interval_ms, resend_max_ms;
+	uint8_t *pending;  /* the packed envelope waiting for its ack */
+	size_t pending_len;
+	uint64_t pending_seq, acked_seq;
+	int64_t next_build, next_send;
+	int backoff_ms;
+	int64_t sent;      /* sends not yet recorded in the database */
+	char error[512];
+	int dirty;
+	int opened;        /* uplink sockets made so far, for unique monitor endpoints */
+	int64_t reopen_at; /* after a refused handshake: when to try a fresh socket, 0 = not waiting */         /* acked_seq or error changed: tell the daemon */
+} rp_linkctx_t;
+
+int rp_down_open(rp_linkctx_t *l);
+void rp_down_zap(rp_linkctx_t *l);
+void rp_down_recv(rp_linkctx_t *l);
+
+#endif

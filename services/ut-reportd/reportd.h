@@ -1,0 +1,152 @@
+/* ut-reportd internals: the SQL in store.c, the event handlers keeping the counters in stats.c, the
+ * request handlers in report.c, the CURVE link to the parent (uplink.c) and from children (downlink.c). */
+#ifndef REPORTD_H
+#define REPORTD_H
+
+#include <stdint.h>
+
+#include "enrol.pb-c.h"
+#include "notify.pb-c.h"
+#include "report.pb-c.h"
+#include "sched.pb-c.h"
+#include "ut/arena.h"
+#include "ut/service.h"
+
+extern const ut_migration_t report_migrations[];
+#define REPORT_NMIGRATIONS 2
+
+/* Where a class's counters are summed: the month of its first session, its category and format.
+ * A class not known yet (its events come on another stream) sits in year 0 until it is. */
+typedef struct rp_bucket {
+	int year, month;
+	char category[64], format[32];
+} rp_bucket_t;
+
+/* store.c: every statement of the daemon. */
+int rp_count_bump(ut_store_t *s, const rp_bucket_t *b, int64_t unit, const char *metric, int64_t delta);
+int rp_class_bucket(ut_store_t *s, int64_t class_id, rp_bucket_t *out);
+int rp_class_set_bucket(ut_store_t *s, int64_t class_id, const rp_bucket_t *b);
+/* The class's state from the scheduling projection: 1 found, 0 not, or UT_E*. */
+int rp_sched_class(ut_store_t *s, int64_t class_id, char *state, size_t slen, rp_bucket_t *b);
+/* Add delta to the class's own per-unit counter and to the bucket it is summed in. */
+int rp_class_add(ut_store_t *s, int64_t class_id, int64_t unit, const char *metric, int64_t delta);
+/* The same when the caller already holds the class's bucket (several counters of one event). */
+int rp_class_add_in(ut_store_t *s, int64_t class_id, const rp_bucket_t *b, int64_t unit, const char *metric,
+		    int64_t delta);
+/* Current value of a class's own counter. */
+int64_t rp_class_value(ut_store_t *s, int64_t class_id, int64_t unit, const char *metric);
+/* Move every counter of a class from one bucket to another. */
+int rp_class_move(ut_store_t *s, int64_t class_id, const rp_bucket_t *from, const rp_bucket_t *to);
+/* Cadres who took part in the class (for moving distinct-trained counts between years). */
+typedef int (*rp_participant_fn)(void *arg, const char *cadre, int64_t unit, int full_time);
+int rp_class_participants(ut_store_t *s, int64_t class_id, rp_participant_fn fn, void *arg);
+/* One more (delta 1) or one less (-1) class attended in `year` by a cadre; the distinct count of
+ * trained cadres changes when the cadre's number goes between 0 and 1. */
+int rp_trained_adjust(ut_store_t *s, const char *cadre, int year, int64_t unit, int full_time, int delta);
+
+int rp_plan_get(ut_store_t *s, int year, const char *category, int64_t *classes, int64_t *participations);
+int rp_unit_put(ut_store_t *s, int64_t id, const char *name, const char *kind, const char *ownership);
+
+typedef struct rp_cadre {
+	int found, active, full_time, version;
+	int64_t unit_id;
+} rp_cadre_t;
+int rp_cadre_get(ut_store_t *s, const char *id, rp_cadre_t *out);
+int rp_cadre_put(ut_store_t *s, const char *id, const rp_cadre_t *c);
+
+typedef struct rp_enrol {
+	int found, confirmed;
+	int64_t class_id, unit_id;
+} rp_enrol_t;
+int rp_enrol_get(ut_store_t *s, int64_t id, rp_enrol_t *out);
+int rp_enrol_put(ut_store_t *s, int64_t id, const rp_enrol_t *e);
+
+typedef struct rp_mark {
+	int found, revision;
+	char mark[16];
+	int64_t unit_id;
+} rp_mark_t;
+int rp_mark_get(ut_store_t *s, int64_t class_id, int64_t session_id, const char *cadre, rp_mark_t *out);
+int rp_mark_put(ut_store_t *s, int64_t class_id, int64_t session_id, const char *cadre, const rp_mark_t *m);
+
+typedef struct rp_completion {
+	int found, full_time, attended, total, completed;
+	int64_t unit_id;
+} rp_completion_t;
+int rp_completion_get(ut_store_t *s, int64_t class_id, const char *cadre, rp_completion_t *out);
+int rp_completion_put(ut_store_t *s, int64_t class_id, const char *cadre, const rp_completion_t *c);
+
+/* A delivery's outcome as counted: metric "" when not counted yet. */
+int rp_delivery_get(ut_store_t *s, const char *key, int64_t *class_id, char *metric, size_t mlen);
+int rp_delivery_put(ut_store_t *s, const char *key, int64_t class_id, const char *metric);
+
+/* A growing list of report cells, allocated from an arena. */
+typedef struct rp_cells {
+	Ut__ReportCell **v;
+	size_t n, cap;
+} rp_cells_t;
+int rp_cells_add(rp_cells_t *l, ut_arena_t *a, const char *group, const char *label, const char *metric,
+		 int64_t value);
+
+/* Reports: counters summed over a period (months m1..m2 of year; yearly figures and cadres registered
+ * always count), grouped by "category", "unit", "kind" (unit type) or "" (one group). subtree adds
+ * the children's latest snapshots (which know unit types, not units). */
+typedef struct rp_period {
+	int year, m1, m2;
+	int64_t unit_id;
+} rp_period_t;
+int rp_report_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, const char *by, int subtree,
+		    rp_cells_t *out);
+/* Cadres first trained in a year up to p->year, as cells cumulative_ft / cumulative_pt. */
+int rp_cumulative_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, const char *by, int subtree,
+			rp_cells_t *out);
+/* The coverage target (percent) for a year from "YEAR:PCT,...": 0 with *pct set, UT_ENOTFOUND when
+ * the year has none, UT_EINVAL when the text is malformed. */
+int rp_coverage_target(const char *spec, int year, int *pct);
+/* Each child's subtree totals over the period, cells grouped by child node id. */
+int rp_child_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, rp_cells_t *out);
+
+/* Children and their snapshots. */
+int rp_child_add(ut_store_t *s, const char *node, const char *key);
+int rp_child_list(ut_store_t *s, ut_arena_t *a, int64_t now_ms, int64_t stale_ms, Ut__ChildList *out);
+int rp_child_by_key(ut_store_t *s, ut_arena_t *a, const char *key, Ut__Child **out);
+/* Store a child's snapshot unless its seq is not newer: 1 stored, 0 ignored (counted), or UT_E*. */
+int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, uint64_t *have_seq);
+
+/* The subtree aggregate as snapshot rows (arena), and the number of nodes in it. */
+int rp_snapshot_rows(ut_store_t *s, ut_arena_t *a, Ut__Snapshot *out);
+/* Link state kept across restarts: integers and one text. */
+int64_t rp_link_int(ut_store_t *s, const char *key);
+int rp_link_set_int(ut_store_t *s, const char *key, int64_t v);
+int rp_link_text(ut_store_t *s, const char *key, char *buf, size_t len);
+int rp_link_set_text(ut_store_t *s, const char *key, const char *v);
+
+/* stats.c: event handlers. */
+int rp_on_sched(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_unit(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_cadre(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_enrol(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_attendance(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_completion(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_delivery(ut_service_t *svc, const Ut__Envelope *ev);
+
+/* report.c: request handlers. */
+int rp_report_query(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_report_federation(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_child_add_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_child_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_snapshot_build_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_uplink_set_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+/* The uplink state as stored (arena strings). */
+int rp_uplink_state(ut_service_t *svc, ut_arena_t *a, Ut__UplinkState *out);
+
+/* link: one thread with the CURVE sockets and the ZAP handler; it reaches the daemon's state only
+ * through the daemon's own request socket, so the main loop stays the sole writer. */
+typedef struct rp_linkctx rp_link_t;
+/* Nothing to do (no parent, no listen endpoint): 0 with *out NULL. A missing key is an error. */
+int rp_link_start(ut_service_t *svc, rp_link_t **out);
+void rp_link_stop(rp_link_t **l);
+
+#endif

@@ -1,0 +1,35 @@
+# Shared by the enrolment tests (sourced after lib.sh): a node with only Redis, ut-schedd and
+# ut-enrold, so these tests depend on nothing else being built.
+# shellcheck shell=bash
+
+# start_enrol_node: Redis, the scheduling and enrolment daemons, ready to answer (bounded).
+start_enrol_node() {
+	[[ -f $T/node.ini ]] || write_config
+	start_redis
+	start_daemon ut-schedd
+	start_daemon ut-enrold
+	wait_enrol_ready
+}
+
+wait_enrol_ready() {
+	local i d ok
+	for i in $(seq 100); do
+		ok=0
+		for d in ut-schedd ut-enrold; do
+			[[ -S $T/$d.sock ]] && rawsend "$d" type 2 2>/dev/null | grep -q '^ok' && ok=$((ok + 1))
+		done
+		((ok == 2)) && return 0
+		sleep 0.1
+	done
+	echo "enrolment node did not become ready"; tail -5 "$T"/*.log; exit 1
+}
+
+# The number of events of a type in ut-enrold's stream.
+count_events() { events ut-enrold | awk -v t="$1" '$3 == t' | grep -c .; }
+
+# Wait until every event ut-enrold committed is in its stream (the outbox seq is AUTOINCREMENT).
+wait_published() {
+	local n
+	n=$(sql ut-enrold "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'ut_outbox'), 0)")
+	wait_for "all $n committed events are in the stream" "$n" redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold
+}

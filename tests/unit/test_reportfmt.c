@@ -1,0 +1,111 @@
+/* Tests common/src/reportfmt.c and curvekey.c: the seed's percentages, CSV cells that cannot run as
+ * formulas, every label in four languages, key files written 0600 and refused when others can read them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "testutil.h"
+#include "ut/curvekey.h"
+#include "ut/err.h"
+#include "ut/reportfmt.h"
+
+static void seed_percentages(void **state)
+{
+	assert_int_equal(ut_pct(33, 33), 100);
+	assert_int_equal(ut_pct(3831, 3580), 107);
+	assert_int_equal(ut_pct(3060, 3000), 102);
+	assert_int_equal(ut_pct(1, 8), 13);  /* 12.5 rounds up */
+	assert_int_equal(ut_pct(1, 200), 1); /* 0.5 rounds up */
+	assert_int_equal(ut_pct(1, 201), 0);
+	assert_int_equal(ut_pct(115, 150), 77);
+	assert_int_equal(ut_pct(0, 10), 0);
+	assert_int_equal(ut_pct(5, 0), -1);
+	assert_int_equal(ut_pct(INT64_C(3000000000), INT64_C(3000000000)), 100);
+}
+
+static char *csv(const char *s)
+{
+	static char buf[256];
+	memset(buf, 0, sizeof buf);
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	ut_csv_cell(f, s);
+	fclose(f);
+	return buf;
+}
+
+static void csv_cells(void **state)
+{
+	assert_string_equal(csv("安全生产"), "安全生产");
+	assert_string_equal(csv("=SUM(A1:A9)"), "'=SUM(A1:A9)");
+	assert_string_equal(csv("+1"), "'+1");
+	assert_string_equal(csv("-2+3"), "'-2+3");
+	assert_string_equal(csv("@cmd"), "'@cmd");
+	assert_string_equal(csv("a,b"), "\"a,b\"");
+	assert_string_equal(csv("=\"x\",y"), "\"'=\"\"x\"\",y\"");
+	assert_string_equal(csv("107%"), "107%");
+	assert_string_equal(csv(""), "");
+}
+
+static void labels(void **state)
+{
+	static const char *const keys[] = {"classes_planned", "classes_held", "classes_pct", "participations_pct",
+					   "attendance_rate", "completion_rate", "ft_pct", "total", "safety", "labour_law"};
+	static const char *const locs[] = {"zh-Hans", "zh-Hant", "vi", "en"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		for (size_t k = 0; k < 4; k++) {
+			const char *l = ut_report_label(locs[k], keys[i]);
+			if (!strcmp(l, keys[i]))
+				fail_msg("no %s label for %s", locs[k], keys[i]);
+		}
+	assert_string_equal(ut_report_label("zh-Hans", "participations"), "参训人次");
+	assert_string_equal(ut_report_label("zh-Hant", "participations"), "參訓人次");
+	assert_string_equal(ut_report_label("vi", "participations"), "Lượt học viên tham gia");
+	assert_string_equal(ut_report_label("fr", "participations"), "Participations");
+	assert_string_equal(ut_report_label("en", "no_such_key"), "no_such_key");
+	assert_true(ut_report_locale_known("vi"));
+	assert_false(ut_report_locale_known("fr"));
+}
+
+static void key_files(void **state)
+{
+	char *dir = tu_tmpdir(), path[512], pub[UT_CURVEKEY_LEN + 1], pub2[UT_CURVEKEY_LEN + 1], sec[UT_CURVEKEY_LEN + 1];
+	assert_non_null(dir);
+	snprintf(path, sizeof path, "%s/report.key", dir);
+	assert_int_equal(ut_curvekey_load(path, pub2, sec), UT_ENOTFOUND);
+	assert_int_equal(ut_curvekey_generate(path, 0, pub), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_true(ut_curvekey_valid(pub));
+	assert_int_equal(ut_curvekey_generate(path, 0, pub2), UT_ECONFLICT);
+	assert_int_equal(ut_curvekey_load(path, pub2, sec), 0);
+	assert_string_equal(pub, pub2);
+	assert_true(ut_curvekey_valid(sec));
+	assert_string_not_equal(pub, sec);
+	chmod(path, 0644);
+	assert_int_equal(ut_curvekey_load(path, pub2, sec), UT_EINVAL); /* readable by others */
+	assert_int_equal(ut_curvekey_generate(path, 1, pub2), 0);
+	assert_string_not_equal(pub, pub2);
+	assert_false(ut_curvekey_valid("short"));
+	assert_false(ut_curvekey_valid("0123456789012345678901234567890123456789~"));
+	tu_rmrf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seed_percentages),
+		cmocka_unit_test(csv_cells),
+		cmocka_unit_test(labels),
+		cmocka_unit_test(key_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
