@@ -8,7 +8,7 @@
 #include "ut/service.h"
 
 extern const ut_migration_t enrol_migrations[];
-#define ENROL_NMIGRATIONS 2
+#define ENROL_NMIGRATIONS 3
 
 extern const char *const enrol_unit_kinds[];
 extern const char *const enrol_positions[];

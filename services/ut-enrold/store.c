@@ -41,6 +41,21 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 	    " sessions_total INTEGER NOT NULL, sessions_attended INTEGER NOT NULL, hours INTEGER NOT NULL,"
 	    " reflection INTEGER NOT NULL, computed_ms INTEGER NOT NULL, PRIMARY KEY(class_id, cadre_id)) WITHOUT ROWID;"
 	    "CREATE INDEX completions_cadre ON completions(cadre_id);"},
+	/* Seats taken per class and state, kept by triggers in the same statement as the change, so
+	 * the capacity check on the hot path is one lookup instead of counting the class's rows. */
+	{3, "CREATE TABLE enrol_counts(class_id INTEGER NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL,"
+	    " PRIMARY KEY(class_id, state)) WITHOUT ROWID;"
+	    "INSERT INTO enrol_counts SELECT class_id, state, count(*) FROM enrolments GROUP BY class_id, state;"
+	    "CREATE TRIGGER enrol_counts_insert AFTER INSERT ON enrolments BEGIN"
+	    " INSERT INTO enrol_counts VALUES(NEW.class_id, NEW.state, 1)"
+	    " ON CONFLICT(class_id, state) DO UPDATE SET n = n + 1; END;"
+	    "CREATE TRIGGER enrol_counts_update AFTER UPDATE OF state, class_id ON enrolments"
+	    " WHEN OLD.state != NEW.state OR OLD.class_id != NEW.class_id BEGIN"
+	    " UPDATE enrol_counts SET n = n - 1 WHERE class_id = OLD.class_id AND state = OLD.state;"
+	    " INSERT INTO enrol_counts VALUES(NEW.class_id, NEW.state, 1)"
+	    " ON CONFLICT(class_id, state) DO UPDATE SET n = n + 1; END;"
+	    "CREATE TRIGGER enrol_counts_delete AFTER DELETE ON enrolments BEGIN"
+	    " UPDATE enrol_counts SET n = n - 1 WHERE class_id = OLD.class_id AND state = OLD.state; END;"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -390,7 +405,7 @@ int es_enrol_set_state(ut_store_t *s, Ut__Enrolment *e, const char *state, const
 
 int es_enrol_count(ut_store_t *s, int64_t cls, const char *state)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM enrolments WHERE class_id = ? AND state = ?");
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT coalesce((SELECT n FROM enrol_counts WHERE class_id = ? AND state = ?), 0)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
