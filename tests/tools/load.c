@@ -1,6 +1,8 @@
-/* ut-load: keeps W requests in flight on one DEALER socket against ut-schedd (course add, each with
- * a unique code) and reports replies, status counts, latency and throughput. Every request must
- * be answered exactly once; the exit status says whether it was. */
+/* ut-load: keeps W requests in flight on one DEALER socket and reports replies, status counts,
+ * latency and throughput. Requests are `course add` to ut-schedd (each a unique code) or, with
+ * -c NCLASSES, `enrol` to ut-enrold (cadre PREFIX%05d into class 1 + i % NCLASSES). Every request
+ * must be answered exactly once; the exit status says whether it was. */
+#include "enrol.pb-c.h"
 #include "envelope.pb-c.h"
 #include "sched.pb-c.h"
 #include "ut/clock.h"
@@ -25,20 +27,33 @@ static int cmp64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int nclasses; /* > 0: enrolment requests */
+
 static void send_one(void *s, const char *prefix, long i)
 {
-	char code[64], id[32];
-	snprintf(code, sizeof code, "%s-%ld", prefix, i);
+	char code[64], id[32], *ids[1] = {code};
 	snprintf(id, sizeof id, "%ld", i);
-	Ut__Course c = UT__COURSE__INIT;
-	c.code = code;
-	c.title = "Load";
-	c.category = "safety";
 	uint8_t body[256], buf[512];
-	size_t n = ut__course__pack(&c, body);
+	size_t n;
 	Ut__Envelope e = UT__ENVELOPE__INIT;
+	if (nclasses) {
+		snprintf(code, sizeof code, "%s%05ld", prefix, i + 1);
+		Ut__EnrolRequest q = UT__ENROL_REQUEST__INIT;
+		q.class_id = 1 + i % nclasses;
+		q.cadre_ids = ids;
+		q.n_cadre_ids = 1;
+		n = ut__enrol_request__pack(&q, body);
+		e.type = UT__MSG_TYPE__MSG_ENROL;
+	} else {
+		snprintf(code, sizeof code, "%s-%ld", prefix, i);
+		Ut__Course c = UT__COURSE__INIT;
+		c.code = code;
+		c.title = "Load";
+		c.category = "safety";
+		n = ut__course__pack(&c, body);
+		e.type = UT__MSG_TYPE__MSG_COURSE_ADD;
+	}
 	e.id = id;
-	e.type = UT__MSG_TYPE__MSG_COURSE_ADD;
 	e.node = "";
 	e.body.data = body;
 	e.body.len = n;
@@ -52,14 +67,16 @@ int main(int argc, char **argv)
 	long count = 1000, inflight = 16, rate = 0;
 	const char *prefix = "L";
 	int c;
-	while ((c = getopt(argc, argv, "n:w:p:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "n:w:p:r:c:h")) != -1) {
 		switch (c) {
+		case 'c': nclasses = atoi(optarg); break;
 		case 'r': rate = atol(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'w': inflight = atol(optarg); break;
 		case 'p': prefix = optarg; break;
 		default:
-			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-r PER_SECOND] [-p CODE_PREFIX] ENDPOINT\n");
+			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-r PER_SECOND] [-p PREFIX] [-c NCLASSES] ENDPOINT\n"
+					"  -c N: enrol cadre PREFIX%%05d (1..COUNT) into class 1 + i %% N instead of adding courses\n");
 			return 2;
 		}
 	}

@@ -1,0 +1,49 @@
+# Durable enrolment requests: ut-enrold (cadre lookup, duplicate and overlap checks, seat count,
+# insert, outbox event, group commit) against the ideal pipeline (ut-ideal: decode, one insert,
+# XADD, nothing else) on the same machine, Redis and client, at 1, 16 and 128 in flight.
+set -euo pipefail
+BUILD=${1:?usage: enrol.sh BUILD_DIR [N]}
+N=${2:-20000}
+SYNC=${SYNC:-full}
+T=$(mktemp -d /tmp/ut-bench.XXXXXX)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+U() { "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 60000 "$@"; }
+
+redis-server "$(dirname "$0")/../../deploy/redis.conf" --unixsocket "$T/redis.sock" --dir "$T" \
+	--daemonize no --logfile "$T/redis.log" &
+pids+=($!)
+until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
+printf '[node]\nrun_dir = .\nlog_level = warn\n[store]\nsynchronous = %s\n[enrol]\nimport_max_kb = 4096\n[rpc]\nmax_request_kb = 8192\n' \
+	"$SYNC" >"$T/node.ini"
+"$BUILD/tests/ut-ideal" "ipc://$T/ideal.sock" "$T/ideal.db" "$T/redis.sock" "$SYNC" &
+pids+=($!)
+for d in ut-schedd ut-enrold; do
+	"$BUILD/services/$d" --config "$T/node.ini" 2>>"$T/$d.log" &
+	pids+=($!)
+done
+sleep 0.5
+
+# Cadres W1, W16, W128 (one set per run), 50 classes with seats for all.
+U unit add --code U1 --name 'Union' --kind union >/dev/null
+for w in 1 16 128; do
+	n=$N; ((w == 1)) && n=$((N / 10))
+	{ echo 'id,name,unit,position'; for i in $(seq "$n"); do printf 'W%s_%05d,Cadre %d,U1,other\n' "$w" "$i" "$i"; done; } >"$T/c$w.csv"
+	U cadre import "$T/c$w.csv" >/dev/null
+done
+U course add --code B --title Bench --category safety >/dev/null
+for c in $(seq 50); do U class add --course B --capacity 100000 >/dev/null; done
+until [[ $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM sched_classes') == 50 ]]; do sleep 0.1; done
+
+echo "durable enrolments (sqlite synchronous=$SYNC, redis AOF everysec), $N requests per run"
+printf '%-10s %12s %10s %10s %12s %10s %10s %8s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio
+for w in 1 16 128; do
+	n=$N; ((w == 1)) && n=$((N / 10))
+	read -r it ip50 ip99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -p "I$w" "ipc://$T/ideal.sock" |
+		awk '/^throughput/ { print $2, $5, $8 }')
+	read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}_" "ipc://$T/ut-enrold.sock" |
+		awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
+	printf '%-10s %12s %10s %10s %12s %10s %10s %7s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
+		"$(awk -v a="$et" -v b="$it" 'BEGIN { printf "%.0f", 100 * a / b }')"
+done
+echo "enrolments stored: $(sqlite3 "$T/ut-enrold.db" "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")"
