@@ -35,6 +35,8 @@ void print_noun_help(const noun_t *n, FILE *f)
 	fprintf(f, "usage: utctl %s VERB [ARGS]\n\n%s\n\nverbs:\n", n->name, n->help);
 	for (const verb_t *v = n->verbs; v->name; v++)
 		fprintf(f, "  %-8s %s\n", v->name, v->help);
+	if (n->implied)
+		fprintf(f, "\n'utctl %s ARGS...' without a verb means 'utctl %s %s ARGS...'.", n->name, n->name, n->implied);
 	fprintf(f, "\n'utctl %s VERB --help' lists a verb's options, with an example.\n", n->name);
 }
 

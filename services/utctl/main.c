@@ -20,20 +20,21 @@ static void join_node_verbs(void)
 }
 
 const noun_t nouns[] = {
-	{"node", "the node's daemons: up or down, how busy; its link keys and children", node_all_verbs},
-	{"course", "courses: what a class teaches, and its category", course_verbs},
-	{"venue", "venues where sessions are held", venue_verbs},
-	{"lecturer", "lecturers who teach sessions", lecturer_verbs},
-	{"class", "classes of a course: capacity, audience, state, timetable", class_verbs},
-	{"session", "sittings of a class: date, time, venue, lecturer", session_verbs},
-	{"plan", "yearly plans: classes and participations per category", plan_verbs},
-	{"report", "plan fulfilment, coverage, attendance, and the federation's figures", report_verbs},
-	{"unit", "org units under the node: unions, enterprises, schools ...", unit_verbs},
-	{"cadre", "the cadre registry: add, search, import, records, due lists", cadre_verbs},
-	{"enrol", "enrolments in classes, with waitlists", enrol_verbs},
-	{"rollcall", "attendance per session: present, late, excused, absent", rollcall_verbs},
-	{"reflection", "written reflections on a class", reflection_verbs},
-	{"notify", "notifications: delivery log, due reminders, resend, preview", notify_verbs},
+	{"node", "the node's daemons: up or down, how busy; its link keys and children", node_all_verbs, 0},
+	{"course", "courses: what a class teaches, and its category", course_verbs, 0},
+	{"venue", "venues where sessions are held", venue_verbs, 0},
+	{"lecturer", "lecturers who teach sessions", lecturer_verbs, 0},
+	{"class", "classes of a course: capacity, audience, state, timetable", class_verbs, 0},
+	{"session", "sittings of a class: date, time, venue, lecturer", session_verbs, 0},
+	{"plan", "yearly plans: classes and participations per category", plan_verbs, 0},
+	{"report", "plan fulfilment, coverage, attendance, and the federation's figures", report_verbs, 0},
+	{"unit", "org units under the node: unions, enterprises, schools ...", unit_verbs, 0},
+	{"cadre", "the cadre registry: add, search, import, records, due lists", cadre_verbs, 0},
+	/* `utctl enrol C001 12` and `utctl rollcall 12 31 --present ...` read as officers say them */
+	{"enrol", "enrolments in classes, with waitlists", enrol_verbs, "add"},
+	{"rollcall", "attendance per session: present, late, excused, absent", rollcall_verbs, "mark"},
+	{"reflection", "written reflections on a class", reflection_verbs, 0},
+	{"notify", "notifications: delivery log, due reminders, resend, preview", notify_verbs, 0},
 	{0},
 };
 
@@ -91,6 +92,11 @@ int main(int argc, char **argv)
 	const verb_t *v = n->verbs;
 	while (v->name && strcmp(v->name, argv[i]) != 0)
 		v++;
+	if (!v->name && n->implied && argv[i][0] != '-') {
+		for (v = n->verbs; v->name && strcmp(v->name, n->implied) != 0; v++)
+			;
+		i--; /* the word was the verb's first argument; the noun stands in the verb's place */
+	}
 	if (!v->name)
 		return usage(&c, "unknown verb '%s'", argv[i]);
 	c.verb = v;

@@ -57,6 +57,7 @@ typedef struct noun {
 	const char *name;
 	const char *help;
 	const verb_t *verbs; /* ends with {0} */
+	const char *implied;  /* verb meant when the word after the noun is none of its verbs */
 } noun_t;
 
 /* Keys of the options every verb accepts; verb options start at OPT_FIRST. */

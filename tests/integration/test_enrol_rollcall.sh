@@ -27,7 +27,7 @@ check "K5 waits" waitlisted "$(sql ut-enrold "SELECT state FROM enrolments WHERE
 check_run "session 1: all present but K4" 0 '^4 marked \(0 corrections\), 0 unchanged' \
 	utctl rollcall mark 1 "${S[0]}" --all-present --except K4
 check "K4 absent in session 1" absent "$(sql ut-enrold "SELECT mark FROM attendance WHERE session_id = ${S[0]} AND cadre_id = 'K4'")"
-check_run "session 2: by lists, ids as separate words" 0 '^4 marked' utctl rollcall mark 1 "${S[1]}" --present K1 K2 --late K3 --absent K4
+check_run "session 2: by lists, ids as separate words" 0 '^4 marked' utctl rollcall 1 "${S[1]}" --present K1 K2 --late K3 --absent K4
 printf 'cadre_id,mark\r\nK1,present\r\nK2,present\r\n"K3",late\r\nK4,excused\r\n' >"$T/sheet.csv"
 check_run "session 3: sign-in sheet" 0 '^4 marked' utctl rollcall mark 1 "${S[2]}" --file "$T/sheet.csv"
 check_run "session 4: all present" 0 '^4 marked' utctl rollcall mark 1 "${S[3]}" --all-present

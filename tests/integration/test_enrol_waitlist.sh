@@ -22,7 +22,7 @@ utctl class add --course SAFE --capacity 3 --session '2026-03-15 09:00-12:00' >/
 wait_for "ut-enrold knows the five classes" 5 sql ut-enrold "SELECT count(*) FROM sched_classes"
 
 check_run "first seat" 0 '^C01: ok: confirmed in class 1$' utctl enrol add C01 1
-check_run "second seat" 0 'confirmed in class 1' utctl enrol add C02 1
+check_run "second seat, said the short way (utctl enrol CADRE CLASS)" 0 "confirmed in class 1" utctl enrol C02 1
 check_run "full: waitlisted first" 0 'waitlisted in class 1 at place 1' utctl enrol add C03 1
 check_run "waitlisted second" 0 'waitlisted in class 1 at place 2' utctl enrol add C04 1
 check_run "already confirmed" 1 'conflict: cadre C01 is already confirmed in class 1' utctl enrol add C01 1
