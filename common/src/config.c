@@ -103,7 +103,7 @@ static const setting_t settings[] = {
 	I("report", "stale_after_s", report_stale_after_s, 172800, 1, 31536000,
 	  "A child with no snapshot for this long is flagged stale in the federation report."),
 	S("report", "coverage_targets", report_coverage_targets, "",
-	  "Multi-year coverage plan: YEAR:PERCENT of all cadres trained by the end of that year, e.g. 2025:40,2026:75,2027:100."),
+	  "Multi-year coverage targets, YEAR:PERCENT (2025:40,2026:75), for years without one set by utctl plan set."),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

@@ -12,6 +12,7 @@ static const ut_event_handler_t events[] = {
 	{UT__MSG_TYPE__EV_CLASS_CANCELLED, rp_on_sched},
 	{UT__MSG_TYPE__EV_CLASS_CLOSED, rp_on_sched},
 	{UT__MSG_TYPE__EV_PLAN_SET, rp_on_sched},
+	{UT__MSG_TYPE__EV_COVERAGE_SET, rp_on_coverage},
 	{UT__MSG_TYPE__EV_UNIT_ADDED, rp_on_unit},
 	{UT__MSG_TYPE__EV_UNIT_CHANGED, rp_on_unit},
 	{UT__MSG_TYPE__EV_CADRE_REGISTERED, rp_on_cadre},

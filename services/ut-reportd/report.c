@@ -84,9 +84,11 @@ int rp_report_query(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		int pct;
 		if (!rc && !strcmp(q->kind, "coverage"))
 			rc = rp_cumulative_cells(ut_service_store(svc), &a, &p, by, subtree, &cells);
-		/* the node's multi-year target for this year, as a cell of no group */
+		/* the node's multi-year target for this year, as a cell of no group: the one set with
+		 * `utctl plan set --coverage-target`, else the one in the configuration */
 		if (!rc && !strcmp(q->kind, "coverage") &&
-		    rp_coverage_target(ut_service_config(svc)->report_coverage_targets, q->year, &pct) == 0)
+		    (rp_coverage_stored(ut_service_store(svc), q->year, &pct) == 0 ||
+		     rp_coverage_target(ut_service_config(svc)->report_coverage_targets, q->year, &pct) == 0))
 			rc = rp_cells_add(&cells, &a, "", "", "coverage_target", pct);
 		out.node = ut_service_config(svc)->node_id;
 		out.kind = ut_arena_strdup(&a, q->kind);

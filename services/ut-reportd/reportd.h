@@ -13,7 +13,7 @@
 #include "ut/service.h"
 
 extern const ut_migration_t report_migrations[];
-#define REPORT_NMIGRATIONS 2
+#define REPORT_NMIGRATIONS 3
 
 /* Where a class's counters are summed: the month of its first session, its category and format.
  * A class not known yet (its events come on another stream) sits in year 0 until it is. */
@@ -123,6 +123,11 @@ int rp_link_set_text(ut_store_t *s, const char *key, const char *v);
 
 /* stats.c: event handlers. */
 int rp_on_sched(ut_service_t *svc, const Ut__Envelope *ev);
+/* EV_COVERAGE_SET: the node's multi-year coverage targets, replacing the stored ones. */
+int rp_on_coverage(ut_service_t *svc, const Ut__Envelope *ev);
+/* store.c: replace every target; the target for a year (UT_ENOTFOUND when none is stored). */
+int rp_coverage_replace(ut_store_t *s, const Ut__CoverageTargets *t);
+int rp_coverage_stored(ut_store_t *s, int year, int *pct);
 int rp_on_unit(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_on_cadre(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_on_enrol(ut_service_t *svc, const Ut__Envelope *ev);

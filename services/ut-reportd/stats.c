@@ -274,3 +274,13 @@ out:
 	protobuf_c_message_free_unpacked(&d->base, NULL);
 	return rc;
 }
+
+int rp_on_coverage(ut_service_t *svc, const Ut__Envelope *ev)
+{
+	Ut__CoverageTargets *t = unpack(ev, &ut__coverage_targets__descriptor);
+	if (!t)
+		return UT_EINVAL;
+	int rc = rp_coverage_replace(ut_service_store(svc), t);
+	protobuf_c_message_free_unpacked(&t->base, NULL);
+	return rc;
+}

@@ -44,7 +44,37 @@ static const char schema_v2[] =
 	"CREATE TABLE rp_link(key TEXT PRIMARY KEY, ival INTEGER NOT NULL DEFAULT 0, sval TEXT NOT NULL DEFAULT '')"
 	" WITHOUT ROWID;";
 
-const ut_migration_t report_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}};
+/* Coverage targets set with `utctl plan set --coverage-target` (ut-schedd's EV_COVERAGE_SET). */
+static const char schema_v3[] = "CREATE TABLE rp_coverage_target(year INTEGER PRIMARY KEY, percent INTEGER NOT NULL);";
+
+const ut_migration_t report_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
+
+int rp_coverage_replace(ut_store_t *s, const Ut__CoverageTargets *t)
+{
+	int rc = ut_store_exec(s, "DELETE FROM rp_coverage_target");
+	for (size_t i = 0; i < t->n_targets && !rc; i++) {
+		sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO rp_coverage_target(year, percent) VALUES(?, ?)");
+		if (!st)
+			return UT_EINTERNAL;
+		sqlite3_bind_int(st, 1, t->targets[i]->year);
+		sqlite3_bind_int(st, 2, t->targets[i]->percent);
+		rc = ut_store_step_done(s, st, "coverage target");
+	}
+	return rc;
+}
+
+int rp_coverage_stored(ut_store_t *s, int year, int *pct)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT percent FROM rp_coverage_target WHERE year = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int(st, 1, year);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*pct = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "coverage target");
+}
 
 #define STMT(st, sql)                                      \
 	sqlite3_stmt *st = ut_store_stmt(s, sql);          \

@@ -19,6 +19,8 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_SESSION_LIST, sched_session_list, 0},
 	{UT__MSG_TYPE__MSG_PLAN_SET, sched_plan_set, 1},
 	{UT__MSG_TYPE__MSG_PLAN_GET, sched_plan_get, 0},
+	{UT__MSG_TYPE__MSG_COVERAGE_SET, sched_coverage_set, 1},
+	{UT__MSG_TYPE__MSG_COVERAGE_GET, sched_coverage_get, 0},
 };
 
 const ut_service_def_t ut_schedd_def = {

@@ -1,4 +1,5 @@
-/* Handlers for the yearly plan: classes and participations planned per course category. */
+/* Handlers for the yearly plan (classes and participations planned per course category) and the
+ * node's multi-year coverage targets. */
 #include "schedd.h"
 #include "ut/err.h"
 #include "ut/valid.h"
@@ -30,4 +31,34 @@ int sched_plan_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	int rc = sched_plan_list(ut_service_store(svc), &a, q->year, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return sched_reply(rep, &a, rc, &out.base);
+}
+
+int sched_coverage_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__CoverageTargets *in = ut_rpc_body(req, &ut__coverage_targets__descriptor, rep);
+	if (!in)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__CoverageTargets all = UT__COVERAGE_TARGETS__INIT;
+	int rc = in->n_targets ? 0 : ut_reply_err(rep, UT_EINVAL, "no coverage target given");
+	for (size_t i = 0; i < in->n_targets && !rc; i++) {
+		const Ut__CoverageTarget *t = in->targets[i];
+		if (!(rc = ut_valid_range(rep, "coverage year", t->year, 2000, 2100)) &&
+		    !(rc = ut_valid_range(rep, "coverage percent", t->percent, 0, 100)))
+			rc = sched_coverage_upsert(s, t);
+	}
+	/* consumers get the whole set, so an event replaces what they hold */
+	if (!rc && !(rc = sched_coverage_list(s, &a, &all)) && !a.failed)
+		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_COVERAGE_SET, &all.base);
+	protobuf_c_message_free_unpacked(&in->base, NULL);
+	return sched_reply(rep, &a, rc, &all.base);
+}
+
+int sched_coverage_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	ut_arena_t a = {0};
+	Ut__CoverageTargets all = UT__COVERAGE_TARGETS__INIT;
+	int rc = sched_coverage_list(ut_service_store(svc), &a, &all);
+	return sched_reply(rep, &a, rc, &all.base);
 }

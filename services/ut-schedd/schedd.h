@@ -9,7 +9,7 @@
 /* main.c: the daemon's wiring (also used by the fuzz target). */
 extern const ut_service_def_t ut_schedd_def;
 extern const ut_migration_t sched_migrations[];
-#define SCHED_NMIGRATIONS 1
+#define SCHED_NMIGRATIONS 2
 extern const char *const sched_categories[];
 
 /* store.c: all SQL of the daemon. Loaders allocate from the arena; UT_ENOTFOUND when absent. */
@@ -39,6 +39,8 @@ typedef struct sched_clash {
 int sched_find_clash(ut_store_t *s, const Ut__Session *x, int by_venue, sched_clash_t *out);
 
 int sched_plan_upsert(ut_store_t *s, const Ut__Plan *p);
+int sched_coverage_upsert(ut_store_t *s, const Ut__CoverageTarget *t);
+int sched_coverage_list(ut_store_t *s, ut_arena_t *a, Ut__CoverageTargets *out);
 int sched_plan_list(ut_store_t *s, ut_arena_t *a, int year, Ut__PlanList *out);
 
 /* Reply with m (built in the arena) unless rc is an error; frees the arena. Returns rc. */
@@ -62,5 +64,7 @@ int sched_session_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 int sched_session_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_plan_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_plan_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int sched_coverage_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int sched_coverage_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 
 #endif

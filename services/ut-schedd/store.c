@@ -28,6 +28,8 @@ const ut_migration_t sched_migrations[SCHED_NMIGRATIONS] = {
 	    "CREATE TABLE plans(year INTEGER NOT NULL, category TEXT NOT NULL, planned_classes INTEGER NOT NULL,"
 	    " planned_participations INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
 	    " PRIMARY KEY(year, category)) WITHOUT ROWID;"},
+	{2, "CREATE TABLE coverage_targets(year INTEGER PRIMARY KEY, percent INTEGER NOT NULL,"
+	    " updated_ms INTEGER NOT NULL);"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -468,4 +470,35 @@ int sched_plan_list(ut_store_t *s, ut_arena_t *a, int year, Ut__PlanList *out)
 		return UT_EINTERNAL;
 	sqlite3_bind_int(st, 1, year);
 	return collect(s, a, st, 1000, plan_row, &out->n_plans, (void ***)&out->plans);
+}
+
+int sched_coverage_upsert(ut_store_t *s, const Ut__CoverageTarget *t)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO coverage_targets(year, percent, updated_ms)"
+					    " VALUES(?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int(st, 1, t->year);
+	sqlite3_bind_int(st, 2, t->percent);
+	sqlite3_bind_int64(st, 3, ut_clock_now_ms());
+	return ut_store_step_done(s, st, "coverage upsert");
+}
+
+static void *coverage_row(ut_arena_t *a, sqlite3_stmt *st)
+{
+	Ut__CoverageTarget *t = ut_arena_alloc(a, sizeof *t);
+	if (!t)
+		return NULL;
+	ut__coverage_target__init(t);
+	t->year = sqlite3_column_int(st, 0);
+	t->percent = sqlite3_column_int(st, 1);
+	return t;
+}
+
+int sched_coverage_list(ut_store_t *s, ut_arena_t *a, Ut__CoverageTargets *out)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT year, percent FROM coverage_targets ORDER BY year LIMIT 200");
+	if (!st)
+		return UT_EINTERNAL;
+	return collect(s, a, st, 200, coverage_row, &out->n_targets, (void ***)&out->targets);
 }

@@ -277,6 +277,16 @@ check "multi-year coverage by the end of 2016 counts 2015's cadres once" "$(expc
 check "cumulative = a direct SQL count" "$(sql ut-reportd 'SELECT count(DISTINCT cadre_id) FROM rp_completion WHERE attended > 0')" \
 	"$(cum 2016 | cut -d' ' -f1)"
 check_run "coverage table names the target" 0 'Coverage target by the end of the year: 40%' utctl report coverage --year 2016 --locale en
+# Targets set by the officer (seed 004: 40%, 75%, 100%) reach the reports through ut-schedd's
+# event and take precedence over the configuration's.
+check_run "coverage targets set in the plan" 0 'coverage targets: 2015 40%, 2016 75%, 2017 100%' \
+	utctl plan set --coverage-target 2015:40,2016:75,2017:100
+check_run "targets listed" 0 '2016 75%' utctl plan targets
+check_run "a target over 100% is refused" 1 'invalid: coverage percent must be between 0 and 100' \
+	utctl plan set --coverage-target 2018:120
+check_run "a malformed target list is a usage error" 2 '' utctl plan set --coverage-target 2018-50
+wait_for "the report uses the plan's target for 2016" "75" bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' \
+	report coverage --year 2016 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin).get(\"coverage_target\"))'"
 
 # Sent again (new event ids, same facts): nothing changes.
 before=$(rjson attendance --year 2016; rjson coverage --year 2016; rjson fulfilment --year 2016)
