@@ -271,3 +271,37 @@ void ut_store_rollback_to(ut_store_t *s)
 	run(s, "ROLLBACK TO req", "rollback to");
 	run(s, "RELEASE req", "release");
 }
+
+int ut_store_rows(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, ut_row_fn fn, size_t *n, void ***items)
+{
+	*items = ut_arena_ptrs(a, (size_t)limit);
+	*n = 0;
+	int rc = SQLITE_DONE;
+	while (*items && *n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (!((*items)[(*n)++] = fn(a, st)))
+			break;
+	sqlite3_reset(st);
+	if (a->failed || !*items)
+		return UT_ENOMEM;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "rows");
+}
+
+int ut_store_row(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, ut_row_fn fn, void **out)
+{
+	size_t n;
+	void **items;
+	int rc = ut_store_rows(s, a, st, 1, fn, &n, &items);
+	if (!rc && n == 0)
+		rc = UT_ENOTFOUND;
+	if (!rc)
+		*out = items[0];
+	return rc;
+}
+
+int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt)
+{
+	int rc = sqlite3_step(st);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? v : ut_store_err(s, rc, "scalar");
+}

@@ -61,45 +61,6 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
 #define LIMIT(n) ((n) <= 0 || (n) > 10000 ? 1000 : (n))
 
-typedef void *(*row_fn)(ut_arena_t *a, sqlite3_stmt *st);
-
-/* Run a SELECT and turn each row into an element of a repeated field. */
-static int collect(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, row_fn fn, size_t *n, void ***items)
-{
-	*items = ut_arena_ptrs(a, (size_t)limit);
-	*n = 0;
-	int rc = SQLITE_DONE;
-	while (*items && *n < (size_t)limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!((*items)[(*n)++] = fn(a, st)))
-			break;
-	}
-	sqlite3_reset(st);
-	if (a->failed || !*items)
-		return UT_ENOMEM;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "list");
-}
-
-static int one(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, row_fn fn, void **out)
-{
-	size_t n;
-	void **items;
-	int rc = collect(s, a, st, 1, fn, &n, &items);
-	if (!rc && n == 0)
-		rc = UT_ENOTFOUND;
-	if (!rc)
-		*out = items[0];
-	return rc;
-}
-
-/* A single integer, or `dflt` when there is no row; UT_E* on error. */
-static int64_t scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt)
-{
-	int rc = sqlite3_step(st);
-	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? v : ut_store_err(s, rc, "scalar");
-}
-
 #define T(st, i, v) sqlite3_bind_text(st, i, (v) ? (v) : "", -1, SQLITE_STATIC)
 
 /* ---- org units ---- */
@@ -149,7 +110,7 @@ int es_unit_within(ut_store_t *s, int64_t id, int64_t ancestor)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, ancestor);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 #define UNIT_COLS "u.id, u.parent_id, u.code, u.name, u.kind, u.ownership, u.employees, u.level, coalesce(p.code, '')"
@@ -180,7 +141,7 @@ int es_unit_find(ut_store_t *s, ut_arena_t *a, int64_t id, const char *code, Ut_
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	T(st, 2, code);
-	return one(s, a, st, unit_row, (void **)out);
+	return ut_store_row(s, a, st, unit_row, (void **)out);
 }
 
 int es_unit_list(ut_store_t *s, ut_arena_t *a, const Ut__UnitQuery *q, Ut__UnitList *out)
@@ -196,7 +157,7 @@ int es_unit_list(ut_store_t *s, ut_arena_t *a, const Ut__UnitQuery *q, Ut__UnitL
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, q->parent_id);
 	sqlite3_bind_int(st, 2, q->all);
-	return collect(s, a, st, 10000, unit_row, &out->n_units, (void ***)&out->units);
+	return ut_store_rows(s, a, st, 10000, unit_row, &out->n_units, (void ***)&out->units);
 }
 
 /* ---- cadres ---- */
@@ -274,7 +235,7 @@ int es_cadre_get(ut_store_t *s, ut_arena_t *a, const char *id, Ut__Cadre **out)
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, id);
-	return one(s, a, st, cadre_row, (void **)out);
+	return ut_store_row(s, a, st, cadre_row, (void **)out);
 }
 
 int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t unit_id, const char *key,
@@ -300,7 +261,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 	esc[j] = '\0';
 	sqlite3_bind_text(st, 4, esc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, LIMIT(q->limit));
-	return collect(s, a, st, LIMIT(q->limit), cadre_row, &out->n_cadres, (void ***)&out->cadres);
+	return ut_store_rows(s, a, st, LIMIT(q->limit), cadre_row, &out->n_cadres, (void ***)&out->cadres);
 }
 
 /* ---- classes (projection) ---- */
@@ -358,7 +319,7 @@ int es_enrol_live(ut_store_t *s, ut_arena_t *a, const char *cadre, int64_t cls, 
 		return UT_EINTERNAL;
 	T(st, 1, cadre);
 	sqlite3_bind_int64(st, 2, cls);
-	return one(s, a, st, enrol_row, (void **)out);
+	return ut_store_row(s, a, st, enrol_row, (void **)out);
 }
 
 int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out)
@@ -367,7 +328,7 @@ int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	return one(s, a, st, enrol_row, (void **)out);
+	return ut_store_row(s, a, st, enrol_row, (void **)out);
 }
 
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e)
@@ -410,7 +371,7 @@ int es_enrol_count(ut_store_t *s, int64_t cls, const char *state)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
 	T(st, 2, state);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_enrol_waitpos(ut_store_t *s, int64_t cls, int64_t id)
@@ -421,7 +382,7 @@ int es_enrol_waitpos(ut_store_t *s, int64_t cls, int64_t id)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
 	sqlite3_bind_int64(st, 2, id);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_enrol_overlap(ut_store_t *s, const char *cadre, int64_t cls, int64_t *other, char *title, size_t tlen)
@@ -505,7 +466,7 @@ int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__Enr
 	sqlite3_bind_int64(st, 1, q->class_id);
 	T(st, 2, q->cadre_id);
 	T(st, 3, q->state);
-	int rc = collect(s, a, st, 10000, enrol_row, &out->n_enrolments, (void ***)&out->enrolments);
+	int rc = ut_store_rows(s, a, st, 10000, enrol_row, &out->n_enrolments, (void ***)&out->enrolments);
 	int pos = 0;
 	int64_t cls = -1;
 	for (size_t i = 0; i < out->n_enrolments && !rc; i++) {
@@ -529,7 +490,7 @@ int es_session_of_class(ut_store_t *s, int64_t cls, int64_t session)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, session);
 	sqlite3_bind_int64(st, 2, cls);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, size_t len, int *rev)
@@ -602,7 +563,7 @@ int es_mark_list(ut_store_t *s, ut_arena_t *a, int64_t cls, Ut__AttendanceList *
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
-	return collect(s, a, st, 10000, mark_row, &out->n_marks, (void ***)&out->marks);
+	return ut_store_rows(s, a, st, 10000, mark_row, &out->n_marks, (void ***)&out->marks);
 }
 
 int es_reflection_put(ut_store_t *s, Ut__Reflection *r)
@@ -618,7 +579,7 @@ int es_reflection_put(ut_store_t *s, Ut__Reflection *r)
 	sqlite3_bind_int64(st, 2, r->class_id);
 	T(st, 3, r->text);
 	sqlite3_bind_int64(st, 4, r->submitted_ms);
-	int64_t v = scalar(s, st, 0);
+	int64_t v = ut_store_scalar(s, st, 0);
 	if (v < 0)
 		return (int)v;
 	r->revision = (int32_t)v;
@@ -632,7 +593,7 @@ int es_reflection_has(ut_store_t *s, const char *cadre, int64_t cls)
 		return UT_EINTERNAL;
 	T(st, 1, cadre);
 	sqlite3_bind_int64(st, 2, cls);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_attended(ut_store_t *s, int64_t cls, const char *cadre)
@@ -643,7 +604,7 @@ int es_attended(ut_store_t *s, int64_t cls, const char *cadre)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
 	T(st, 2, cadre);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_completion_done(ut_store_t *s, int64_t cls)
@@ -652,7 +613,7 @@ int es_completion_done(ut_store_t *s, int64_t cls)
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
-	return (int)scalar(s, st, 0);
+	return (int)ut_store_scalar(s, st, 0);
 }
 
 int es_completion_put(ut_store_t *s, const Ut__Completion *c)
@@ -714,7 +675,7 @@ int es_record(ut_store_t *s, ut_arena_t *a, const char *cadre, Ut__TrainingRecor
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, cadre);
-	int rc = collect(s, a, st, 10000, record_row, &out->n_entries, (void ***)&out->entries);
+	int rc = ut_store_rows(s, a, st, 10000, record_row, &out->n_entries, (void ***)&out->entries);
 	for (size_t i = 0; i < out->n_entries; i++)
 		if (!strcmp(out->entries[i]->result, "completed"))
 			out->hours_completed += out->entries[i]->hours;
@@ -761,5 +722,5 @@ int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id,
 	sqlite3_bind_int(st, 2, q->onboarding_months);
 	sqlite3_bind_int(st, 3, q->retrain_years);
 	T(st, 4, today);
-	return collect(s, a, st, 10000, due_row, &out->n_items, (void ***)&out->items);
+	return ut_store_rows(s, a, st, 10000, due_row, &out->n_items, (void ***)&out->items);
 }

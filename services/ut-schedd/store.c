@@ -43,24 +43,6 @@ static int insert_done(ut_store_t *s, sqlite3_stmt *st, int64_t *id, const char 
 	return rc;
 }
 
-/* Run a SELECT and turn each row into an element of a repeated field. */
-typedef void *(*row_fn)(ut_arena_t *a, sqlite3_stmt *st);
-
-static int collect(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, row_fn fn, size_t *n, void ***items)
-{
-	*items = ut_arena_ptrs(a, (size_t)limit);
-	*n = 0;
-	int rc;
-	while (*items && (rc = sqlite3_step(st)) == SQLITE_ROW && *n < (size_t)limit) {
-		if (!((*items)[(*n)++] = fn(a, st)))
-			break;
-	}
-	sqlite3_reset(st);
-	if (a->failed || !*items)
-		return UT_ENOMEM;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "list");
-}
-
 /* ---- courses ---- */
 
 int sched_course_insert(ut_store_t *s, Ut__Course *c)
@@ -102,14 +84,7 @@ int sched_course_find(ut_store_t *s, ut_arena_t *a, int64_t id, const char *code
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, code ? code : "", -1, SQLITE_STATIC);
-	size_t n;
-	void **items;
-	int rc = collect(s, a, st, 1, course_row, &n, &items);
-	if (!rc && n == 0)
-		rc = UT_ENOTFOUND;
-	if (!rc)
-		*out = items[0];
-	return rc;
+	return ut_store_row(s, a, st, course_row, (void **)out);
 }
 
 int sched_course_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, Ut__CourseList *out)
@@ -119,7 +94,7 @@ int sched_course_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, Ut
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, LIMIT(limit));
-	return collect(s, a, st, LIMIT(limit), course_row, &out->n_courses, (void ***)&out->courses);
+	return ut_store_rows(s, a, st, LIMIT(limit), course_row, &out->n_courses, (void ***)&out->courses);
 }
 
 /* ---- venues and lecturers ---- */
@@ -154,14 +129,7 @@ int sched_venue_get(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Venue **out)
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	size_t n;
-	void **items;
-	int rc = collect(s, a, st, 1, venue_row, &n, &items);
-	if (!rc && n == 0)
-		rc = UT_ENOTFOUND;
-	if (!rc)
-		*out = items[0];
-	return rc;
+	return ut_store_row(s, a, st, venue_row, (void **)out);
 }
 
 int sched_venue_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, Ut__VenueList *out)
@@ -172,7 +140,7 @@ int sched_venue_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, Ut_
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, LIMIT(limit));
-	return collect(s, a, st, LIMIT(limit), venue_row, &out->n_venues, (void ***)&out->venues);
+	return ut_store_rows(s, a, st, LIMIT(limit), venue_row, &out->n_venues, (void ***)&out->venues);
 }
 
 int sched_lecturer_insert(ut_store_t *s, Ut__Lecturer *l)
@@ -205,14 +173,7 @@ int sched_lecturer_get(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Lecturer **
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	size_t n;
-	void **items;
-	int rc = collect(s, a, st, 1, lecturer_row, &n, &items);
-	if (!rc && n == 0)
-		rc = UT_ENOTFOUND;
-	if (!rc)
-		*out = items[0];
-	return rc;
+	return ut_store_row(s, a, st, lecturer_row, (void **)out);
 }
 
 int sched_lecturer_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, Ut__LecturerList *out)
@@ -223,7 +184,7 @@ int sched_lecturer_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, 
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, LIMIT(limit));
-	return collect(s, a, st, LIMIT(limit), lecturer_row, &out->n_lecturers, (void ***)&out->lecturers);
+	return ut_store_rows(s, a, st, LIMIT(limit), lecturer_row, &out->n_lecturers, (void ***)&out->lecturers);
 }
 
 /* ---- classes and sessions ---- */
@@ -319,7 +280,7 @@ static int load_sessions(ut_store_t *s, ut_arena_t *a, Ut__Class *c)
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, c->id);
-	int rc = collect(s, a, st, 1000, session_row, &c->n_sessions, (void ***)&c->sessions);
+	int rc = ut_store_rows(s, a, st, 1000, session_row, &c->n_sessions, (void ***)&c->sessions);
 	int64_t secs = 0;
 	for (size_t i = 0; i < c->n_sessions; i++)
 		secs += c->sessions[i]->ends_at - c->sessions[i]->starts_at;
@@ -334,15 +295,8 @@ int sched_class_load(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Class **out)
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
-	size_t n;
-	void **items;
-	int rc = collect(s, a, st, 1, class_row, &n, &items);
-	if (!rc && n == 0)
-		rc = UT_ENOTFOUND;
-	if (rc)
-		return rc;
-	*out = items[0];
-	return load_sessions(s, a, *out);
+	int rc = ut_store_row(s, a, st, class_row, (void **)out);
+	return rc ? rc : load_sessions(s, a, *out);
 }
 
 int sched_class_list(ut_store_t *s, ut_arena_t *a, const Ut__ClassQuery *q, Ut__ClassList *out)
@@ -361,7 +315,7 @@ int sched_class_list(ut_store_t *s, ut_arena_t *a, const Ut__ClassQuery *q, Ut__
 	sqlite3_bind_int64(st, 4, q->from);
 	sqlite3_bind_int64(st, 5, q->to);
 	sqlite3_bind_int(st, 6, LIMIT(q->limit));
-	int rc = collect(s, a, st, LIMIT(q->limit), class_row, &out->n_classes, (void ***)&out->classes);
+	int rc = ut_store_rows(s, a, st, LIMIT(q->limit), class_row, &out->n_classes, (void ***)&out->classes);
 	for (size_t i = 0; i < out->n_classes && !rc; i++)
 		rc = load_sessions(s, a, out->classes[i]);
 	return rc;
@@ -469,7 +423,7 @@ int sched_plan_list(ut_store_t *s, ut_arena_t *a, int year, Ut__PlanList *out)
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int(st, 1, year);
-	return collect(s, a, st, 1000, plan_row, &out->n_plans, (void ***)&out->plans);
+	return ut_store_rows(s, a, st, 1000, plan_row, &out->n_plans, (void ***)&out->plans);
 }
 
 int sched_coverage_upsert(ut_store_t *s, const Ut__CoverageTarget *t)
@@ -500,5 +454,5 @@ int sched_coverage_list(ut_store_t *s, ut_arena_t *a, Ut__CoverageTargets *out)
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT year, percent FROM coverage_targets ORDER BY year LIMIT 200");
 	if (!st)
 		return UT_EINTERNAL;
-	return collect(s, a, st, 200, coverage_row, &out->n_targets, (void ***)&out->targets);
+	return ut_store_rows(s, a, st, 200, coverage_row, &out->n_targets, (void ***)&out->targets);
 }

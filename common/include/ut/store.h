@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <sqlite3.h>
+#include "ut/arena.h"
 
 typedef struct ut_store ut_store_t;
 
@@ -43,6 +44,14 @@ void ut_store_rollback_to(ut_store_t *s);
 int ut_store_err(ut_store_t *s, int rc, const char *what);
 /* Step a statement that returns no rows: 0 or UT_E*. Resets it. */
 int ut_store_step_done(ut_store_t *s, sqlite3_stmt *st, const char *what);
+/* Turns the current row into a message allocated in the arena; NULL when out of memory. */
+typedef void *(*ut_row_fn)(ut_arena_t *a, sqlite3_stmt *st);
+/* Every row of st (at most limit) through fn into an arena array: a repeated field. Resets st. */
+int ut_store_rows(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, ut_row_fn fn, size_t *n, void ***items);
+/* The first row of st through fn; UT_ENOTFOUND when there is none. */
+int ut_store_row(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, ut_row_fn fn, void **out);
+/* The first column of the first row, or dflt when there is no row; UT_E* on error. */
+int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt);
 /* Text column as a C string, "" for NULL. */
 const char *ut_store_text(sqlite3_stmt *st, int col);
 
