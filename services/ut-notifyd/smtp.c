@@ -2,6 +2,7 @@
  * libcurl. The server's reply code decides: 2xx sent, 5xx permanent, 4xx and network trouble
  * temporary (retried with backoff by ut-notifyd). */
 #include "notifyd.h"
+#include "ut/buf.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -9,47 +10,20 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct sbuf {
-	char *p;
-	size_t n, cap;
-	int failed;
-} sbuf_t;
-
-static void put(sbuf_t *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *m = realloc(b->p, cap);
-		if (!m) {
-			b->failed = 1;
-			return;
-		}
-		b->p = m;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void puts_(sbuf_t *b, const char *s) { put(b, s, strlen(s)); }
-
 /* Text with every line ending as CRLF, as SMTP wants it. */
-static void put_crlf(sbuf_t *b, const char *s)
+static void put_crlf(ut_buf_t *b, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '\r')
 			continue;
 		if (*s == '\n')
-			put(b, "\r\n", 2);
+			ut_buf_add(b, "\r\n", 2);
 		else
-			put(b, s, 1);
+			ut_buf_add(b, s, 1);
 	}
 }
 
-static void put_b64(sbuf_t *b, const char *s)
+static void put_b64(ut_buf_t *b, const char *s)
 {
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	size_t n = strlen(s);
@@ -57,7 +31,7 @@ static void put_b64(sbuf_t *b, const char *s)
 	for (size_t i = 0; i < n; i += 3) {
 		unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) | (i + 2 < n ? u[i + 2] : 0);
 		char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=', i + 2 < n ? tab[v & 63] : '='};
-		put(b, q, 4);
+		ut_buf_add(b, q, 4);
 	}
 }
 
@@ -72,7 +46,7 @@ static void safe_id(char *out, size_t cap, const char *s)
 
 char *notify_mime(const Ut__Delivery *job, const char *from, size_t *len)
 {
-	sbuf_t b = {0};
+	ut_buf_t b = {0};
 	char line[1024], id[300], date[64];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -81,35 +55,35 @@ char *notify_mime(const Ut__Delivery *job, const char *from, size_t *len)
 	safe_id(id, sizeof id, job->key);
 	snprintf(line, sizeof line, "From: <%s>\r\nTo: <%s>\r\nDate: %s\r\nMessage-ID: <%s@ut-notifyd>\r\n", from,
 		 *job->address ? job->address : job->cadre_id, date, id);
-	puts_(&b, line);
+	ut_buf_str(&b, line);
 	/* RFC 2047: the subject is UTF-8 in any of the four languages */
-	puts_(&b, "Subject: =?UTF-8?B?");
+	ut_buf_str(&b, "Subject: =?UTF-8?B?");
 	put_b64(&b, job->subject);
-	puts_(&b, "?=\r\nX-UT-Key: ");
-	puts_(&b, id);
-	puts_(&b, "\r\nX-UT-Kind: ");
-	puts_(&b, job->kind);
-	puts_(&b, "\r\nMIME-Version: 1.0\r\n");
+	ut_buf_str(&b, "?=\r\nX-UT-Key: ");
+	ut_buf_str(&b, id);
+	ut_buf_str(&b, "\r\nX-UT-Kind: ");
+	ut_buf_str(&b, job->kind);
+	ut_buf_str(&b, "\r\nMIME-Version: 1.0\r\n");
 	if (*job->ics) {
 		snprintf(line, sizeof line,
 			 "Content-Type: multipart/mixed; boundary=\"ut-%lld\"\r\n\r\n--ut-%lld\r\n"
 			 "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
 			 (long long)job->id, (long long)job->id);
-		puts_(&b, line);
+		ut_buf_str(&b, line);
 		put_crlf(&b, job->text);
 		snprintf(line, sizeof line,
 			 "\r\n--ut-%lld\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n"
 			 "Content-Disposition: attachment; filename=\"class-%lld.ics\"\r\n"
 			 "Content-Transfer-Encoding: 8bit\r\n\r\n",
 			 (long long)job->id, strstr(job->ics, "METHOD:CANCEL") ? "CANCEL" : "REQUEST", (long long)job->class_id);
-		puts_(&b, line);
+		ut_buf_str(&b, line);
 		put_crlf(&b, job->ics);
 		snprintf(line, sizeof line, "\r\n--ut-%lld--\r\n", (long long)job->id);
-		puts_(&b, line);
+		ut_buf_str(&b, line);
 	} else {
-		puts_(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+		ut_buf_str(&b, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
 		put_crlf(&b, job->text);
-		puts_(&b, "\r\n");
+		ut_buf_str(&b, "\r\n");
 	}
 	if (b.failed) {
 		free(b.p);

@@ -2,6 +2,7 @@
  * HMAC-SHA256 over the exact body so the gateway can tell it came from this node. 2xx sent,
  * 4xx permanent, 5xx, garbage and network trouble temporary. */
 #include "notifyd.h"
+#include "ut/buf.h"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -10,63 +11,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct jbuf {
-	char *p;
-	size_t n, cap;
-	int failed;
-} jbuf_t;
-
-static void put(jbuf_t *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *m = realloc(b->p, cap);
-		if (!m) {
-			b->failed = 1;
-			return;
-		}
-		b->p = m;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void str(jbuf_t *b, const char *key, const char *v, int last)
+static void str(ut_buf_t *b, const char *key, const char *v, int last)
 {
 	char esc[8];
-	put(b, "\"", 1);
-	put(b, key, strlen(key));
-	put(b, "\":\"", 3);
+	ut_buf_add(b, "\"", 1);
+	ut_buf_add(b, key, strlen(key));
+	ut_buf_add(b, "\":\"", 3);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\', esc[1] = (char)*p;
-			put(b, esc, 2);
+			ut_buf_add(b, esc, 2);
 		} else if (*p < 0x20) {
 			snprintf(esc, sizeof esc, "\\u%04x", *p);
-			put(b, esc, 6);
+			ut_buf_add(b, esc, 6);
 		} else
-			put(b, (const char *)p, 1);
+			ut_buf_add(b, (const char *)p, 1);
 	}
-	put(b, last ? "\"" : "\",", last ? 1 : 2);
+	ut_buf_add(b, last ? "\"" : "\",", last ? 1 : 2);
 }
 
-static void num(jbuf_t *b, const char *key, long long v)
+static void num(ut_buf_t *b, const char *key, long long v)
 {
 	char t[96];
 	snprintf(t, sizeof t, "\"%s\":%lld,", key, v);
-	put(b, t, strlen(t));
+	ut_buf_add(b, t, strlen(t));
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *arg) { return size * n; }
 
 int notify_webhook_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err, size_t errlen)
 {
-	jbuf_t b = {0};
-	put(&b, "{", 1);
+	ut_buf_t b = {0};
+	ut_buf_add(&b, "{", 1);
 	str(&b, "key", job->key, 0);
 	num(&b, "id", job->id);
 	str(&b, "kind", job->kind, 0);
@@ -76,7 +52,7 @@ int notify_webhook_send(const ut_config_t *cfg, const Ut__Delivery *job, char *e
 	str(&b, "locale", job->locale, 0);
 	str(&b, "subject", job->subject, 0);
 	str(&b, "text", job->text, 1);
-	put(&b, "}", 1);
+	ut_buf_add(&b, "}", 1);
 	if (b.failed) {
 		free(b.p);
 		snprintf(err, errlen, "webhook: out of memory");

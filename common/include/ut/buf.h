@@ -1,0 +1,18 @@
+/* A growing byte buffer for building messages (email, JSON bodies): appends never fail loudly;
+ * a failed allocation sets `failed` and the caller checks once at the end. */
+#ifndef UT_BUF_H
+#define UT_BUF_H
+
+#include <stddef.h>
+
+typedef struct ut_buf {
+	char *p;     /* always NUL-terminated once something was added */
+	size_t n, cap;
+	int failed;
+} ut_buf_t;
+
+void ut_buf_add(ut_buf_t *b, const void *s, size_t n);
+void ut_buf_str(ut_buf_t *b, const char *s);
+void ut_buf_free(ut_buf_t *b);
+
+#endif
