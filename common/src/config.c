@@ -78,6 +78,8 @@ static const setting_t settings[] = {
 	S("notify", "smtp_secrets", notify_smtp_secrets, "",
 	  "File with one line user:password for SMTP AUTH; empty for none."),
 	I("notify", "smtp_starttls", notify_smtp_starttls, 0, 0, 1, "1 = require STARTTLS on smtp:// URLs."),
+	S("notify", "smtp_ca_file", notify_smtp_ca_file, "",
+	  "PEM certificates trusted for the SMTP server (relative to this file's directory); empty for the system's."),
 	I("notify", "smtp_timeout_ms", notify_smtp_timeout_ms, 30000, 100, 600000,
 	  "Longest one SMTP or webhook delivery may take before it counts as a temporary failure."),
 	S("notify", "webhook_url", notify_webhook_url, "",

@@ -1,14 +1,20 @@
 /* Email channel: the RFC 5322 message (shared with the spool) and its delivery over SMTP with
- * libcurl. The server's reply code decides: 2xx sent, 5xx permanent, 4xx and network trouble
- * temporary (retried with backoff by ut-notifyd). */
+ * libcurl. The server's reply code decides: 2xx sent, 5xx permanent (a 535 to AUTH too), 4xx and
+ * network trouble temporary (retried with backoff by ut-notifyd). With smtp_starttls the session
+ * is encrypted before AUTH and MAIL or nothing is sent; the server's certificate is always
+ * verified (against smtp_ca_file, or the system's store), and one that is not trusted is a
+ * temporary failure naming the certificate problem. */
 #include "notifyd.h"
 #include "ut/buf.h"
+#include "ut/config.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Text with every line ending as CRLF, as SMTP wants it. */
 static void put_crlf(ut_buf_t *b, const char *s)
@@ -108,23 +114,40 @@ static size_t read_cb(char *dst, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* "user:password" from the secrets file; 0 when there is none. */
-static int read_secret(const char *path, char *user, size_t ulen, char *pass, size_t plen)
+/* "user:password" from the secrets file (resolved against the config file's directory; read on
+ * every send, so rotating it needs no restart): 1 with the credentials, 0 when none is configured,
+ * -1 when the file is configured but unreadable or malformed (reason in err): never fall back to
+ * sending without AUTH. */
+static int read_secret(const ut_config_t *cfg, char *user, size_t ulen, char *pass, size_t plen, char *err,
+		       size_t errlen)
 {
-	FILE *f = path && *path ? fopen(path, "r") : NULL;
-	if (!f)
+	if (!*cfg->notify_smtp_secrets)
 		return 0;
+	char *path = ut_config_resolve(cfg, cfg->notify_smtp_secrets);
+	FILE *f = path ? fopen(path, "r") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "smtp: cannot read the secrets file %s: %s", path ? path : cfg->notify_smtp_secrets,
+			 path ? strerror(errno) : "out of memory");
+		free(path);
+		return -1;
+	}
 	char line[512] = "";
 	if (!fgets(line, sizeof line, f))
 		line[0] = '\0';
 	fclose(f);
 	line[strcspn(line, "\r\n")] = '\0';
 	char *colon = strchr(line, ':');
-	if (!colon)
-		return 0;
+	if (!colon || colon == line) {
+		snprintf(err, errlen, "smtp: the secrets file %s does not hold one line user:password", path);
+		explicit_bzero(line, sizeof line);
+		free(path);
+		return -1;
+	}
+	free(path);
 	*colon = '\0';
 	snprintf(user, ulen, "%s", line);
 	snprintf(pass, plen, "%s", colon + 1);
+	explicit_bzero(line, sizeof line);
 	return 1;
 }
 
@@ -134,15 +157,30 @@ int notify_smtp_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err,
 		snprintf(err, errlen, "smtp: '%s' is not an email address", job->address);
 		return SEND_PERM;
 	}
+	char from[300], to[300], user[256], pass[256], cerr[CURL_ERROR_SIZE] = "";
+	/* configuration read on every send, like the webhook's key: a fixed file needs no restart.
+	 * Both are temporary failures: the message waits (with backoff) for the operator. */
+	int auth = read_secret(cfg, user, sizeof user, pass, sizeof pass, err, errlen);
+	if (auth < 0)
+		return SEND_TEMP;
+	char *ca = *cfg->notify_smtp_ca_file ? ut_config_resolve(cfg, cfg->notify_smtp_ca_file) : NULL;
+	if (*cfg->notify_smtp_ca_file && (!ca || access(ca, R_OK) != 0)) {
+		snprintf(err, errlen, "smtp: cannot read smtp_ca_file %s: %s", ca ? ca : cfg->notify_smtp_ca_file,
+			 ca ? strerror(errno) : "out of memory");
+		free(ca);
+		explicit_bzero(pass, sizeof pass);
+		return SEND_TEMP;
+	}
 	size_t len;
 	char *msg = notify_mime(job, cfg->notify_smtp_from, &len);
 	CURL *c = msg ? curl_easy_init() : NULL;
 	if (!c) {
 		free(msg);
+		free(ca);
+		explicit_bzero(pass, sizeof pass);
 		snprintf(err, errlen, "smtp: out of memory");
 		return SEND_TEMP;
 	}
-	char from[300], to[300], user[256], pass[256], cerr[CURL_ERROR_SIZE] = "";
 	snprintf(from, sizeof from, "<%s>", cfg->notify_smtp_from);
 	snprintf(to, sizeof to, "<%s>", job->address);
 	struct curl_slist *rcpt = curl_slist_append(NULL, to);
@@ -156,9 +194,15 @@ int notify_smtp_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err,
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)cfg->notify_smtp_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	/* the server's certificate is always verified, name included; smtp_ca_file only says which
+	 * certificates to trust instead of the system's store */
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ca)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca);
 	if (cfg->notify_smtp_starttls)
 		curl_easy_setopt(c, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
-	if (read_secret(cfg->notify_smtp_secrets, user, sizeof user, pass, sizeof pass)) {
+	if (auth) {
 		curl_easy_setopt(c, CURLOPT_USERNAME, user);
 		curl_easy_setopt(c, CURLOPT_PASSWORD, pass);
 	}
@@ -168,11 +212,27 @@ int notify_smtp_send(const ut_config_t *cfg, const Ut__Delivery *job, char *err,
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(c);
 	free(msg);
+	explicit_bzero(pass, sizeof pass);
+	const char *why = *cerr ? cerr : curl_easy_strerror(res);
+	int rc = SEND_TEMP;
 	if (res == CURLE_OK)
-		return SEND_OK;
-	if (code)
-		snprintf(err, errlen, "smtp: the server answered %ld (%s)", code, *cerr ? cerr : curl_easy_strerror(res));
-	else
-		snprintf(err, errlen, "smtp: %s", *cerr ? cerr : curl_easy_strerror(res));
-	return code >= 500 && code < 600 ? SEND_PERM : SEND_TEMP;
+		rc = SEND_OK;
+	else if (res == CURLE_SSL_CACERT_BADFILE)
+		snprintf(err, errlen, "smtp: smtp_ca_file %s holds no usable certificate: %s", ca ? ca : "-", why);
+	else if (res == CURLE_PEER_FAILED_VERIFICATION)
+		/* not the server's answer (that was the 220 to STARTTLS): our side refused the
+		 * connection before anything of the message was sent. Temporary, so the messages wait
+		 * for a fixed smtp_ca_file or certificate instead of all going dead at once. */
+		snprintf(err, errlen, "smtp: the server's certificate is not trusted (checked against %s): %s",
+			 ca ? ca : "the system's CA store", why);
+	else if (res == CURLE_USE_SSL_FAILED)
+		snprintf(err, errlen, "smtp: the server does not offer STARTTLS, which smtp_starttls = 1 requires (%s)",
+			 why);
+	else if (code >= 400) {
+		snprintf(err, errlen, "smtp: the server answered %ld (%s)", code, why);
+		rc = code >= 500 && code < 600 ? SEND_PERM : SEND_TEMP;
+	} else
+		snprintf(err, errlen, "smtp: %s", why);
+	free(ca);
+	return rc;
 }

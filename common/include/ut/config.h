@@ -47,6 +47,7 @@ typedef struct ut_config {
 	char *notify_smtp_from;
 	char *notify_smtp_secrets;
 	int notify_smtp_starttls;
+	char *notify_smtp_ca_file; /* resolved against dir by the worker */
 	int notify_smtp_timeout_ms;
 	char *notify_webhook_url;
 	char *notify_webhook_secret_file;
