@@ -85,7 +85,7 @@ static const setting_t settings[] = {
 	S("notify", "webhook_url", notify_webhook_url, "",
 	  "Webhook channel (SMS/Zalo/WeChat gateways): JSON POST here; empty disables the channel."),
 	S("notify", "webhook_secret_file", notify_webhook_secret_file, "",
-	  "File with the HMAC-SHA256 key that signs webhook bodies (X-UT-Signature header)."),
+	  "File with the HMAC-SHA256 key that signs webhook bodies (X-UT-Signature header), relative to this file."),
 	I("notify", "max_attempts", notify_max_attempts, 6, 1, 100,
 	  "Delivery attempts before a temporarily failing message goes to the dead letters."),
 	I("notify", "retry_base_ms", notify_retry_base_ms, 60000, 10, 86400000,

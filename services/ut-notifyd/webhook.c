@@ -60,7 +60,9 @@ int notify_webhook_send(const ut_config_t *cfg, const Ut__Delivery *job, char *e
 	}
 	/* the key is read on every send, so rotating it needs no restart */
 	char secret[512] = "", hex[2 * EVP_MAX_MD_SIZE + 1] = "", sig[200], idem[600];
-	FILE *f = *cfg->notify_webhook_secret_file ? fopen(cfg->notify_webhook_secret_file, "r") : NULL;
+	char *path = *cfg->notify_webhook_secret_file ? ut_config_resolve(cfg, cfg->notify_webhook_secret_file) : NULL;
+	FILE *f = path ? fopen(path, "r") : NULL;
+	free(path);
 	if (f) {
 		if (!fgets(secret, sizeof secret, f))
 			secret[0] = '\0';
