@@ -1,6 +1,7 @@
 /* The scheduling projection kept by consuming daemons: class rows are replaced only by a newer
  * version, so a repeated or late event leaves them as they are. */
 #include "ut/projection.h"
+#include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/log.h"
 #include "sched.pb-c.h"
@@ -46,6 +47,10 @@ static int apply_class(ut_store_t *s, const Ut__Class *c)
 		return 0; /* we already hold this version or a newer one */
 	int64_t first = 0, last = 0;
 	for (size_t i = 0; i < c->n_sessions; i++) {
+		/* what ut-schedd accepts; beyond it the consumers' millisecond arithmetic would overflow */
+		if (c->sessions[i]->starts_at <= 0 || c->sessions[i]->starts_at > UT_CLOCK_MAX_S ||
+		    c->sessions[i]->ends_at <= 0 || c->sessions[i]->ends_at > UT_CLOCK_MAX_S)
+			return UT_EINVAL;
 		if (!first || c->sessions[i]->starts_at < first)
 			first = c->sessions[i]->starts_at;
 		if (c->sessions[i]->ends_at > last)

@@ -236,6 +236,40 @@ static ut_event_fn find_event(const ut_service_def_t *def, int type)
 
 static void consume_retry(void *arg);
 
+/* One event inside the consumer's open transaction: inbox check, its own savepoint, the handler.
+ * Returns 1 applied, 0 skipped (malformed, repeated, unknown type or refused), or UT_E* when the
+ * whole batch must be retried. */
+static int apply_one(ut_service_t *svc, const void *data, size_t len, const char *sid, const char *stream)
+{
+	Ut__Envelope *ev = ut__envelope__unpack(NULL, len, data);
+	if (!ev || !ev->id || !*ev->id) {
+		ut_error("event %s on %s is malformed; skipped", sid, stream);
+		if (ev)
+			ut__envelope__free_unpacked(ev, NULL);
+		return 0;
+	}
+	int rc = 0;
+	ut_event_fn fn = find_event(svc->def, ev->type);
+	int seen = fn ? ut_inbox_check(svc->store, ev->id) : 1;
+	if (seen < 0)
+		rc = seen;
+	else if (!seen && (rc = ut_store_savepoint(svc->store)) == 0) {
+		int erc = fn(svc, ev);
+		if (erc == UT_EUNAVAIL) {
+			rc = erc;
+		} else if (erc) {
+			/* a bad event cannot become good by retrying: log it and go on */
+			ut_error("event %s (type %d) not applied: %s", ev->id, ev->type, ut_strerror(erc));
+			ut_store_rollback_to(svc->store);
+		} else {
+			ut_store_release(svc->store);
+			rc = 1;
+		}
+	}
+	ut__envelope__free_unpacked(ev, NULL);
+	return rc;
+}
+
 /* Apply a batch in one transaction; acknowledge only after it committed. */
 static int apply_batch(ut_service_t *svc)
 {
@@ -248,31 +282,9 @@ static int apply_batch(ut_service_t *svc)
 	for (int i = 0; i < b->n && !rc; i++) {
 		if (!b->e[i].data)
 			continue; /* deleted from the stream */
-		Ut__Envelope *ev = ut__envelope__unpack(NULL, b->e[i].len, b->e[i].data);
-		if (!ev || !ev->id || !*ev->id) {
-			ut_error("event %s on %s is malformed; skipped", b->e[i].id, b->e[i].stream);
-			if (ev)
-				ut__envelope__free_unpacked(ev, NULL);
-			continue;
-		}
-		ut_event_fn fn = find_event(svc->def, ev->type);
-		int seen = fn ? ut_inbox_check(svc->store, ev->id) : 1;
-		if (seen < 0)
-			rc = seen;
-		else if (!seen && (rc = ut_store_savepoint(svc->store)) == 0) {
-			int erc = fn(svc, ev);
-			if (erc == UT_EUNAVAIL) {
-				rc = erc;
-			} else if (erc) {
-				/* a bad event cannot become good by retrying: log it and go on */
-				ut_error("event %s (type %d) not applied: %s", ev->id, ev->type, ut_strerror(erc));
-				ut_store_rollback_to(svc->store);
-			} else {
-				ut_store_release(svc->store);
-				applied++;
-			}
-		}
-		ut__envelope__free_unpacked(ev, NULL);
+		rc = apply_one(svc, b->e[i].data, b->e[i].len, b->e[i].id, b->e[i].stream);
+		if (rc > 0)
+			applied++, rc = 0;
 	}
 	if (!rc)
 		rc = ut_store_commit(svc->store);
@@ -288,6 +300,21 @@ static int apply_batch(ut_service_t *svc)
 	if (svc->emitted)
 		relay(svc);
 	return 0;
+}
+
+int ut_service_apply_event(ut_service_t *svc, const void *frame, size_t len)
+{
+	int rc = ut_store_begin(svc->store);
+	if (rc)
+		return rc;
+	ut_outbox_forget(&svc->outbox);
+	rc = apply_one(svc, frame, len, "(direct)", "(none)");
+	if (rc >= 0 && ut_store_commit(svc->store) == 0) {
+		svc->events_applied += rc;
+		return 0;
+	}
+	ut_store_rollback(svc->store);
+	return rc < 0 ? rc : UT_EUNAVAIL;
 }
 
 static void consume_start(ut_service_t *svc)

@@ -32,7 +32,7 @@ static const ut_event_handler_t events[] = {
 	{UT__MSG_TYPE__EV_CLASS_CLOSED, enrol_on_class_event},
 };
 
-static const ut_service_def_t def = {
+const ut_service_def_t ut_enrold_def = {
 	.name = "ut-enrold",
 	.summary = "The enrolment daemon of a union training node: org units, cadres, enrolments, waitlists,\n"
 		   "roll-call, completion and training records.",
@@ -45,4 +45,4 @@ static const ut_service_def_t def = {
 	.nevents = sizeof events / sizeof events[0],
 };
 
-int main(int argc, char **argv) { return ut_service_main(&def, argc, argv); }
+int main(int argc, char **argv) { return ut_service_main(&ut_enrold_def, argc, argv); }

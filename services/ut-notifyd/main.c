@@ -96,7 +96,7 @@ static void fini(ut_service_t *svc)
 	ut_service_set_app(svc, NULL);
 }
 
-static const ut_service_def_t def = {
+const ut_service_def_t ut_notifyd_def = {
 	.name = "ut-notifyd",
 	.summary = "The notification daemon of a union training node: reminders and their delivery over email, webhook and spool.\n"
 		   "With --worker (before the other options) it runs a delivery worker instead.",
@@ -115,5 +115,5 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--worker"))
 		return notify_worker_main(argc - 1, argv + 1);
-	return ut_service_main(&def, argc, argv);
+	return ut_service_main(&ut_notifyd_def, argc, argv);
 }

@@ -16,6 +16,8 @@
 #define NOTIFY_WORKERS "ut-notifyd-workers" /* the workers' consumer group */
 #define NOTIFY_MAX_OFFSETS 16
 
+/* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
+extern const ut_service_def_t ut_notifyd_def;
 extern const ut_migration_t notify_migrations[];
 #define NOTIFY_NMIGRATIONS 2
 

@@ -62,7 +62,7 @@ static void fini(ut_service_t *svc)
 	ut_service_set_app(svc, NULL);
 }
 
-static const ut_service_def_t def = {
+const ut_service_def_t ut_reportd_def = {
 	.name = "ut-reportd",
 	.summary = "The reporting daemon of a union training node: plan fulfilment, coverage, attendance, and the\n"
 		   "statistics pushed to the parent node over CURVE.",
@@ -77,4 +77,4 @@ static const ut_service_def_t def = {
 	.fini = fini,
 };
 
-int main(int argc, char **argv) { return ut_service_main(&def, argc, argv); }
+int main(int argc, char **argv) { return ut_service_main(&ut_reportd_def, argc, argv); }

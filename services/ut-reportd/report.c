@@ -143,7 +143,7 @@ int rp_report_federation(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t 
 			Ut__Child *c = kids.children[i];
 			while (k < per.n && strcmp(per.v[k]->group, c->node) < 0)
 				k++;
-			c->cells = per.v + k;
+			c->cells = per.v ? per.v + k : NULL; /* no child has cells: NULL + 0 is undefined */
 			while (k < per.n && !strcmp(per.v[k]->group, c->node))
 				k++, c->n_cells++;
 		}

@@ -12,6 +12,8 @@
 #include "ut/arena.h"
 #include "ut/service.h"
 
+/* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
+extern const ut_service_def_t ut_reportd_def;
 extern const ut_migration_t report_migrations[];
 #define REPORT_NMIGRATIONS 3
 

@@ -21,6 +21,8 @@ static int check_session(ut_store_t *s, ut_reply_t *rep, const Ut__Session *x, i
 	char a[32], b[32];
 	if (x->starts_at <= 0 || x->ends_at <= 0)
 		return ut_reply_err(rep, UT_EINVAL, "a session needs a start and an end");
+	if (x->ends_at > UT_CLOCK_MAX_S)
+		return ut_reply_err(rep, UT_EINVAL, "a session must end before the year 10000");
 	if (x->ends_at <= x->starts_at)
 		return ut_reply_err(rep, UT_EINVAL, "session ends (%s) before it starts (%s)",
 				    ut_clock_format_local(x->ends_at, a, sizeof a),

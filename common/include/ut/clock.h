@@ -16,6 +16,9 @@ int ut_clock_set_zone(const char *tz);
 int ut_clock_parse_local(const char *s, int64_t *out);
 /* Parse "YYYY-MM-DD" + "HH:MM". */
 int ut_clock_parse_date_time(const char *date, const char *hm, int64_t *out);
+/* The latest time (Unix seconds, 9999-12-31 UTC) a session may have: times in milliseconds and
+ * reminder arithmetic stay far from int64 overflow, and every consumer can format it. */
+#define UT_CLOCK_MAX_S 253402300799LL
 /* Format Unix seconds as local "YYYY-MM-DD HH:MM". */
 char *ut_clock_format_local(int64_t t, char *buf, size_t len);
 

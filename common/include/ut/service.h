@@ -57,6 +57,11 @@ void ut_service_close(ut_service_t **svc);
 /* Handle one request frame exactly as the loop does (its own transaction); rep gets the reply. */
 void ut_service_handle(ut_service_t *svc, const void *frame, size_t len, ut_reply_t *rep);
 
+/* Apply one event frame (a packed envelope) exactly as the consumer does: its own transaction,
+ * inbox check, savepoint, handler, commit; for tests and fuzzing, like ut_service_handle (events it
+ * emits stay in the outbox). 0 (applied, or skipped as the consumer would) or UT_E*. */
+int ut_service_apply_event(ut_service_t *svc, const void *frame, size_t len);
+
 ut_store_t *ut_service_store(ut_service_t *svc);
 const ut_config_t *ut_service_config(ut_service_t *svc);
 ut_timers_t *ut_service_timers(ut_service_t *svc);
