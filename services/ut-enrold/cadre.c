@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 const char *const enrol_positions[] = {"chair",      "vice_chair",          "committee_member", "finance_audit",
 				       "information_officer", "negotiator", "other", NULL};
@@ -27,9 +30,31 @@ static int valid_id(ut_reply_t *rep, const char *s)
 	return 0;
 }
 
+/* The units an import names, looked up once per import instead of once per row (an import
+ * writes no unit, so they cannot change under it). */
+#define UNIT_CACHE 64
+typedef struct unit_cache {
+	int n;
+	Ut__OrgUnit *u[UNIT_CACHE];
+} unit_cache_t;
+
+static int unit_find(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, const Ut__Cadre *c, Ut__OrgUnit **u)
+{
+	for (int i = 0; uc && i < uc->n; i++)
+		if (c->unit_id ? uc->u[i]->id == c->unit_id : !strcmp(uc->u[i]->code, c->unit_code)) {
+			*u = uc->u[i];
+			return 0;
+		}
+	int rc = es_unit_find(s, a, c->unit_id, c->unit_code, u);
+	if (!rc && uc && uc->n < UNIT_CACHE)
+		uc->u[uc->n++] = *u;
+	return rc;
+}
+
 /* Check and normalise a cadre in place (strings from the arena): NFC name, unit resolved from
- * unit_code or unit_id. *key gets the search key. */
-static int cadre_check(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, char **key)
+ * unit_code or unit_id, the unit's code, kind and ownership filled in as the stored cadre reads
+ * them back. *key gets the search key. */
+static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c, char **key)
 {
 	int rc;
 	if ((rc = valid_id(rep, c->id)) || (rc = ut_valid_text(rep, "name", c->name, 1, 100)) ||
@@ -48,12 +73,15 @@ static int cadre_check(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre 
 	Ut__OrgUnit *u;
 	if (!c->unit_id && !*c->unit_code)
 		return ut_reply_err(rep, UT_EINVAL, "unit is required");
-	rc = es_unit_find(s, a, c->unit_id, c->unit_code, &u);
+	rc = unit_find(s, a, uc, c, &u);
 	if (rc == UT_ENOTFOUND)
 		return ut_reply_err(rep, rc, "no unit %s", *c->unit_code ? c->unit_code : "with that id");
 	if (rc)
 		return rc;
 	c->unit_id = u->id;
+	c->unit_code = u->code;
+	c->unit_kind = u->kind;
+	c->unit_ownership = u->ownership;
 	char *nfc = enrol_name_nfc(c->name), *k = enrol_name_key(c->name);
 	if (nfc)
 		c->name = ut_arena_strdup(a, nfc);
@@ -75,23 +103,22 @@ static int same(const Ut__Cadre *x, const Ut__Cadre *y)
 	       !strcmp(x->phone, y->phone) && !strcmp(x->locale, y->locale);
 }
 
-/* Reload the cadre with its unit's fields and emit it as `event`; *out is the loaded copy. */
-static int emit_cadre(ut_service_t *svc, ut_arena_t *a, const char *id, int event, Ut__Cadre **out)
+/* Emit the cadre just written as `event`: after cadre_check it holds every field as stored, the
+ * unit's code, kind and ownership included, so it is not read back (an import writes 100,000). */
+static int emit_cadre(ut_service_t *svc, Ut__Cadre *c, int event, Ut__Cadre **out)
 {
-	int rc = es_cadre_get(ut_service_store(svc), a, id, out);
-	if (!rc && a->failed)
-		rc = UT_ENOMEM;
-	return rc ? rc : ut_service_emit(svc, event, &(*out)->base);
+	*out = c;
+	return ut_service_emit(svc, event, &c->base);
 }
 
 enum { ADDED, CHANGED, UNCHANGED };
 
 /* Check c and compare it with the stored cadre, writing nothing: *what is ADDED (new), CHANGED or
  * UNCHANGED, *old the stored one (NULL when new). */
-static int cadre_classify(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, char **key, Ut__Cadre **old,
-			  int *what)
+static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c, char **key,
+			  Ut__Cadre **old, int *what)
 {
-	int rc = cadre_check(s, a, rep, c, key);
+	int rc = cadre_check(s, a, uc, rep, c, key);
 	if (rc)
 		return rc;
 	*old = NULL;
@@ -107,7 +134,7 @@ static int cadre_classify(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, Ut__Cad
 }
 
 /* Write what cadre_classify decided, with its event. */
-static int cadre_write(ut_service_t *svc, ut_arena_t *a, Ut__Cadre *c, const char *key, Ut__Cadre *old, int what,
+static int cadre_write(ut_service_t *svc, Ut__Cadre *c, const char *key, Ut__Cadre *old, int what,
 		       Ut__Cadre **out)
 {
 	ut_store_t *s = ut_service_store(svc);
@@ -120,13 +147,13 @@ static int cadre_write(ut_service_t *svc, ut_arena_t *a, Ut__Cadre *c, const cha
 		c->version = 1;
 		if ((rc = es_cadre_insert(s, c, key)))
 			return rc;
-		return emit_cadre(svc, a, c->id, UT__MSG_TYPE__EV_CADRE_REGISTERED, out);
+		return emit_cadre(svc, c, UT__MSG_TYPE__EV_CADRE_REGISTERED, out);
 	}
 	c->state = old->state;
 	c->version = old->version + 1;
 	if ((rc = es_cadre_update(s, c, key)))
 		return rc;
-	return emit_cadre(svc, a, c->id, UT__MSG_TYPE__EV_CADRE_CHANGED, out);
+	return emit_cadre(svc, c, UT__MSG_TYPE__EV_CADRE_CHANGED, out);
 }
 
 /* Insert c, or with allow_update bring an existing cadre to c's values. *what says which. */
@@ -135,12 +162,12 @@ static int cadre_put(ut_service_t *svc, ut_arena_t *a, ut_reply_t *rep, Ut__Cadr
 {
 	char *key = NULL;
 	Ut__Cadre *old;
-	int rc = cadre_classify(ut_service_store(svc), a, rep, c, &key, &old, what);
+	int rc = cadre_classify(ut_service_store(svc), a, NULL, rep, c, &key, &old, what);
 	if (rc)
 		return rc;
 	if (old && !allow_update)
 		return ut_reply_err(rep, UT_ECONFLICT, "cadre %s is already registered (%s)", c->id, old->name);
-	return cadre_write(svc, a, c, key, old, *what, out);
+	return cadre_write(svc, c, key, old, *what, out);
 }
 
 int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -354,6 +381,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	char **keys = NULL;
 	Ut__Cadre **olds = NULL;
 	int *what = NULL, rc = 0, nerr = 0;
+	unit_cache_t units = {0};
 	out.dry_run = q->dry_run;
 	if (!n)
 		rc = ut_reply_err(rep, UT_EINVAL, "no cadres in the file");
@@ -378,7 +406,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		ut_reply_t r = {0};
 		rows[i] = *q->cadres[i];
 		sorted[i] = &rows[i];
-		int e = cadre_classify(s, &a, &r, &rows[i], &keys[i], &olds[i], &what[i]);
+		int e = cadre_classify(s, &a, &units, &r, &rows[i], &keys[i], &olds[i], &what[i]);
 		if (e && !r.status) { /* storage, not the row */
 			rc = e;
 			goto out;
@@ -403,7 +431,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
 	for (size_t i = 0; i < n && !q->dry_run && !rc; i++) {
 		Ut__Cadre *written;
-		rc = cadre_write(svc, &a, &rows[i], keys[i], olds[i], what[i], &written);
+		rc = cadre_write(svc, &rows[i], keys[i], olds[i], what[i], &written);
 	}
 #undef LINE
 out:
@@ -414,6 +442,12 @@ out:
 	free(what);
 	rc = enrol_reply(rep, &a, rc, &out.base);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
+#ifdef __GLIBC__
+	/* a large import leaves tens of MiB of freed rows in the heap; give them back to the system
+	 * instead of keeping the peak resident for the daemon's lifetime */
+	if (n > 1000)
+		malloc_trim(0);
+#endif
 	return rc;
 }
 

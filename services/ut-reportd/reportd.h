@@ -15,7 +15,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_reportd_def;
 extern const ut_migration_t report_migrations[];
-#define REPORT_NMIGRATIONS 3
+#define REPORT_NMIGRATIONS 4
 
 /* Where a class's counters are summed: the month of its first session, its category and format.
  * A class not known yet (its events come on another stream) sits in year 0 until it is. */

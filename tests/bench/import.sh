@@ -1,0 +1,58 @@
+# CSV import of 100,000 cadres through `utctl cadre import` (utctl reads the CSV, one request, ut-enrold
+# checks every row, writes them with their outbox events in one transaction) against a raw batched
+# SQLite insert of the same rows into a table with the cadres table's indexes, one transaction,
+# synchronous=full (ut-rawsql cadres). Also ut-enrold's resident memory idle and after the import.
+set -euo pipefail
+BUILD=${1:?usage: import.sh BUILD_DIR [N]}
+N=${2:-100000}
+RUNS=${RUNS:-3}
+T=$(mktemp -d /tmp/ut-bm2.XXXXXX)
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
+U() { "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 120000 "$@"; }
+ms() { echo $(($(date +%s%N) / 1000000)); }
+rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+hwm() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+redis-server "$(dirname "$0")/../../deploy/redis.conf" --unixsocket "$T/redis.sock" --dir "$T" \
+	--daemonize no --logfile "$T/redis.log" &
+pids+=($!)
+until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
+# 100,000 rows are ~4 MiB of CSV and ~5 MiB packed: one file, one request, with room to spare
+printf '[node]\nrun_dir = .\nlog_level = warn\n[store]\nsynchronous = full\n[enrol]\nimport_max_kb = 16384\n[rpc]\nmax_request_kb = 32768\n' >"$T/node.ini"
+
+# RUNS files of N new cadres each (a fresh set per run: every row is an insert), 20 units
+for r in $(seq "$RUNS"); do
+	awk -v n="$N" -v r="$r" 'BEGIN { print "id,name,unit,position"; split("chair vice_chair committee_member finance_audit other", p, " ")
+		for (i = 1; i <= n; i++) printf "R%d_%06d,Nguyễn Văn Hùng %d,U%02d,%s\n", r, i, i, i % 20, p[1 + i % 5] }' >"$T/c$r.csv"
+done
+echo "CSV import of $N cadres ($(du -k "$T/c1.csv" | cut -f1) KiB file, one request; sqlite synchronous=full), $RUNS runs"
+
+"$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
+epid=$!
+pids+=("$epid")
+until [[ -S $T/ut-enrold.sock ]]; do sleep 0.05; done
+for u in $(seq 0 19); do U unit add --code "$(printf 'U%02d' "$u")" --name "Union $u" --kind union >/dev/null; done
+sleep 0.5
+idle=$(rss "$epid")
+
+printf '%-4s %10s %10s %12s %10s %12s %8s\n' run raw_ms raw_rows/s ut-enrold_ms rows/s events_ms ratio
+for r in $(seq "$RUNS"); do
+	read -r raw_ms < <("$BUILD/tests/ut-rawsql" cadres "$T/raw$r.db" "$T/c$r.csv" | awk '{ print $4 }')
+	rm -f "$T/raw$r.db"*
+	t0=$(ms)
+	out=$(U cadre import "$T/c$r.csv")
+	t1=$(ms)
+	[[ $out == *"$N added"* ]] || { echo "import $r: $out" >&2; exit 1; }
+	# and until every cadre event is on the stream (the relay runs after the reply)
+	for _ in $(seq 600); do
+		[[ $(redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold) -ge $((r * N + 20)) ]] && break
+		sleep 0.05
+	done
+	t2=$(ms)
+	printf '%-4s %10.0f %10.0f %12d %10.0f %12d %7.0f%%\n' "$r" "$raw_ms" "$(awk -v n="$N" -v m="$raw_ms" 'BEGIN { print n * 1000 / m }')" \
+		$((t1 - t0)) "$(awk -v n="$N" -v m=$((t1 - t0)) 'BEGIN { print n * 1000 / m }')" $((t2 - t0)) \
+		"$(awk -v a="$raw_ms" -v b=$((t1 - t0)) 'BEGIN { print 100 * a / b }')"
+done
+echo "cadres stored: $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM cadres'), events on the stream: $(redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold)"
+echo "ut-enrold RSS idle: $idle MiB, after load ($((RUNS * N)) cadres imported): $(rss "$epid") MiB, peak $(hwm "$epid") MiB (targets < 16 / < 64)"
