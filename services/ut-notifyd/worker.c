@@ -37,9 +37,24 @@ static void ack_only(worker_t *w, const char *id)
 		freeReplyObject(r);
 }
 
-/* The outcome and the XACK in one MULTI: either both are in Redis or neither, and then the job
- * is still pending and will be reclaimed. */
-static int report(worker_t *w, const char *entry, const Ut__Delivery *o)
+/* Before a send: the key's state, and "sending:<worker>" written unless it was sent already or
+ * there is nothing to send (mark = ""). One round trip instead of HGET, then HSET. */
+static const char claim_lua[] =
+	"local v = redis.call('HGET', KEYS[1], ARGV[1])\n"
+	"if v ~= 'sent' and ARGV[2] ~= '' then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end\n"
+	"return v\n";
+
+/* After a send: the key's state ("sent", or dropped when the send failed), the outcome on the
+ * results stream and the XACK, in one script, so Redis has all three or none; with none the
+ * job is still pending and will be reclaimed. One round trip instead of five. */
+static const char done_lua[] =
+	"if ARGV[2] == 'sent' then redis.call('HSET', KEYS[1], ARGV[1], 'sent')\n"
+	"elseif ARGV[2] == 'drop' then redis.call('HDEL', KEYS[1], ARGV[1]) end\n"
+	"redis.call('XADD', KEYS[2], '*', 'd', ARGV[3])\n"
+	"return redis.call('XACK', KEYS[3], ARGV[4], ARGV[5])\n";
+
+/* state: "sent" or "drop" to record with the outcome, "" to leave the key's state alone. */
+static int report(worker_t *w, const char *entry, const Ut__Delivery *o, const char *state)
 {
 	char id[700];
 	snprintf(id, sizeof id, "%s/worker/%s#%d@%s", w->cfg.node_id, o->key, o->attempts, entry);
@@ -63,23 +78,13 @@ static int report(worker_t *w, const char *entry, const Ut__Delivery *o)
 	}
 	ut__envelope__pack(&e, buf);
 	free(body);
-	int rc = 0;
-	redisReply *r = ut_bus_command(w->bus, "MULTI");
-	if (!r)
-		rc = UT_EUNAVAIL;
+	redisReply *r = ut_bus_command(w->bus, "EVAL %s 3 %s %s %s %s %s %b %s %s", done_lua, w->state, w->results,
+				       w->jobs, o->key, state, buf, len, NOTIFY_WORKERS, entry);
+	int rc = r && r->type == REDIS_REPLY_INTEGER ? 0 : UT_EUNAVAIL;
+	if (r && r->type == REDIS_REPLY_ERROR)
+		ut_warn("outcome of %s: %s", o->key, r->str);
 	if (r)
 		freeReplyObject(r);
-	if (!rc && (r = ut_bus_command(w->bus, "XADD %s * d %b", w->results, buf, len)) != NULL)
-		freeReplyObject(r);
-	if (!rc && (r = ut_bus_command(w->bus, "XACK %s %s %s", w->jobs, NOTIFY_WORKERS, entry)) != NULL)
-		freeReplyObject(r);
-	if (!rc) {
-		r = ut_bus_command(w->bus, "EXEC");
-		if (!r || r->type != REDIS_REPLY_ARRAY)
-			rc = UT_EUNAVAIL;
-		if (r)
-			freeReplyObject(r);
-	}
 	free(buf);
 	return rc;
 }
@@ -116,9 +121,13 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 	o.channel = job->channel;
 	o.attempts = job->attempts;
 	o.worker = w->name;
-	char err[1024] = "";
-	redisReply *r = ut_bus_command(w->bus, "HGET %s %s", w->state, job->key);
-	if (!r) {
+	char err[1024] = "", mark[160];
+	snprintf(mark, sizeof mark, "sending:%s", w->name);
+	redisReply *r = ut_bus_command(w->bus, "EVAL %s 1 %s %s %s", claim_lua, w->state, job->key,
+				       *job->channel ? mark : "");
+	if (!r || r->type == REDIS_REPLY_ERROR) {
+		if (r)
+			freeReplyObject(r);
 		ut__delivery__free_unpacked(job, NULL);
 		return; /* Redis is away: the job stays pending and comes back */
 	}
@@ -126,6 +135,7 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 	int interrupted = !strncmp(reply_str(r), "sending", 7);
 	freeReplyObject(r);
 	int res;
+	const char *state = "";
 	if (already) {
 		/* sent before, and the outcome did not make it: report it, never send twice */
 		res = SEND_OK;
@@ -137,13 +147,11 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 		/* A key left "sending" means a worker died during the send. Whether the message got
 		 * out is unknowable for SMTP and webhooks (the server may have taken it just before
 		 * the crash), so we send again: at-least-once inside that window, which is only the
-		 * time between the server's accepting reply and the HSET below. Marking "sent"
-		 * before the XACK is what makes every other crash point exactly-once. The spool
-		 * channel is idempotent by file name, so there it is exactly-once anyway. */
+		 * time between the server's accepting reply and the report below. Marking "sent"
+		 * together with the XACK is what makes every other crash point exactly-once. The
+		 * spool channel is idempotent by file name, so there it is exactly-once anyway. */
 		if (interrupted)
 			ut_warn("job %s (%s) was interrupted during a send; sending again", e->id, job->key);
-		if ((r = ut_bus_command(w->bus, "HSET %s %s sending:%s", w->state, job->key, w->name)) != NULL)
-			freeReplyObject(r);
 		test_delay();
 		if (!strcmp(job->channel, "spool"))
 			res = w->spool_dir ? notify_spool_send(w->spool_dir, job, w->cfg.notify_smtp_from, err, sizeof err)
@@ -156,10 +164,7 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 			res = SEND_PERM;
 			snprintf(err, sizeof err, "unknown channel '%s'", job->channel);
 		}
-		r = res == SEND_OK ? ut_bus_command(w->bus, "HSET %s %s sent", w->state, job->key)
-				   : ut_bus_command(w->bus, "HDEL %s %s", w->state, job->key);
-		if (r)
-			freeReplyObject(r);
+		state = res == SEND_OK ? "sent" : "drop";
 	}
 	o.status = res == SEND_OK ? "sent" : res == SEND_TEMP ? "temporary" : "permanent";
 	o.error = err;
@@ -171,7 +176,7 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 		ut_warn("job %s (%s) over %s: %s failure: %s", e->id, job->key, *job->channel ? job->channel : "-",
 			res == SEND_TEMP ? "temporary" : "permanent", err);
 	}
-	if (report(w, e->id, &o) != 0)
+	if (report(w, e->id, &o, state) != 0)
 		ut_warn("outcome of %s not recorded now; the job will be reclaimed", job->key);
 	ut__delivery__free_unpacked(job, NULL);
 }
