@@ -36,6 +36,16 @@ int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m)
 	return 0;
 }
 
+int ut_reply_msg(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m)
+{
+	if (!rc && a->failed)
+		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory building the reply");
+	if (!rc && m)
+		rc = ut_reply_body(rep, m);
+	ut_arena_free(a);
+	return rc;
+}
+
 void ut_reply_clear(ut_reply_t *rep)
 {
 	free(rep->body);

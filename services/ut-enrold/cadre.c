@@ -179,7 +179,7 @@ int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	Ut__Cadre c = *in, *out = NULL; /* normalised in the copy: the unpacked one frees its own strings */
 	int what;
 	int rc = cadre_put(svc, &a, rep, &c, 0, &what, &out);
-	rc = enrol_reply(rep, &a, rc, out ? &out->base : NULL);
+	rc = ut_reply_msg(rep, &a, rc, out ? &out->base : NULL);
 	protobuf_c_message_free_unpacked(&in->base, NULL);
 	return rc;
 }
@@ -201,7 +201,7 @@ int enrol_cadre_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	Ut__Cadre *c = NULL;
 	int rc = load_cadre(ut_service_store(svc), &a, rep, r->id, &c);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return enrol_reply(rep, &a, rc, c ? &c->base : NULL);
+	return ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 }
 
 int enrol_cadre_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -231,7 +231,7 @@ int enrol_cadre_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep
 		rc = es_cadre_list(s, &a, q, unit, key ? key : "", &out);
 	free(key);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int enrol_cadre_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -287,7 +287,7 @@ int enrol_cadre_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	}
 	rc = cadre_put(svc, &a, rep, &c, 1, &what, &out);
 out:
-	rc = enrol_reply(rep, &a, rc, out ? &out->base : NULL);
+	rc = ut_reply_msg(rep, &a, rc, out ? &out->base : NULL);
 	protobuf_c_message_free_unpacked(&ch->base, NULL);
 	return rc;
 }
@@ -325,7 +325,7 @@ int enrol_cadre_leave(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		rc = enrol_cancel_one(svc, ids[i], reason, NULL);
 out:
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return enrol_reply(rep, &a, rc, c ? &c->base : NULL);
+	return ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 }
 
 int enrol_cadre_record(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -340,7 +340,7 @@ int enrol_cadre_record(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	if (!rc)
 		rc = es_record(s, &a, r->id, &out);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 /* ---- import ---- */
@@ -440,7 +440,7 @@ out:
 	free(keys);
 	free(olds);
 	free(what);
-	rc = enrol_reply(rep, &a, rc, &out.base);
+	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 #ifdef __GLIBC__
 	/* a large import leaves tens of MiB of freed rows in the heap; give them back to the system
@@ -491,5 +491,5 @@ int enrol_cadre_due(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = es_due(s, &a, q, unit, today, &out);
 	}
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }

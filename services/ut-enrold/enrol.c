@@ -140,7 +140,7 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!rc && q->n_cadre_ids == 1 && out.results[0]->status)
 		rc = ut_reply_err(rep, ut_status_to_err(out.results[0]->status), "%s", out.results[0]->message);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int enrol_promote(ut_service_t *svc, int64_t cls_id, Ut__Enrolment *first_out)
@@ -250,7 +250,7 @@ int enrol_cancel(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		if (promoted.id)
 			out.promoted = &promoted;
 	}
-	rc = enrol_reply(rep, &a, rc, &out.base);
+	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	if (promoted.id)
 		free(promoted.cadre_id);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
@@ -282,5 +282,5 @@ int enrol_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!rc)
 		rc = es_enrol_list(s, &a, q, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }

@@ -85,9 +85,6 @@ int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id,
 
 /* ---- handlers ---- */
 
-/* Reply with m (built in the arena) unless rc is an error; frees the arena. Returns rc. */
-int enrol_reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m);
-
 int enrol_unit_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int enrol_unit_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int enrol_unit_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

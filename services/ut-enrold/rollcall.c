@@ -127,7 +127,7 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 out:
 	free(ids);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int enrol_attendance_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -139,7 +139,7 @@ int enrol_attendance_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t
 	Ut__AttendanceList out = UT__ATTENDANCE_LIST__INIT;
 	int rc = es_mark_list(ut_service_store(svc), &a, q->class_id, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)

@@ -10,16 +10,6 @@
 const char *const enrol_unit_kinds[] = {"union", "enterprise", "school", "agency", "public_body", "social_org", NULL};
 static const char *const ownerships[] = {"public", "non_public", NULL};
 
-int enrol_reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m)
-{
-	if (!rc && a->failed)
-		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
-	if (!rc && m)
-		rc = ut_reply_body(rep, m);
-	ut_arena_free(a);
-	return rc;
-}
-
 /* Codes are typed in commands and CSV files: printable ASCII without blanks or commas. */
 static int valid_code(ut_reply_t *rep, const char *field, const char *s)
 {
@@ -106,7 +96,7 @@ int enrol_unit_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (rc == UT_ENOTFOUND)
 		ut_reply_err(rep, rc, "no unit %s", *q->code ? q->code : "with that id");
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, u ? &u->base : NULL);
+	return ut_reply_msg(rep, &a, rc, u ? &u->base : NULL);
 }
 
 int enrol_unit_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -129,7 +119,7 @@ int enrol_unit_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!rc)
 		rc = es_unit_list(s, &a, q, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return enrol_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int enrol_unit_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)

@@ -11,16 +11,6 @@
 
 static const char *const statuses[] = {"scheduled", "queued", "sent", "retrying", "dead", "withdrawn", "skipped", NULL};
 
-static int reply_with(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m)
-{
-	if (!rc && a->failed)
-		rc = UT_ENOMEM;
-	if (!rc)
-		rc = ut_reply_body(rep, m);
-	ut_arena_free(a);
-	return rc;
-}
-
 static int list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep, int due_only)
 {
 	Ut__NotifyQuery *q = ut_rpc_body(req, &ut__notify_query__descriptor, rep);
@@ -37,7 +27,7 @@ static int list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep, int
 	ut_arena_t a = {0};
 	Ut__DeliveryList l = UT__DELIVERY_LIST__INIT;
 	if (!rc)
-		rc = reply_with(rep, &a, notify_msg_list(ut_service_store(svc), &a, q, due_only, &l), &l.base);
+		rc = ut_reply_msg(rep, &a, notify_msg_list(ut_service_store(svc), &a, q, due_only, &l), &l.base);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return rc;
 }
@@ -88,7 +78,7 @@ int notify_resend_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!rc)
 		notify_dispatch_soon(ut_service_app(svc));
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return reply_with(rep, &a, rc, out ? &out->base : NULL);
+	return ut_reply_msg(rep, &a, rc, out ? &out->base : NULL);
 }
 
 int notify_preview_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -216,5 +206,5 @@ int notify_nudge_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!rc)
 		notify_dispatch_soon(ut_service_app(svc));
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return reply_with(rep, &a, rc, &l.base);
+	return ut_reply_msg(rep, &a, rc, &l.base);
 }

@@ -12,16 +12,6 @@
 #include <string.h>
 #include <zmq.h>
 
-static int reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m)
-{
-	if (!rc && a->failed)
-		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory building the reply");
-	if (!rc)
-		rc = ut_reply_body(rep, m);
-	ut_arena_free(a);
-	return rc;
-}
-
 int rp_coverage_target(const char *spec, int year, int *pct)
 {
 	int found = UT_ENOTFOUND;
@@ -98,7 +88,7 @@ int rp_report_query(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		out.cells = cells.v;
 		out.n_cells = cells.n;
 	}
-	rc = reply(rep, &a, rc, &out.base);
+	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return rc;
 }
@@ -157,7 +147,7 @@ int rp_report_federation(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t 
 		out.n_children = kids.n_children;
 		out.uplink = &up;
 	}
-	rc = reply(rep, &a, rc, &out.base);
+	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return rc;
 }
@@ -196,7 +186,7 @@ int rp_child_add_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = ut_reply_err(rep, UT_ECONFLICT, "that key is already registered for child %s", other->node);
 	if (!rc && !(rc = rp_child_add(s, c->node, c->public_key)))
 		ut_info("child %s registered with key %s", c->node, c->public_key);
-	rc = reply(rep, &a, rc, &c->base);
+	rc = ut_reply_msg(rep, &a, rc, &c->base);
 	protobuf_c_message_free_unpacked(&c->base, NULL);
 	return rc;
 }
@@ -207,7 +197,7 @@ int rp_child_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	Ut__ChildList out = UT__CHILD_LIST__INIT;
 	int rc = rp_child_list(ut_service_store(svc), &a, ut_clock_now_ms(),
 			       (int64_t)ut_service_config(svc)->report_stale_after_s * 1000, &out);
-	return reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -220,7 +210,7 @@ int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	int rc = rp_child_by_key(ut_service_store(svc), &a, q->public_key, &c);
 	if (rc == UT_ENOTFOUND)
 		rc = ut_reply_err(rep, rc, "no child has key %.40s", q->public_key);
-	rc = reply(rep, &a, rc, c ? &c->base : NULL);
+	rc = ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return rc;
 }
@@ -295,11 +285,11 @@ int rp_snapshot_build_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *
 	Ut__Snapshot sn = UT__SNAPSHOT__INIT;
 	int rc = rp_snapshot_rows(s, &a, &sn);
 	if (rc)
-		return reply(rep, &a, rc, NULL);
+		return ut_reply_msg(rep, &a, rc, NULL);
 	size_t n = ut__snapshot__get_packed_size(&sn);
 	uint8_t *buf = malloc(n ? n : 1);
 	if (!buf)
-		return reply(rep, &a, UT_ENOMEM, NULL);
+		return ut_reply_msg(rep, &a, UT_ENOMEM, NULL);
 	ut__snapshot__pack(&sn, buf);
 	int64_t h = (int64_t)fnv(buf, n);
 	free(buf);
@@ -309,12 +299,12 @@ int rp_snapshot_build_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *
 		built = ut_clock_now_ms();
 		if ((rc = rp_link_set_int(s, "built_seq", seq)) || (rc = rp_link_set_int(s, "built_hash", h)) ||
 		    (rc = rp_link_set_int(s, "built_ms", built)))
-			return reply(rep, &a, rc, NULL);
+			return ut_reply_msg(rep, &a, rc, NULL);
 	}
 	sn.node = ut_service_config(svc)->node_id;
 	sn.seq = (uint64_t)seq;
 	sn.built_ms = built;
-	return reply(rep, &a, 0, &sn.base);
+	return ut_reply_msg(rep, &a, 0, &sn.base);
 }
 
 int rp_uplink_set_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -335,7 +325,7 @@ int rp_uplink_set_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = rp_link_set_text(s, "error", u->error);
 	if (!rc)
 		rc = rp_uplink_state(svc, &a, &out);
-	rc = reply(rep, &a, rc, &out.base);
+	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	protobuf_c_message_free_unpacked(&u->base, NULL);
 	return rc;
 }

@@ -74,7 +74,7 @@ static int emit_class(ut_service_t *svc, ut_reply_t *rep, int64_t id, int event)
 		rc = UT_ENOMEM;
 	if (!rc)
 		rc = ut_service_emit(svc, event, &c->base);
-	return sched_reply(rep, &a, rc, c ? &c->base : NULL);
+	return ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 }
 
 static int load_class(ut_store_t *s, ut_arena_t *a, ut_reply_t *rep, int64_t id, Ut__Class **c)
@@ -149,7 +149,7 @@ int sched_class_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	Ut__Class *c = NULL;
 	int rc = load_class(ut_service_store(svc), &a, rep, r->id, &c);
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return sched_reply(rep, &a, rc, c ? &c->base : NULL);
+	return ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 }
 
 int sched_class_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -161,7 +161,7 @@ int sched_class_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	Ut__ClassList out = UT__CLASS_LIST__INIT;
 	int rc = sched_class_list(ut_service_store(svc), &a, q, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 /* Apply a session change onto the stored session `old`. */
@@ -328,5 +328,5 @@ int sched_session_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		out.sessions = c->sessions;
 	}
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }

@@ -9,17 +9,6 @@ const char *const sched_categories[] = {"onboarding",  "chair_rotation", "financ
 					 "negotiation", "labour_law",     "safety",        "other",
 					 NULL};
 
-/* Reply with a list or one object built in the arena, then free the arena. */
-int sched_reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m)
-{
-	if (!rc && a->failed)
-		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
-	if (!rc)
-		rc = ut_reply_body(rep, m);
-	ut_arena_free(a);
-	return rc;
-}
-
 int sched_course_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	Ut__Course *c = ut_rpc_body(req, &ut__course__descriptor, rep);
@@ -51,7 +40,7 @@ int sched_course_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *
 	Ut__CourseList out = UT__COURSE_LIST__INIT;
 	int rc = sched_course_list(ut_service_store(svc), &a, q->after_id, q->limit, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int sched_course_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -65,7 +54,7 @@ int sched_course_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep
 	if (rc == UT_ENOTFOUND)
 		ut_reply_err(rep, rc, "no course %s", r->code && *r->code ? r->code : "with that id");
 	protobuf_c_message_free_unpacked(&r->base, NULL);
-	return sched_reply(rep, &a, rc, c ? &c->base : NULL);
+	return ut_reply_msg(rep, &a, rc, c ? &c->base : NULL);
 }
 
 int sched_venue_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -96,7 +85,7 @@ int sched_venue_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	Ut__VenueList out = UT__VENUE_LIST__INIT;
 	int rc = sched_venue_list(ut_service_store(svc), &a, q->after_id, q->limit, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int sched_lecturer_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -127,5 +116,5 @@ int sched_lecturer_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t
 	Ut__LecturerList out = UT__LECTURER_LIST__INIT;
 	int rc = sched_lecturer_list(ut_service_store(svc), &a, q->after_id, q->limit, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }

@@ -30,7 +30,7 @@ int sched_plan_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	Ut__PlanList out = UT__PLAN_LIST__INIT;
 	int rc = sched_plan_list(ut_service_store(svc), &a, q->year, &out);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
-	return sched_reply(rep, &a, rc, &out.base);
+	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
 int sched_coverage_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -52,7 +52,7 @@ int sched_coverage_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	if (!rc && !(rc = sched_coverage_list(s, &a, &all)) && !a.failed)
 		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_COVERAGE_SET, &all.base);
 	protobuf_c_message_free_unpacked(&in->base, NULL);
-	return sched_reply(rep, &a, rc, &all.base);
+	return ut_reply_msg(rep, &a, rc, &all.base);
 }
 
 int sched_coverage_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -60,5 +60,5 @@ int sched_coverage_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	ut_arena_t a = {0};
 	Ut__CoverageTargets all = UT__COVERAGE_TARGETS__INIT;
 	int rc = sched_coverage_list(ut_service_store(svc), &a, &all);
-	return sched_reply(rep, &a, rc, &all.base);
+	return ut_reply_msg(rep, &a, rc, &all.base);
 }

@@ -43,9 +43,6 @@ int sched_coverage_upsert(ut_store_t *s, const Ut__CoverageTarget *t);
 int sched_coverage_list(ut_store_t *s, ut_arena_t *a, Ut__CoverageTargets *out);
 int sched_plan_list(ut_store_t *s, ut_arena_t *a, int year, Ut__PlanList *out);
 
-/* Reply with m (built in the arena) unless rc is an error; frees the arena. Returns rc. */
-int sched_reply(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m);
-
 /* Handlers. */
 int sched_course_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_course_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

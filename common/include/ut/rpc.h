@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <protobuf-c/protobuf-c.h>
 #include "envelope.pb-c.h"
+#include "ut/arena.h"
 
 #define UT_RPC_MAX_ROUTE 8
 
@@ -22,6 +23,9 @@ int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((
 /* Pack `m` as the reply body. */
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m);
 void ut_reply_clear(ut_reply_t *rep);
+/* The end of a handler that built its reply in an arena: unless rc is an error, pack m (when
+ * given) as the body; then free the arena. Returns rc, or UT_ENOMEM if the arena ran out. */
+int ut_reply_msg(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage *m);
 /* Unpack the request body as a `d` message; NULL with an `invalid` reply when it does not
  * decode. Free with protobuf_c_message_free_unpacked(m, NULL). */
 void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep);
