@@ -4,8 +4,6 @@
 # 100%, 3831/3580 = 107%, 3060/3000 = 102%), equal what the generator computed from the final facts
 # and a direct SQL count, and come out as aligned tables, CSV and JSON that parse back.
 source "$(dirname "$0")/lib.sh"
-# our own directory name: other suites clean up /tmp/ut-test.* while we run
-rmdir "$T" && T=$(mktemp -d /tmp/rp-test.XXXXXX)
 
 write_config '[node]' 'timezone = Asia/Ho_Chi_Minh' 'locale = vi' '[report]' 'coverage_targets = 2015:5, 2016:40'
 start_redis

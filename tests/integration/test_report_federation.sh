@@ -3,7 +3,6 @@
 # city -> province; an unregistered key and a key used for another node id are refused; no cadre
 # name, id or contact is in what goes up.
 source "$(dirname "$0")/lib.sh"
-rmdir "$T" && T=$(mktemp -d /tmp/rp-test.XXXXXX)
 
 BASE=$((20000 + RANDOM % 20000))
 P_PORT=$BASE C_PORT=$((BASE + 1))
