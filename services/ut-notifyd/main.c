@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_NOTIFY_LOG, notify_log_h, 0},
@@ -65,16 +64,6 @@ static int init(ut_service_t *svc)
 		return UT_EINVAL;
 	}
 	char *dir = ut_config_resolve(cfg, cfg->notify_templates_dir);
-#ifdef UT_TEMPLATES_DIR
-	struct stat st;
-	/* a node configured on defaults (no templates beside its config) uses the shipped set; a
-	 * directory that exists is always used as it is, mistakes and all */
-	if (dir && stat(dir, &st) != 0 && cfg->notify_templates_dir[0] != '/') {
-		ut_warn("templates: %s does not exist; using the shipped templates in %s", dir, UT_TEMPLATES_DIR);
-		free(dir);
-		dir = strdup(UT_TEMPLATES_DIR);
-	}
-#endif
 	int rc = dir ? notify_templates_load(&app->tpl, dir, err, sizeof err) : UT_ENOMEM;
 	free(dir);
 	if (rc) {

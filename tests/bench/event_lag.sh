@@ -13,7 +13,8 @@ redis-server "$(dirname "$0")/../../deploy/redis.conf" --unixsocket "$T/redis.so
 	--daemonize no --logfile "$T/redis.log" &
 pids+=($!)
 until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
-printf '[node]\nrun_dir = .\nlog_level = warn\n' >"$T/node.ini"
+printf '[node]\nrun_dir = .\nlog_level = warn\n[notify]\ntemplates_dir = %s/deploy/templates\n' \
+	"$(cd "$(dirname "$0")/../.." && pwd)" >"$T/node.ini"
 for d in ut-schedd ut-enrold ut-notifyd ut-reportd; do
 	"$BUILD/services/$d" --config "$T/node.ini" 2>>"$T/$d.log" &
 	pids+=($!)

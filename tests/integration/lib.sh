@@ -32,6 +32,7 @@ write_config() {
 	{
 		printf '[node]\nid = test-node\nrun_dir = .\nlog_level = info\n'
 		printf '[rpc]\ntimeout_ms = 5000\n'
+		printf '[notify]\ntemplates_dir = %s/deploy/templates\n' "$UT_SRC" # a later line may override
 		printf '%s\n' "$@"
 	} >"$T/node.ini"
 }
