@@ -7,8 +7,7 @@ RUN="$T/run"
 mkdir -p "$RUN"
 if ! mount -t tmpfs -o size=3M,mode=0700 tmpfs "$RUN" 2>/dev/null; then
 	echo "# cannot mount a small tmpfs here (not root?): skipped"
-	echo "1 passed, 0 failed"
-	exit 0
+	exit 77 # ctest reports it as skipped, not passed
 fi
 trap 'umount -l "$RUN" 2>/dev/null; cleanup' EXIT
 
