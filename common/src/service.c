@@ -134,58 +134,74 @@ static int handle_status(ut_service_t *svc, ut_reply_t *rep)
 	return ut_reply_body(rep, &r.base);
 }
 
-static void run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, int *in_tx)
+/* Run one request in the batch's transaction (opened by the first writer). Returns 1 when the
+ * batch must be run again with a savepoint per request (safe = 1): a handler that ran without one
+ * failed after it had written. */
+static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, int *in_tx, int safe)
 {
 	if (req->bad) {
 		ut_reply_err(rep, UT_EINVAL, "%s (%zu bytes)", req->bad, req->size);
-		return;
+		return 0;
 	}
 	int type = req->env->type;
 	if (type == UT__MSG_TYPE__MSG_STATUS) {
 		handle_status(svc, rep);
-		return;
+		return 0;
 	}
 	const ut_handler_t *h = find_handler(svc->def, type);
 	if (!h) {
 		ut_reply_err(rep, UT_EINVAL, "%s does not handle message type %d", svc->def->name, type);
-		return;
+		return 0;
 	}
 	if (!h->writes) {
 		int rc = h->fn(svc, req->env, rep);
 		if (rc && rep->status == UT__STATUS__STATUS_OK)
 			ut_reply_err(rep, rc, "%s", ut_strerror(rc));
-		return;
+		return 0;
 	}
 	if (!*in_tx) {
 		if (ut_store_begin(svc->store) != 0) {
 			ut_reply_err(rep, UT_EUNAVAIL, "%s cannot write its database now", svc->def->name);
-			return;
+			return 0;
 		}
 		*in_tx = 1;
 		ut_outbox_forget(&svc->outbox);
 	}
-	if (ut_store_savepoint(svc->store) != 0) {
+	int own = safe || h->writes != UT_WRITES_AFTER_CHECKS;
+	if (own && ut_store_savepoint(svc->store) != 0) {
 		ut_reply_err(rep, UT_EUNAVAIL, "%s cannot write its database now", svc->def->name);
-		return;
+		return 0;
 	}
+	sqlite3_int64 changes = sqlite3_total_changes64(ut_store_db(svc->store));
 	int rc = h->fn(svc, req->env, rep);
 	if (rc == 0 && rep->status != UT__STATUS__STATUS_OK)
 		rc = ut_status_to_err(rep->status);
-	if (rc) {
-		if (rep->status == UT__STATUS__STATUS_OK)
-			ut_reply_err(rep, rc, "%s", ut_strerror(rc));
+	if (rc && rep->status == UT__STATUS__STATUS_OK)
+		ut_reply_err(rep, rc, "%s", ut_strerror(rc));
+	if (own && rc)
 		ut_store_rollback_to(svc->store);
-	} else
+	else if (own)
 		ut_store_release(svc->store);
+	return !own && rc && sqlite3_total_changes64(ut_store_db(svc->store)) != changes;
 }
 
 /* Run n requests in one transaction and commit once; when the commit fails every reply becomes
  * `unavailable`, since nothing of the batch was kept. */
 static void apply_requests(ut_service_t *svc, ut_rpc_req_t *reqs, ut_reply_t *reps, int n)
 {
-	int in_tx = 0, emitted_before = svc->emitted;
-	for (int i = 0; i < n; i++)
-		run_request(svc, &reqs[i], &reps[i], &in_tx);
+	int in_tx = 0, emitted_before = svc->emitted, redo = 0;
+	for (int i = 0; i < n && !redo; i++)
+		redo = run_request(svc, &reqs[i], &reps[i], &in_tx, 0);
+	if (redo) {
+		ut_warn("%s: a request failed after writing; running its batch of %d again", svc->def->name, n);
+		ut_store_rollback(svc->store);
+		svc->emitted = emitted_before;
+		in_tx = 0;
+		for (int i = 0; i < n; i++) {
+			ut_reply_clear(&reps[i]);
+			run_request(svc, &reqs[i], &reps[i], &in_tx, 1);
+		}
+	}
 	if (in_tx && ut_store_commit(svc->store) == 0)
 		svc->commits++;
 	else if (in_tx) {
@@ -216,12 +232,26 @@ static void handle_requests(ut_service_t *svc)
 		relay(svc);
 }
 
+void ut_service_handle_batch(ut_service_t *svc, int n, const void *const *frames, const size_t *lens,
+			     ut_reply_t *reps)
+{
+	ut_rpc_req_t *reqs = calloc((size_t)n, sizeof *reqs);
+	if (!reqs) {
+		for (int i = 0; i < n; i++)
+			ut_reply_err(&reps[i], UT_ENOMEM, "out of memory");
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		ut_rpc_req_decode(&reqs[i], frames[i], lens[i], (size_t)svc->cfg.rpc_max_request_kb * 1024);
+	apply_requests(svc, reqs, reps, n);
+	for (int i = 0; i < n; i++)
+		ut_rpc_req_clear(&reqs[i]);
+	free(reqs);
+}
+
 void ut_service_handle(ut_service_t *svc, const void *frame, size_t len, ut_reply_t *rep)
 {
-	ut_rpc_req_t req = {0};
-	ut_rpc_req_decode(&req, frame, len, (size_t)svc->cfg.rpc_max_request_kb * 1024);
-	apply_requests(svc, &req, rep, 1);
-	ut_rpc_req_clear(&req);
+	ut_service_handle_batch(svc, 1, &frame, &len, rep);
 }
 
 /* ---- events ---- */

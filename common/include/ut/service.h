@@ -17,10 +17,17 @@ typedef struct ut_service ut_service_t;
  * returns 0 or UT_E* having set rep. A failing write handler's changes are rolled back alone. */
 typedef int (*ut_handler_fn)(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 
+/* What a request handler does to the database. A writing handler runs inside a savepoint of its
+ * own, so a refusal takes back exactly what it wrote; one that refuses only before its first write
+ * (a failure after it is a storage failure) can say UT_WRITES_AFTER_CHECKS and save the savepoint,
+ * which costs SQLite a copy of every page the request touches. If such a handler fails after
+ * writing all the same, the batch is rolled back and run again with a savepoint per request. */
+enum { UT_READS = 0, UT_WRITES = 1, UT_WRITES_AFTER_CHECKS = 2 };
+
 typedef struct ut_handler {
 	int type;    /* UT__MSG_TYPE__* */
 	ut_handler_fn fn;
-	int writes;  /* 1 when it changes state */
+	int writes;  /* UT_READS, UT_WRITES or UT_WRITES_AFTER_CHECKS */
 } ut_handler_t;
 
 /* An event handler: apply the event's effect inside the consumer's transaction. The service
@@ -56,6 +63,9 @@ int ut_service_open(ut_service_t **out, const ut_service_def_t *def, ut_config_t
 void ut_service_close(ut_service_t **svc);
 /* Handle one request frame exactly as the loop does (its own transaction); rep gets the reply. */
 void ut_service_handle(ut_service_t *svc, const void *frame, size_t len, ut_reply_t *rep);
+/* Handle n frames as the loop handles one batch (one transaction, one commit); reps[i] replies. */
+void ut_service_handle_batch(ut_service_t *svc, int n, const void *const *frames, const size_t *lens,
+			     ut_reply_t *reps);
 
 /* Apply one event frame (a packed envelope) exactly as the consumer does: its own transaction,
  * inbox check, savepoint, handler, commit; for tests and fuzzing, like ut_service_handle (events it
