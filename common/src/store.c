@@ -234,6 +234,17 @@ const char *ut_store_text(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
+char *ut_store_copy(sqlite3_stmt *st, int col, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, col) : 0;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, t ? (const char *)t : "", n);
+	buf[n] = '\0';
+	return buf;
+}
+
 static int run(ut_store_t *s, const char *sql, const char *what)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, sql);

@@ -1,6 +1,7 @@
 /* Enrolment: a seat while the class has one, else a place on its waitlist in the order asked;
- * cancelling a seat promotes the first waiting. The hot path is a few indexed statements per cadre
- * (cadre by key, live enrolment, overlap, seat count, insert, outbox), batched by group commit. */
+ * cancelling a seat promotes the first waiting. The hot path is three statements per cadre (one
+ * lookup for the cadre, its live enrolment, overlap and seats taken; the insert; the outbox row),
+ * batched by group commit. */
 #include "enrold.h"
 #include "ut/err.h"
 #include "ut/valid.h"
@@ -15,44 +16,28 @@
 static int live_state(const char *state) { return strcmp(state, "cancelled") && strcmp(state, "closed"); }
 
 /* Enrol one cadre into cls. Sets res (status, message, enrolment from the arena). Returns UT_E*
- * only for failures that must undo the whole request (storage); a refusal is in res->status. */
+ * only for failures that must undo the whole request (storage); a refusal is in res->status and
+ * comes before anything is written (the handler runs without a savepoint of its own). */
 static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id, Ut__EnrolResult *res)
 {
 	ut_store_t *s = ut_service_store(svc);
 	ut_reply_t r = {0};
-	Ut__Cadre *c;
-	Ut__Enrolment *e;
-	res->cadre_id = ut_arena_strdup(a, cadre_id);
-	int rc = ut_valid_text(&r, "cadre id", cadre_id, 1, 64);
-	if (!rc) {
-		rc = es_cadre_get(s, a, cadre_id, &c);
-		if (rc == UT_ENOTFOUND)
-			rc = ut_reply_err(&r, rc, "no cadre %s", cadre_id);
-	}
-	if (!rc && !strcmp(c->state, "left"))
-		rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s (%s) has left", cadre_id, c->name);
-	if (!rc) {
-		rc = es_enrol_live(s, a, cadre_id, cls->id, &e);
-		if (!rc)
-			rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s is already %s in class %lld", cadre_id, e->state,
-					  (long long)cls->id);
-		else if (rc == UT_ENOTFOUND)
-			rc = 0;
-	}
+	es_check_t k;
 	int64_t other;
 	char title[256];
-	if (!rc) {
-		int o = es_enrol_overlap(s, cadre_id, cls->id, &other, title, sizeof title);
-		if (o > 0)
-			rc = ut_reply_err(&r, UT_ECONFLICT,
-					  "cadre %s is confirmed in class %lld (%s), whose sessions overlap class %lld's",
-					  cadre_id, (long long)other, title, (long long)cls->id);
-		else
-			rc = o;
-	}
-	int confirmed = rc ? 0 : es_enrol_count(s, cls->id, "confirmed");
-	if (confirmed < 0)
-		rc = confirmed;
+	res->cadre_id = ut_arena_strdup(a, cadre_id);
+	int rc = ut_valid_text(&r, "cadre id", cadre_id, 1, 64);
+	if (!rc && (rc = es_enrol_check(s, cls, cadre_id, &k)) == UT_ENOTFOUND)
+		rc = ut_reply_err(&r, rc, "no cadre %s", cadre_id);
+	else if (!rc && k.left)
+		rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s (%s) has left", cadre_id, k.name);
+	else if (!rc && *k.live)
+		rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s is already %s in class %lld", cadre_id, k.live,
+				  (long long)cls->id);
+	else if (!rc && k.overlap && (rc = es_enrol_overlap(s, cadre_id, cls->id, &other, title, sizeof title)) > 0)
+		rc = ut_reply_err(&r, UT_ECONFLICT,
+				  "cadre %s is confirmed in class %lld (%s), whose sessions overlap class %lld's",
+				  cadre_id, (long long)other, title, (long long)cls->id);
 	if (rc) {
 		if (r.status == 0) /* not a refusal: a storage failure */
 			return rc;
@@ -60,7 +45,7 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 		res->message = ut_arena_strdup(a, r.message);
 		return 0;
 	}
-	e = ut_arena_alloc(a, sizeof *e);
+	Ut__Enrolment *e = ut_arena_alloc(a, sizeof *e);
 	if (!e)
 		return UT_ENOMEM;
 	ut__enrolment__init(e);
@@ -68,7 +53,7 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 	e->class_id = cls->id;
 	e->class_version = cls->version;
 	e->reason = "";
-	e->state = confirmed < cls->capacity ? "confirmed" : "waitlisted";
+	e->state = k.confirmed < cls->capacity ? "confirmed" : "waitlisted";
 	if ((rc = es_enrol_insert(s, e)))
 		return rc;
 	int event = UT__MSG_TYPE__EV_ENROL_CONFIRMED;

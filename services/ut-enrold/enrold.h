@@ -10,7 +10,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_enrold_def;
 extern const ut_migration_t enrol_migrations[];
-#define ENROL_NMIGRATIONS 3
+#define ENROL_NMIGRATIONS 4
 
 extern const char *const enrol_unit_kinds[];
 extern const char *const enrol_positions[];
@@ -49,6 +49,15 @@ typedef struct es_class {
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
 
+/* What enrolling a cadre into a class depends on, in one lookup: UT_ENOTFOUND for no cadre. */
+typedef struct es_check {
+	int left;          /* the cadre has left */
+	char name[256];
+	char live[16];     /* state of the cadre's enrolment in the class, "" for none */
+	int64_t overlap;   /* a confirmed class of the cadre whose sessions overlap, 0 for none */
+	int confirmed;     /* seats taken in the class */
+} es_check_t;
+int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_check_t *out);
 int es_enrol_live(ut_store_t *s, ut_arena_t *a, const char *cadre, int64_t cls, Ut__Enrolment **out);
 int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out);
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e);

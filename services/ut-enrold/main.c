@@ -15,7 +15,7 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_CADRE_RECORD, enrol_cadre_record, 0},
 	{UT__MSG_TYPE__MSG_CADRE_IMPORT, enrol_cadre_import, 1},
 	{UT__MSG_TYPE__MSG_CADRE_DUE, enrol_cadre_due, 0},
-	{UT__MSG_TYPE__MSG_ENROL, enrol_enrol, 1},
+	{UT__MSG_TYPE__MSG_ENROL, enrol_enrol, UT_WRITES_AFTER_CHECKS},
 	{UT__MSG_TYPE__MSG_ENROL_CANCEL, enrol_cancel, 1},
 	{UT__MSG_TYPE__MSG_ENROL_LIST, enrol_list, 0},
 	{UT__MSG_TYPE__MSG_ROLLCALL, enrol_rollcall, 1},

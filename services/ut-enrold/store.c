@@ -41,8 +41,8 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 	    " sessions_total INTEGER NOT NULL, sessions_attended INTEGER NOT NULL, hours INTEGER NOT NULL,"
 	    " reflection INTEGER NOT NULL, computed_ms INTEGER NOT NULL, PRIMARY KEY(class_id, cadre_id)) WITHOUT ROWID;"
 	    "CREATE INDEX completions_cadre ON completions(cadre_id);"},
-	/* Seats taken per class and state, kept by triggers in the same statement as the change, so
-	 * the capacity check on the hot path is one lookup instead of counting the class's rows. */
+	/* Seats taken per class and state, so the capacity check on the hot path is one lookup
+	 * instead of counting the class's rows (first kept by triggers; see 4). */
 	{3, "CREATE TABLE enrol_counts(class_id INTEGER NOT NULL, state TEXT NOT NULL, n INTEGER NOT NULL,"
 	    " PRIMARY KEY(class_id, state)) WITHOUT ROWID;"
 	    "INSERT INTO enrol_counts SELECT class_id, state, count(*) FROM enrolments GROUP BY class_id, state;"
@@ -56,6 +56,16 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 	    " ON CONFLICT(class_id, state) DO UPDATE SET n = n + 1; END;"
 	    "CREATE TRIGGER enrol_counts_delete AFTER DELETE ON enrolments BEGIN"
 	    " UPDATE enrol_counts SET n = n - 1 WHERE class_id = OLD.class_id AND state = OLD.state; END;"},
+	/* The counts kept by count_add() below, next to each change of state, in a rowid table whose
+	 * count is updated in place: a trigger, or an update of a WITHOUT ROWID table, makes SQLite
+	 * journal each statement, which doubled the cost of an enrolment. */
+	{4, "DROP TRIGGER enrol_counts_insert; DROP TRIGGER enrol_counts_update; DROP TRIGGER enrol_counts_delete;"
+	    "DROP TABLE enrol_counts;"
+	    "CREATE TABLE enrol_counts(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, state TEXT NOT NULL,"
+	    " n INTEGER NOT NULL);"
+	    "CREATE UNIQUE INDEX enrol_counts_key ON enrol_counts(class_id, state);"
+	    "INSERT INTO enrol_counts(class_id, state, n) SELECT class_id, state, count(*) FROM enrolments"
+	    " GROUP BY class_id, state;"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -282,9 +292,9 @@ int es_class_get(ut_store_t *s, int64_t id, es_class_t *out)
 		out->version = sqlite3_column_int(st, 2);
 		out->hours = sqlite3_column_int(st, 3);
 		out->requires_reflection = sqlite3_column_int(st, 4);
-		snprintf(out->state, sizeof out->state, "%s", ut_store_text(st, 5));
-		snprintf(out->category, sizeof out->category, "%s", ut_store_text(st, 6));
-		snprintf(out->title, sizeof out->title, "%s", ut_store_text(st, 7));
+		ut_store_copy(st, 5, out->state, sizeof out->state);
+		ut_store_copy(st, 6, out->category, sizeof out->category);
+		ut_store_copy(st, 7, out->title, sizeof out->title);
 		out->nsessions = sqlite3_column_int(st, 8);
 	}
 	sqlite3_reset(st);
@@ -331,6 +341,22 @@ int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out
 	return ut_store_row(s, a, st, enrol_row, (void **)out);
 }
 
+/* enrol_counts(class, state) += delta */
+static int count_add(ut_store_t *s, int64_t cls, const char *state, int delta)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE enrol_counts SET n = n + ?3 WHERE class_id = ?1 AND state = ?2");
+	for (int pass = 0; st && pass < 2; pass++) {
+		sqlite3_bind_int64(st, 1, cls);
+		T(st, 2, state);
+		sqlite3_bind_int(st, 3, delta);
+		int rc = ut_store_step_done(s, st, "enrolment count");
+		if (rc || sqlite3_changes(ut_store_db(s)))
+			return rc;
+		st = ut_store_stmt(s, "INSERT INTO enrol_counts(class_id, state, n) VALUES(?1, ?2, ?3)");
+	}
+	return st ? 0 : UT_EINTERNAL;
+}
+
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO enrolments(cadre_id, class_id, state, class_version, reason,"
@@ -347,7 +373,7 @@ int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e)
 	int rc = ut_store_step_done(s, st, "enrolment insert");
 	if (!rc)
 		e->id = sqlite3_last_insert_rowid(ut_store_db(s));
-	return rc;
+	return rc ? rc : count_add(s, e->class_id, e->state, 1);
 }
 
 int es_enrol_set_state(ut_store_t *s, Ut__Enrolment *e, const char *state, const char *reason)
@@ -361,7 +387,10 @@ int es_enrol_set_state(ut_store_t *s, Ut__Enrolment *e, const char *state, const
 	T(st, 2, reason);
 	sqlite3_bind_int64(st, 3, e->changed_ms);
 	sqlite3_bind_int64(st, 4, e->id);
-	return ut_store_step_done(s, st, "enrolment state");
+	int rc = ut_store_step_done(s, st, "enrolment state");
+	if (!rc && strcmp(e->state, state) && !(rc = count_add(s, e->class_id, e->state, -1)))
+		rc = count_add(s, e->class_id, state, 1);
+	return rc;
 }
 
 int es_enrol_count(ut_store_t *s, int64_t cls, const char *state)
@@ -385,14 +414,42 @@ int es_enrol_waitpos(ut_store_t *s, int64_t cls, int64_t id)
 	return (int)ut_store_scalar(s, st, 0);
 }
 
+#define OVERLAP_SQL(cadre, cls)                                                                            \
+	"SELECT e.class_id, c.title FROM enrolments e"                                                     \
+	" JOIN sched_classes c ON c.id = e.class_id AND c.state NOT IN ('cancelled', 'closed')"            \
+	" JOIN sched_sessions a ON a.class_id = e.class_id"                                                \
+	" JOIN sched_sessions b ON b.class_id = " cls " AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at" \
+	" WHERE e.cadre_id = " cadre " AND e.state = 'confirmed' AND e.class_id != " cls " LIMIT 1"
+
+int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_check_t *out)
+{
+	/* one statement for what an enrolment decides on; the overlap only for a class with sessions */
+	sqlite3_stmt *st = ut_store_stmt(
+		s, "SELECT c.state, c.name,"
+		   " (SELECT state FROM enrolments WHERE cadre_id = ?1 AND class_id = ?2 AND state != 'cancelled'),"
+		   " CASE WHEN ?3 THEN (SELECT class_id FROM (" OVERLAP_SQL("?1", "?2") ")) ELSE 0 END,"
+		   " (SELECT n FROM enrol_counts WHERE class_id = ?2 AND state = 'confirmed')"
+		   " FROM cadres c WHERE c.id = ?1");
+	if (!st)
+		return UT_EINTERNAL;
+	T(st, 1, cadre);
+	sqlite3_bind_int64(st, 2, cls->id);
+	sqlite3_bind_int(st, 3, cls->nsessions > 0);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->left = !strcmp(ut_store_text(st, 0), "left");
+		ut_store_copy(st, 1, out->name, sizeof out->name);
+		ut_store_copy(st, 2, out->live, sizeof out->live);
+		out->overlap = sqlite3_column_int64(st, 3);
+		out->confirmed = sqlite3_column_int(st, 4);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "enrolment check");
+}
+
 int es_enrol_overlap(ut_store_t *s, const char *cadre, int64_t cls, int64_t *other, char *title, size_t tlen)
 {
-	sqlite3_stmt *st = ut_store_stmt(
-		s, "SELECT e.class_id, c.title FROM enrolments e"
-		   " JOIN sched_classes c ON c.id = e.class_id AND c.state NOT IN ('cancelled', 'closed')"
-		   " JOIN sched_sessions a ON a.class_id = e.class_id"
-		   " JOIN sched_sessions b ON b.class_id = ?2 AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
-		   " WHERE e.cadre_id = ?1 AND e.state = 'confirmed' AND e.class_id != ?2 LIMIT 1");
+	sqlite3_stmt *st = ut_store_stmt(s, OVERLAP_SQL("?1", "?2"));
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, cadre);
@@ -400,7 +457,7 @@ int es_enrol_overlap(ut_store_t *s, const char *cadre, int64_t cls, int64_t *oth
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*other = sqlite3_column_int64(st, 0);
-		snprintf(title, tlen, "%s", ut_store_text(st, 1));
+		ut_store_copy(st, 1, title, tlen);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "overlap");
@@ -504,7 +561,7 @@ int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, s
 	*mark = '\0';
 	*rev = 0;
 	if (rc == SQLITE_ROW) {
-		snprintf(mark, len, "%s", ut_store_text(st, 0));
+		ut_store_copy(st, 0, mark, len);
 		*rev = sqlite3_column_int(st, 1);
 	}
 	sqlite3_reset(st);

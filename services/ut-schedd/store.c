@@ -379,7 +379,7 @@ int sched_find_clash(ut_store_t *s, const Ut__Session *x, int by_venue, sched_cl
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		out->class_id = sqlite3_column_int64(st, 0);
-		snprintf(out->title, sizeof out->title, "%s", ut_store_text(st, 1));
+		ut_store_copy(st, 1, out->title, sizeof out->title);
 		out->starts_at = sqlite3_column_int64(st, 2);
 		out->ends_at = sqlite3_column_int64(st, 3);
 	}

@@ -54,5 +54,7 @@ int ut_store_row(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, ut_row_fn fn, v
 int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt);
 /* Text column as a C string, "" for NULL. */
 const char *ut_store_text(sqlite3_stmt *st, int col);
+/* Text column into buf (len > 0 bytes), cut to fit; "" for NULL. Returns buf. */
+char *ut_store_copy(sqlite3_stmt *st, int col, char *buf, size_t len);
 
 #endif
