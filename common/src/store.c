@@ -22,9 +22,11 @@ struct ut_store {
 	int in_tx;
 };
 
-/* Outbox and inbox live in every daemon's database (see outbox.c). */
+/* Outbox and inbox live in every daemon's database (see outbox.c). The outbox's seq is a plain
+ * rowid that forgetting never lets fall back (AUTOINCREMENT cost an update of sqlite_sequence per
+ * event; databases created before keep it, which is as correct). */
 static const char base_schema[] =
-	"CREATE TABLE IF NOT EXISTS ut_outbox(seq INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER NOT NULL,"
+	"CREATE TABLE IF NOT EXISTS ut_outbox(seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
 	" ts_ms INTEGER NOT NULL, body BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS ut_inbox(event_id TEXT PRIMARY KEY, applied_ms INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";

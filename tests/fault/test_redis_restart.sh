@@ -7,14 +7,15 @@ start_node
 check_run "course" 0 '' utctl course add --code R1 --title 'Redis drill' --category safety
 for i in 1 2 3; do utctl class add --course R1 --capacity 10 --title "before-$i" >/dev/null; done
 wait_for "consumers caught up before the crash" 3 sql ut-reportd "SELECT count(*) FROM sched_classes"
-wait_for "outbox emptied before the crash" 0 sql ut-schedd 'SELECT count(*) FROM ut_outbox'
+# the outbox keeps its newest row (it holds up the numbering): the rest is what waits
+wait_for "outbox emptied before the crash" 0 sql ut-schedd 'SELECT max(count(*) - 1, 0) FROM ut_outbox'
 sleep 1.2 # let appendfsync everysec write the AOF before the kill
 
 stop_redis
 for i in 1 2 3 4 5; do
 	check_run "class created while Redis is down ($i)" 0 '^class' utctl class add --course R1 --capacity 10 --title "during-$i"
 done
-check "events wait in the outbox" 5 "$(sql ut-schedd 'SELECT count(*) FROM ut_outbox')"
+check "events wait in the outbox" 5 "$(sql ut-schedd 'SELECT max(count(*) - 1, 0) FROM ut_outbox')"
 check_run "status says Redis is down" 0 'ut-schedd +up .* no ' utctl node status
 
 start_redis

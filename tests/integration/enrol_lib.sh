@@ -27,9 +27,10 @@ wait_enrol_ready() {
 # The number of events of a type in ut-enrold's stream.
 count_events() { events ut-enrold | awk -v t="$1" '$3 == t' | grep -c .; }
 
-# Wait until every event ut-enrold committed is in its stream (the outbox seq is AUTOINCREMENT).
+# Wait until every event ut-enrold committed is in its stream (the outbox seq counts them: its newest
+# row is never forgotten).
 wait_published() {
 	local n
-	n=$(sql ut-enrold "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'ut_outbox'), 0)")
+	n=$(sql ut-enrold "SELECT coalesce(max(seq), 0) FROM ut_outbox")
 	wait_for "all $n committed events are in the stream" "$n" redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold
 }
