@@ -34,11 +34,103 @@ static char *trim(char *s)
 	return s;
 }
 
-char *enrol_name_nfc(const char *s) { return trim(map(s, UTF8PROC_COMPOSE)); }
+/* The fast path. Most names are made of code points that no normalisation changes and whose key
+ * does not depend on their neighbours: Latin up to U+02FF and U+1E00-U+1EFF (precomposed
+ * Vietnamese), CJK ideographs. For those, NFC is the name itself and the key is the concatenation of
+ * each code point's own key, taken from a table that utf8proc fills once; a name with anything else
+ * (combining marks, other scripts) goes through utf8proc whole. */
+#define KEY_OPTS (UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD)
+
+typedef struct {
+	unsigned char len; /* bytes of key; 0 when the code point must take the slow path */
+	char key[7];
+} cp_key_t;
+
+static cp_key_t latin[0x300], viet[0x100];
+
+/* A key made of starters only (no mark to reorder or compose with a neighbour, no jamo). */
+static int plain(const char *k)
+{
+	utf8proc_int32_t cp;
+	for (utf8proc_ssize_t n, i = 0; k[i]; i += n)
+		if ((n = utf8proc_iterate((const utf8proc_uint8_t *)k + i, -1, &cp)) < 1 ||
+		    utf8proc_get_property(cp)->combining_class || (cp >= 0x1100 && cp < 0x1200))
+			return 0;
+	return 1;
+}
+
+static void fill(cp_key_t *t, int first, int n)
+{
+	for (int i = 0; i < n; i++) {
+		utf8proc_uint8_t in[8], *out = NULL;
+		utf8proc_ssize_t len = utf8proc_encode_char(first + i, in);
+		in[len] = 0;
+		char *nfc = map((char *)in, UTF8PROC_COMPOSE);
+		if (first + i && nfc && !strcmp(nfc, (char *)in) &&
+		    utf8proc_map(in, 0, &out, UTF8PROC_NULLTERM | UTF8PROC_STABLE | KEY_OPTS) >= 0 &&
+		    strlen((char *)out) < sizeof t[i].key && plain((char *)out)) {
+			t[i].len = (unsigned char)strlen((char *)out);
+			memcpy(t[i].key, out, t[i].len);
+		}
+		free(nfc);
+		free(out);
+	}
+}
+
+/* The key of code point cp, NULL when the name must go the slow way; *n gets its length. Code
+ * points whose NFC is not themselves, or whose key holds a mark, are left out of the tables. */
+static const char *cp_key(utf8proc_int32_t cp, utf8proc_uint8_t *buf, size_t *n)
+{
+	static int ready;
+	if (!ready) {
+		fill(latin, 0, 0x300);
+		fill(viet, 0x1e00, 0x100);
+		ready = 1;
+	}
+	const cp_key_t *k = cp < 0x300 ? &latin[cp] : cp >= 0x1e00 && cp < 0x1f00 ? &viet[cp - 0x1e00] : NULL;
+	if (k)
+		return *n = k->len, k->len ? k->key : NULL;
+	if ((cp >= 0x3400 && cp < 0x4dc0) || (cp >= 0x4e00 && cp < 0xa000)) /* ideographs: themselves */
+		return *n = (size_t)utf8proc_encode_char(cp, buf), (const char *)buf;
+	return NULL;
+}
+
+/* The name's key by the table into out (as long as s), or 0 when it needs utf8proc; with out NULL
+ * only says whether the fast path applies (then NFC is s itself). */
+static int fast(const char *s, char *out)
+{
+	utf8proc_int32_t cp;
+	utf8proc_uint8_t buf[4];
+	size_t w = 0, n;
+	for (utf8proc_ssize_t len, i = 0; s[i]; i += len) {
+		const char *k;
+		if ((len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp)) < 1 || !(k = cp_key(cp, buf, &n)))
+			return 0;
+		if (out && w + n > (size_t)i + (size_t)len) /* longer than the name so far: rare, go slow */
+			return 0;
+		if (out)
+			memcpy(out + w, k, n), w += n;
+	}
+	if (out)
+		out[w] = '\0';
+	return 1;
+}
+
+char *enrol_name_nfc(const char *s)
+{
+	if (s && fast(s, NULL) && ut_utf8_valid(s, strlen(s)))
+		return trim(strdup(s));
+	return trim(map(s, UTF8PROC_COMPOSE));
+}
 
 char *enrol_name_key(const char *s)
 {
-	char *k = trim(map(s, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD));
+	char *k = NULL;
+	if (s && ut_utf8_valid(s, strlen(s)) && (k = malloc(strlen(s) + 1)) && !fast(s, k)) {
+		free(k);
+		k = NULL;
+	}
+	k = trim(k ? k : map(s, KEY_OPTS));
 	if (!k)
 		return NULL;
 	/* đ (U+0111) is a letter of its own, not d with a mark: people searching without diacritics

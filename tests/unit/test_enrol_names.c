@@ -6,8 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "enrold.h"
 
@@ -44,6 +46,53 @@ static void test_key(void **state)
 	assert_null(enrol_name_key("x\xc0\xafy"));
 }
 
+/* What utf8proc makes of s as a whole, with the same trimming and đ -> d: the slow path. */
+static char *whole(const char *s, utf8proc_option_t opts, int key)
+{
+	utf8proc_uint8_t *out = NULL;
+	if (utf8proc_map((const utf8proc_uint8_t *)s, 0, &out, UTF8PROC_NULLTERM | UTF8PROC_STABLE | opts) < 0)
+		return NULL;
+	char *t = (char *)out, *w = t, *r = t;
+	while (*r == ' ')
+		r++;
+	for (; *r; r++)
+		if (key && (unsigned char)r[0] == 0xc4 && (unsigned char)r[1] == 0x91)
+			*w++ = 'd', r++;
+		else
+			*w++ = *r;
+	while (w > t && w[-1] == ' ')
+		w--;
+	*w = '\0';
+	return t;
+}
+
+/* Every code point of the fast path's tables, alone and between others, gives what utf8proc gives
+ * for the whole name (the tables leave out what would differ). */
+static void test_fast_path_equals_utf8proc(void **state)
+{
+	(void)state;
+	static const int ranges[][2] = {{0x20, 0x300}, {0x1e00, 0x1f00}, {0x4e00, 0x4e40}, {0x300, 0x370}, {0xac00, 0xac10}};
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++)
+		for (int cp = ranges[r][0]; cp < ranges[r][1]; cp++) {
+			utf8proc_uint8_t c[5] = {0};
+			utf8proc_encode_char(cp, c);
+			char name[64];
+			snprintf(name, sizeof name, "%s", (char *)c);
+			for (int form = 0; form < 2; form++) {
+				char *nfc = enrol_name_nfc(name), *key = enrol_name_key(name);
+				char *want_nfc = whole(name, UTF8PROC_COMPOSE, 0);
+				char *want_key = whole(name, UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD, 1);
+				assert_non_null(nfc);
+				assert_non_null(key);
+				if (strcmp(nfc, want_nfc) || strcmp(key, want_key))
+					fail_msg("U+%04X in \"%s\": nfc \"%s\" key \"%s\", utf8proc \"%s\" \"%s\"", cp, name, nfc,
+						 key, want_nfc, want_key);
+				free(nfc), free(key), free(want_nfc), free(want_key);
+				snprintf(name, sizeof name, "Tr%sn Ă%sĐ%sx", (char *)c, (char *)c, (char *)c);
+			}
+		}
+}
+
 static void test_dates(void **state)
 {
 	(void)state;
@@ -64,6 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nfc),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_fast_path_equals_utf8proc),
 		cmocka_unit_test(test_dates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
