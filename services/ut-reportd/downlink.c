@@ -1,14 +1,20 @@
 /* The parent side of the upward link: a CURVE ROUTER children connect to, and the ZAP handler that
  * lets in only registered child keys and binds each key to its child's node id (the User-Id every
- * message then carries). Runs in the link thread; state changes go through the daemon's requests. */
+ * message then carries). Runs in the link thread; state changes go through the daemon's requests,
+ * the snapshots that arrived together forwarded together so the daemon stores them in one commit. */
 #include "link.h"
 #include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/log.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
+
+/* Snapshots forwarded at once at most, and how long the daemon has to answer them. */
+#define FWD_MAX 64
+#define FWD_TIMEOUT_MS 2000
 
 int rp_down_open(rp_linkctx_t *l)
 {
@@ -26,6 +32,11 @@ int rp_down_open(rp_linkctx_t *l)
 	    zmq_setsockopt(l->down, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) || zmq_bind(l->down, l->listen)) {
 		ut_error("report link: cannot listen on %s: %s", l->listen, zmq_strerror(zmq_errno()));
 		return UT_EINVAL;
+	}
+	if (!(l->fwd = zmq_socket(l->ctx, ZMQ_DEALER)) || zmq_setsockopt(l->fwd, ZMQ_LINGER, &zero, sizeof zero) ||
+	    zmq_connect(l->fwd, l->self_ep)) {
+		ut_error("report link: cannot reach the daemon's socket %s: %s", l->self_ep, zmq_strerror(zmq_errno()));
+		return UT_EINTERNAL;
 	}
 	ut_info("report link: children connect to %s (CURVE)", l->listen);
 	return 0;
@@ -122,43 +133,164 @@ static void answer(rp_linkctx_t *l, zmq_msg_t *route, const char *id, int status
 	free(buf);
 }
 
-/* A child's snapshot: the node id is the one ZAP bound to its key, whatever the snapshot says. */
-void rp_down_recv(rp_linkctx_t *l)
+/* A snapshot on its way to the daemon: where its answer goes. */
+typedef struct fwd {
+	zmq_msg_t route;
+	char id[32];  /* the request id towards the daemon */
+	char *env_id; /* the child's envelope id, echoed in the answer */
+	char node[128];
+	int answered;
+} fwd_t;
+
+static size_t put_varint(uint8_t *p, uint64_t v)
 {
-	zmq_msg_t f[2];
-	int n = recv_frames(l->down, f, 2);
-	if (n < 2) {
-		close_frames(f, n);
-		return;
+	size_t n = 0;
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (uint8_t)(v | 0x80);
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* The daemon's request storing the snapshot as the key's node, packed (malloc'd); NULL when out of
+ * memory. The snapshot goes on as the bytes the child sent, field 2 of SnapshotPut (length-delimited,
+ * as every embedded message is): the daemon decodes and checks it, the link thread need not. */
+static uint8_t *put_request(const char *id, const char *user, const ProtobufCBinaryData *snap, size_t *n)
+{
+	Ut__SnapshotPut p = UT__SNAPSHOT_PUT__INIT;
+	p.node = (char *)user;
+	Ut__Envelope e = UT__ENVELOPE__INIT;
+	e.id = (char *)id;
+	e.type = UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT;
+	e.node = "";
+	e.ts_ms = ut_clock_now_ms();
+	size_t head = ut__snapshot_put__get_packed_size(&p);
+	e.body.data = malloc(head + 11 + snap->len);
+	uint8_t *buf = NULL;
+	if (e.body.data) {
+		e.body.len = ut__snapshot_put__pack(&p, e.body.data);
+		e.body.data[e.body.len++] = 0x12; /* field 2, length-delimited */
+		e.body.len += put_varint(e.body.data + e.body.len, snap->len);
+		if (snap->len)
+			memcpy(e.body.data + e.body.len, snap->data, snap->len);
+		e.body.len += snap->len;
+		*n = ut__envelope__get_packed_size(&e);
+		if ((buf = malloc(*n)))
+			ut__envelope__pack(&e, buf);
 	}
-	const char *user = zmq_msg_gets(&f[1], "User-Id");
-	Ut__Envelope *env = ut__envelope__unpack(NULL, zmq_msg_size(&f[1]), zmq_msg_data(&f[1]));
-	Ut__Snapshot *sn = env && env->type == UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT
-				   ? ut__snapshot__unpack(NULL, env->body.len, env->body.data)
-				   : NULL;
+	free(e.body.data);
+	return buf;
+}
+
+/* Pass the snapshot on to the daemon without waiting for its answer: 1 sent (f holds the route),
+ * 0 answered here. */
+static int forward(rp_linkctx_t *l, zmq_msg_t *route, const char *user, const Ut__Envelope *env, fwd_t *f)
+{
+	size_t n = 0;
+	snprintf(f->id, sizeof f->id, "down-%llu", (unsigned long long)++l->fwd_seq);
+	uint8_t *buf = put_request(f->id, user, &env->body, &n);
+	f->env_id = strdup(env->id);
+	int sent = buf && f->env_id && zmq_send(l->fwd, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
+		   zmq_send(l->fwd, buf, n, ZMQ_DONTWAIT) >= 0;
+	free(buf);
+	if (!sent) {
+		answer(l, route, env->id, UT__STATUS__STATUS_UNAVAILABLE, "parent busy; send again later", NULL, 0);
+		free(f->env_id);
+		return 0;
+	}
+	zmq_msg_init(&f->route);
+	zmq_msg_move(&f->route, route);
+	snprintf(f->node, sizeof f->node, "%s", user);
+	f->answered = 0;
+	return 1;
+}
+
+/* One message from a child: the node id is the one ZAP bound to its key, whatever the snapshot says.
+ * 1 when it went on to the daemon (f filled), 0 when it was answered here. */
+static int take(rp_linkctx_t *l, fwd_t *f)
+{
+	zmq_msg_t m[2];
+	int n = recv_frames(l->down, m, 2), sent = 0;
+	if (n < 2) {
+		close_frames(m, n);
+		return 0;
+	}
+	const char *user = zmq_msg_gets(&m[1], "User-Id");
+	Ut__Envelope *env = ut__envelope__unpack(NULL, zmq_msg_size(&m[1]), zmq_msg_data(&m[1]));
 	if (!user || !*user)
-		answer(l, &f[0], env ? env->id : "", UT__STATUS__STATUS_INVALID, "refused: the key is not registered", NULL, 0);
-	else if (!sn)
-		answer(l, &f[0], env ? env->id : "", UT__STATUS__STATUS_INVALID, "expected a snapshot", NULL, 0);
-	else {
-		Ut__SnapshotPut p = UT__SNAPSHOT_PUT__INIT;
-		p.node = (char *)user;
-		p.snapshot = sn;
-		Ut__Envelope *r = NULL;
-		int rc = ut_rpc_call(l->self, UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT, &p.base, &r);
-		if (rc)
-			answer(l, &f[0], env->id, UT__STATUS__STATUS_UNAVAILABLE, "parent busy; send again later", NULL, 0);
-		else {
-			if (r->status != UT__STATUS__STATUS_OK)
-				ut_warn("report link: snapshot from %s refused: %s", user, r->message);
-			answer(l, &f[0], env->id, r->status, r->message, r->body.data, r->body.len);
-		}
+		answer(l, &m[0], env ? env->id : "", UT__STATUS__STATUS_INVALID, "refused: the key is not registered", NULL, 0);
+	else if (!env || env->type != UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT)
+		answer(l, &m[0], env ? env->id : "", UT__STATUS__STATUS_INVALID, "expected a snapshot", NULL, 0);
+	else
+		sent = forward(l, &m[0], user, env, f);
+	if (env)
+		ut__envelope__free_unpacked(env, NULL);
+	close_frames(m, n);
+	return sent;
+}
+
+/* The daemon's next answer, or NULL when none came before the deadline. */
+static Ut__Envelope *fwd_reply(rp_linkctx_t *l, int64_t deadline)
+{
+	long wait = (long)(deadline - ut_clock_mono_ms());
+	zmq_pollitem_t it = {l->fwd, 0, ZMQ_POLLIN, 0};
+	if (wait <= 0 || zmq_poll(&it, 1, wait) <= 0)
+		return NULL;
+	zmq_msg_t m;
+	zmq_msg_init(&m);
+	Ut__Envelope *r = NULL;
+	int more = 1;
+	while (more && zmq_msg_recv(&m, l->fwd, 0) >= 0) {
+		more = zmq_msg_more(&m);
+		if (!more && zmq_msg_size(&m) && !r)
+			r = ut__envelope__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
+	}
+	zmq_msg_close(&m);
+	return r;
+}
+
+/* Hand each child the daemon's answer to its snapshot; those the daemon did not answer in time are
+ * told to send again (an answer coming later matches nothing and is dropped). */
+static void settle(rp_linkctx_t *l, fwd_t *f, int n)
+{
+	int64_t deadline = ut_clock_mono_ms() + FWD_TIMEOUT_MS;
+	for (int left = n; left > 0;) {
+		Ut__Envelope *r = fwd_reply(l, deadline);
+		if (!r && ut_clock_mono_ms() >= deadline)
+			break;
+		for (int i = 0; r && i < n; i++)
+			if (!f[i].answered && !strcmp(r->id, f[i].id)) {
+				if (r->status != UT__STATUS__STATUS_OK)
+					ut_warn("report link: snapshot from %s refused: %s", f[i].node, r->message);
+				answer(l, &f[i].route, f[i].env_id, r->status, r->message, r->body.data, r->body.len);
+				f[i].answered = 1;
+				left--;
+			}
 		if (r)
 			ut__envelope__free_unpacked(r, NULL);
 	}
-	if (sn)
-		ut__snapshot__free_unpacked(sn, NULL);
-	if (env)
-		ut__envelope__free_unpacked(env, NULL);
-	close_frames(f, n);
+	for (int i = 0; i < n; i++) {
+		if (!f[i].answered)
+			answer(l, &f[i].route, f[i].env_id, UT__STATUS__STATUS_UNAVAILABLE, "parent busy; send again later", NULL, 0);
+		zmq_msg_close(&f[i].route);
+		free(f[i].env_id);
+	}
+}
+
+static int readable(void *sock)
+{
+	int ev = 0;
+	size_t len = sizeof ev;
+	return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &len) == 0 && (ev & ZMQ_POLLIN);
+}
+
+/* Every snapshot that is there (up to FWD_MAX) goes to the daemon before any answer is awaited, so
+ * children reporting at the same time share a commit instead of waiting for one each. */
+void rp_down_recv(rp_linkctx_t *l)
+{
+	fwd_t f[FWD_MAX];
+	int n = 0;
+	do
+		n += take(l, &f[n]);
+	while (n < FWD_MAX && readable(l->down));
+	settle(l, f, n);
 }

@@ -22,6 +22,8 @@ typedef struct rp_linkctx {
 	/* parent side */
 	char *listen;
 	void *zap, *down;
+	void *fwd;         /* DEALER to the daemon: children's snapshots forwarded several at a time */
+	uint64_t fwd_seq;
 	/* child side */
 	char *parent, *parent_key;
 	void *up, *mon;

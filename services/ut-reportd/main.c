@@ -49,8 +49,15 @@ static int init(ut_service_t *svc)
 			 ut_service_config(svc)->report_coverage_targets);
 		return UT_EINVAL;
 	}
+	int rc = rp_child_rows_convert(ut_service_store(svc));
+	if (rc < 0) {
+		ut_error("cannot convert the children's stored snapshots to schema 5");
+		return rc;
+	}
+	if (rc > 0)
+		ut_info("the stored snapshots of %d children converted to one blob each", rc);
 	rp_link_t *l = NULL;
-	int rc = rp_link_start(svc, &l);
+	rc = rp_link_start(svc, &l);
 	ut_service_set_app(svc, l);
 	return rc;
 }

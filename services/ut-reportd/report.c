@@ -215,19 +215,45 @@ int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	return rc;
 }
 
+/* A counter's largest magnitude (2^53, exact as a double); the sums over rows and children are
+ * computed with overflow checks all the same. */
+#define ROW_MAX (INT64_C(1) << 53)
+
 static int valid_label(const char *s) { return strlen(s) <= 64 && ut_utf8_valid(s, strlen(s)); }
 
 static int valid_metric(const char *m)
 {
-	size_t n = strlen(m);
-	return n && n <= 40 && strspn(m, "abcdefghijklmnopqrstuvwxyz_") == n;
+	size_t n = 0;
+	for (; m[n]; n++)
+		if ((m[n] < 'a' || m[n] > 'z') && m[n] != '_')
+			return 0;
+	return n && n <= 40;
+}
+
+static void *arena_alloc(void *a, size_t n) { return ut_arena_alloc(a, n); }
+static void arena_keep(void *a, void *p) { (void)a, (void)p; }
+
+/* A snapshot's hundreds of rows and labels decoded into a few arena chunks instead of a malloc each. */
+static Ut__SnapshotPut *snapshot_put_body(const Ut__Envelope *req, ut_arena_t *a, ut_reply_t *rep)
+{
+	ProtobufCAllocator al = {arena_alloc, arena_keep, a};
+	Ut__SnapshotPut *p = ut__snapshot_put__unpack(&al, req->body.len, req->body.data);
+	if (!p || a->failed) {
+		ut_reply_err(rep, UT_EINVAL, "malformed %s in a %zu-byte body", ut__snapshot_put__descriptor.short_name,
+			     req->body.len);
+		return NULL;
+	}
+	return p;
 }
 
 int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
-	Ut__SnapshotPut *p = ut_rpc_body(req, &ut__snapshot_put__descriptor, rep);
-	if (!p)
+	ut_arena_t body = {0};
+	Ut__SnapshotPut *p = snapshot_put_body(req, &body, rep);
+	if (!p) {
+		ut_arena_free(&body);
 		return UT_EINVAL;
+	}
 	const Ut__Snapshot *sn = p->snapshot;
 	Ut__SnapshotAck ack = UT__SNAPSHOT_ACK__INIT;
 	uint64_t have = 0;
@@ -242,7 +268,8 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: node count %d is out of range", sn->node, sn->nodes);
 	for (size_t i = 0; !rc && i < sn->n_rows; i++) {
 		const Ut__SnapshotRow *r = sn->rows[i];
-		if (r->year < 0 || r->year > 2100 || r->month < 0 || r->month > 12 || !valid_metric(r->metric) ||
+		if (r->year < 0 || r->year > 2100 || r->month < 0 || r->month > 12 || r->value > ROW_MAX ||
+		    r->value < -ROW_MAX || !valid_metric(r->metric) ||
 		    !valid_label(r->category) || !valid_label(r->format) || !valid_label(r->unit_kind))
 			rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: row %zu is malformed", sn->node, i + 1);
 	}
@@ -265,7 +292,7 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		ack.message = stored ? "stored" : "already have this or a newer snapshot";
 		rc = ut_reply_body(rep, &ack.base);
 	}
-	protobuf_c_message_free_unpacked(&p->base, NULL);
+	ut_arena_free(&body);
 	return rc;
 }
 

@@ -15,7 +15,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_reportd_def;
 extern const ut_migration_t report_migrations[];
-#define REPORT_NMIGRATIONS 4
+#define REPORT_NMIGRATIONS 5
 
 /* Where a class's counters are summed: the month of its first session, its category and format.
  * A class not known yet (its events come on another stream) sits in year 0 until it is. */
@@ -23,6 +23,41 @@ typedef struct rp_bucket {
 	int year, month;
 	char category[64], format[32];
 } rp_bucket_t;
+
+/* snaprows.c: a child's snapshot rows in the compact form stored per child (one blob), sorted by key
+ * with repeated keys summed. Labels point into the snapshot they came from or into `text`. */
+typedef struct rp_srow {
+	int32_t year, month;
+	const char *category, *format, *unit_kind, *metric;
+	int64_t value;
+	uint32_t ix[4]; /* the four labels' places in their set's label table */
+} rp_srow_t;
+typedef struct rp_srows {
+	rp_srow_t *v;
+	size_t n;
+	const char **lab; /* the distinct labels, in strcmp order */
+	size_t nlab;
+	char *text;       /* the labels of an unpacked blob */
+} rp_srows_t;
+/* Order of keys: year, category, format, unit kind, metric (the group), then month. */
+int rp_srow_cmp(const rp_srow_t *a, const rp_srow_t *b);
+int rp_srow_group_cmp(const rp_srow_t *a, const rp_srow_t *b);
+/* The group's identity in rp_child_total (year and the four labels), and a second, independent
+ * hash that tells two groups sharing the first apart. */
+uint64_t rp_srow_hash(const rp_srow_t *r);
+uint64_t rp_srow_check(const rp_srow_t *r);
+/* Sort by key and sum repeated keys (rows' labels may come from anywhere; ix and lab are set here):
+ * UT_EINVAL when a sum overflows. */
+int rp_srows_canon(rp_srows_t *r);
+/* The snapshot's rows, canonical; they point into sn. */
+int rp_srows_of(const Ut__Snapshot *sn, rp_srows_t *out);
+/* Canonical rows to a blob (malloc'd) and back; UT_EINVAL when a blob is malformed. No blob = no rows. */
+int rp_srows_pack(const rp_srows_t *r, uint8_t **blob, size_t *len);
+int rp_srows_unpack(const void *blob, size_t len, rp_srows_t *out);
+void rp_srows_clear(rp_srows_t *r);
+/* fn(key, cur - old) for every key whose value differs between two canonical row sets. */
+typedef int (*rp_delta_fn)(void *arg, const rp_srow_t *key, int64_t delta);
+int rp_srows_diff(const rp_srows_t *old, const rp_srows_t *cur, rp_delta_fn fn, void *arg);
 
 /* store.c: every statement of the daemon. */
 int rp_count_bump(ut_store_t *s, const rp_bucket_t *b, int64_t unit, const char *metric, int64_t delta);
@@ -114,6 +149,9 @@ int rp_child_list(ut_store_t *s, ut_arena_t *a, int64_t now_ms, int64_t stale_ms
 int rp_child_by_key(ut_store_t *s, ut_arena_t *a, const char *key, Ut__Child **out);
 /* Store a child's snapshot unless its seq is not newer: 1 stored, 0 ignored (counted), or UT_E*. */
 int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, uint64_t *have_seq);
+/* Schema 4 kept children's rows in rp_child_row: move them to the blobs and totals of schema 5, once
+ * (run at start, before any request). The number of children converted, or UT_E*. */
+int rp_child_rows_convert(ut_store_t *s);
 
 /* The subtree aggregate as snapshot rows (arena), and the number of nodes in it. */
 int rp_snapshot_rows(ut_store_t *s, ut_arena_t *a, Ut__Snapshot *out);

@@ -67,7 +67,29 @@ static const char schema_v4[] =
 	" UPDATE rp_total SET value = value - OLD.value WHERE year = OLD.year AND month = OLD.month"
 	" AND category = OLD.category AND format = OLD.format AND metric = OLD.metric; END;";
 
-const ut_migration_t report_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}};
+/* A child's latest snapshot as one blob (snaprows.c) instead of a row per counter, and the children's
+ * sums, kept by the difference between a child's old and new snapshot: storing a snapshot writes one
+ * blob and the groups whose figures changed, and the subtree reports read the sums instead of
+ * grouping every child's rows. A sum row is a group (year, category, format, unit kind, metric) with
+ * its 13 months as columns (0 = the yearly figures), so a change costs one statement per group; its
+ * id is the group's hash and chk a second hash (rp_srow_hash, rp_srow_check), so that statement is
+ * an integer-keyed update. rp_child_sum gives the sums back as rows. The rows of rp_child_row move
+ * over at the next start (rp_child_rows_convert), which then drops it. */
+static const char schema_v5[] =
+	"CREATE TABLE rp_child_snap(node TEXT PRIMARY KEY, rows BLOB NOT NULL);"
+	"CREATE TABLE rp_child_total(id INTEGER PRIMARY KEY, chk INTEGER NOT NULL, year INTEGER NOT NULL,"
+	" category TEXT NOT NULL, format TEXT NOT NULL, unit_kind TEXT NOT NULL, metric TEXT NOT NULL,"
+	" m0 INTEGER NOT NULL, m1 INTEGER NOT NULL, m2 INTEGER NOT NULL, m3 INTEGER NOT NULL, m4 INTEGER NOT NULL,"
+	" m5 INTEGER NOT NULL, m6 INTEGER NOT NULL, m7 INTEGER NOT NULL, m8 INTEGER NOT NULL, m9 INTEGER NOT NULL,"
+	" m10 INTEGER NOT NULL, m11 INTEGER NOT NULL, m12 INTEGER NOT NULL);"
+	"CREATE VIEW rp_child_sum AS SELECT * FROM (SELECT t.year AS year, m.column1 AS month, t.category AS category,"
+	" t.format AS format, t.unit_kind AS unit_kind, t.metric AS metric, CASE m.column1 WHEN 0 THEN m0"
+	" WHEN 1 THEN m1 WHEN 2 THEN m2 WHEN 3 THEN m3 WHEN 4 THEN m4 WHEN 5 THEN m5 WHEN 6 THEN m6 WHEN 7 THEN m7"
+	" WHEN 8 THEN m8 WHEN 9 THEN m9 WHEN 10 THEN m10 WHEN 11 THEN m11 WHEN 12 THEN m12 END AS value"
+	" FROM rp_child_total t, (VALUES(0),(1),(2),(3),(4),(5),(6),(7),(8),(9),(10),(11),(12)) m) WHERE value != 0;";
+
+const ut_migration_t report_migrations[] = {
+	{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}, {5, schema_v5}};
 
 int rp_coverage_replace(ut_store_t *s, const Ut__CoverageTargets *t)
 {
@@ -571,7 +593,7 @@ int rp_report_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, const ch
 	else if (!strcmp(by, "kind") && subtree)
 		st = ut_store_stmt(s, "SELECT g, '', metric, sum(value) FROM (SELECT coalesce(u.kind, '') AS g, c.metric AS metric,"
 				      " c.value AS value, c.year AS year, c.month AS month FROM rp_count c LEFT JOIN rp_unit u"
-				      " ON u.id = c.unit_id UNION ALL SELECT unit_kind, metric, value, year, month FROM rp_child_row)"
+				      " ON u.id = c.unit_id UNION ALL SELECT unit_kind, metric, value, year, month FROM rp_child_sum)"
 				      " WHERE " PERIOD " AND ?4 = ?4 GROUP BY g, metric ORDER BY g, metric");
 	else if (!strcmp(by, "kind"))
 		st = ut_store_stmt(s, "SELECT coalesce(u.kind, ''), '', c.metric, sum(c.value) FROM rp_count c LEFT JOIN rp_unit u"
@@ -579,7 +601,7 @@ int rp_report_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, const ch
 				      " GROUP BY 1, c.metric ORDER BY 1, c.metric");
 	else if (subtree)
 		st = ut_store_stmt(s, "SELECT " GROUP ", '', metric, sum(value) FROM (SELECT category, format, metric, value, year,"
-				      " month FROM rp_total UNION ALL SELECT category, format, metric, value, year, month FROM rp_child_row)"
+				      " month FROM rp_total UNION ALL SELECT category, format, metric, value, year, month FROM rp_child_sum)"
 				      " WHERE " PERIOD " AND ?4 = ?4 GROUP BY 1, metric ORDER BY 1, metric");
 	else if (!p->unit_id) /* the whole node: the sums over units */
 		st = ut_store_stmt(s, "SELECT " GROUP ", '', metric, sum(value) FROM rp_total WHERE " PERIOD
@@ -610,7 +632,7 @@ int rp_cumulative_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, cons
 	else if (subtree)
 		st = ut_store_stmt(s, "SELECT g, '', 'cumulative' || substr(metric, 14), sum(value) FROM (SELECT coalesce(u.kind, '') AS g,"
 				      " c.metric AS metric, c.value AS value, c.year AS year FROM rp_count c LEFT JOIN rp_unit u"
-				      " ON u.id = c.unit_id UNION ALL SELECT unit_kind, metric, value, year FROM rp_child_row)"
+				      " ON u.id = c.unit_id UNION ALL SELECT unit_kind, metric, value, year FROM rp_child_sum)"
 				      " WHERE year BETWEEN 1 AND ?1 AND metric IN ('first_trained_ft', 'first_trained_pt') AND ?2 = ?2"
 				      " GROUP BY g, metric ORDER BY g, metric");
 	else
@@ -625,14 +647,68 @@ int rp_cumulative_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, cons
 	return collect(s, st, a, out, "cumulative report");
 }
 
+/* The PERIOD filter on one row of a child's snapshot. */
+static int in_period(const rp_srow_t *r, const rp_period_t *p)
+{
+	if (r->year == 0)
+		return !strcmp(r->metric, "registered_ft") || !strcmp(r->metric, "registered_pt");
+	return r->year == p->year && (r->month == 0 || (r->month >= p->m1 && r->month <= p->m2));
+}
+
+/* Scratch for one child's sums: one slot per label of its blob. */
+typedef struct metric_sum {
+	int64_t value;
+	int seen;
+} metric_sum_t;
+
+/* One child's cells: its rows in the period summed by metric. A metric's slot is its place in the
+ * blob's label table, which is in strcmp order, so the cells come out ordered by metric. m has a
+ * zeroed slot per label. */
+static int child_cells(ut_arena_t *a, const char *node, const rp_srows_t *r, const rp_period_t *p,
+		       metric_sum_t *m, rp_cells_t *out)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		metric_sum_t *x = &m[r->v[i].ix[3]];
+		if (!in_period(&r->v[i], p))
+			continue;
+		if (__builtin_add_overflow(x->value, r->v[i].value, &x->value))
+			return UT_EINVAL;
+		x->seen = 1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < r->nlab && !rc; i++)
+		if (m[i].seen)
+			rc = rp_cells_add(out, a, node, "", r->lab[i], m[i].value);
+	return rc;
+}
+
 int rp_child_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, rp_cells_t *out)
 {
-	STMT(st, "SELECT node, '', metric, sum(value) FROM rp_child_row WHERE " PERIOD
-		 " GROUP BY node, metric ORDER BY node, metric");
-	sqlite3_bind_int(st, 1, p->year);
-	sqlite3_bind_int(st, 2, p->m1);
-	sqlite3_bind_int(st, 3, p->m2);
-	return collect(s, st, a, out, "child report");
+	/* each blob is a few kilobytes: reading them all is cheaper than keeping per-child sums */
+	STMT(st, "SELECT node, rows FROM rp_child_snap ORDER BY node");
+	metric_sum_t *m = NULL;
+	size_t cap = 0;
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		rp_srows_t r;
+		rc = rp_srows_unpack(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), &r);
+		if (!rc && r.nlab > cap) {
+			free(m);
+			cap = r.nlab;
+			if (!(m = malloc(cap * sizeof *m)))
+				rc = UT_ENOMEM;
+		}
+		if (!rc && r.nlab)
+			memset(m, 0, r.nlab * sizeof *m);
+		if (!rc)
+			rc = child_cells(a, ut_store_text(st, 0), &r, p, m, out);
+		rp_srows_clear(&r);
+	}
+	sqlite3_reset(st);
+	free(m);
+	if (rc == UT_EINVAL)
+		ut_error("child report: a stored snapshot is malformed or its figures overflow");
+	return rc ? rc : step == SQLITE_DONE ? 0 : ut_store_err(s, step, "child report");
 }
 
 /* ---- children ---- */
@@ -702,6 +778,121 @@ int rp_child_by_key(ut_store_t *s, ut_arena_t *a, const char *key, Ut__Child **o
 	return *out ? 0 : rc == SQLITE_ROW ? UT_ENOMEM : ut_store_err(s, rc, "child by key");
 }
 
+/* The changes of one group of keys, gathered across its months, then written in one statement. */
+typedef struct group_delta {
+	ut_store_t *s;
+	const rp_srow_t *key; /* a changed key of the group; NULL when nothing is gathered */
+	int64_t d[13];
+} group_delta_t;
+
+static void bind_months(sqlite3_stmt *st, int first, const int64_t *d)
+{
+	for (int i = 0; i < 13; i++)
+		sqlite3_bind_int64(st, first + i, d[i]);
+}
+
+/* A sum back at zero stays (the view skips it): finding out would cost a read per change. */
+static int group_flush(group_delta_t *g)
+{
+	ut_store_t *s = g->s;
+	const rp_srow_t *k = g->key;
+	int64_t id = (int64_t)rp_srow_hash(k), chk = (int64_t)rp_srow_check(k);
+	g->key = NULL;
+	STMT(up, "UPDATE rp_child_total SET m0 = m0 + ?, m1 = m1 + ?, m2 = m2 + ?, m3 = m3 + ?, m4 = m4 +"
+		 " ?, m5 = m5 + ?, m6 = m6 + ?, m7 = m7 + ?, m8 = m8 + ?, m9 = m9 + ?, m10 = m10 + ?, m11"
+		 " = m11 + ?, m12 = m12 + ? WHERE id = ? AND chk = ?");
+	bind_months(up, 1, g->d);
+	sqlite3_bind_int64(up, 14, id);
+	sqlite3_bind_int64(up, 15, chk);
+	int rc = ut_store_step_done(s, up, "child total");
+	if (!rc && !sqlite3_changes(ut_store_db(s))) {
+		/* a new group; one sharing the id but not the check fails here rather than mixing figures */
+		STMT(ins, "INSERT INTO rp_child_total(id, chk, year, category, format, unit_kind, metric, m0, m1,"
+			  " m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			  " ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		sqlite3_bind_int64(ins, 1, id);
+		sqlite3_bind_int64(ins, 2, chk);
+		sqlite3_bind_int(ins, 3, k->year);
+		sqlite3_bind_text(ins, 4, k->category, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, k->format, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 6, k->unit_kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 7, k->metric, -1, SQLITE_STATIC);
+		bind_months(ins, 8, g->d);
+		rc = ut_store_step_done(s, ins, "child total insert");
+	}
+	memset(g->d, 0, sizeof g->d);
+	return rc;
+}
+
+/* One key's change (rp_srows_diff walks keys group by group). */
+static int group_add(void *arg, const rp_srow_t *k, int64_t delta)
+{
+	group_delta_t *g = arg;
+	int rc = g->key && rp_srow_group_cmp(g->key, k) ? group_flush(g) : 0;
+	if (rc)
+		return rc;
+	if (k->month < 0 || k->month > 12)
+		return UT_EINVAL;
+	g->key = k;
+	g->d[k->month] = delta;
+	return 0;
+}
+
+/* The child's stored rows, unless they are the same bytes as blob (*same set). */
+static int child_rows(ut_store_t *s, const char *node, const uint8_t *blob, size_t len, int *same, rp_srows_t *old)
+{
+	memset(old, 0, sizeof *old);
+	STMT(st, "SELECT rows FROM rp_child_snap WHERE node = ?");
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	size_t n = rc == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0) : 0;
+	const void *b = n ? sqlite3_column_blob(st, 0) : NULL;
+	*same = rc == SQLITE_ROW && n == len && (!n || !memcmp(b, blob, n));
+	int urc = *same ? 0 : rp_srows_unpack(b, n, old);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ut_store_err(s, rc, "child rows");
+	if (urc == UT_EINVAL)
+		ut_error("the stored snapshot of %s is malformed", node);
+	return urc;
+}
+
+/* Replace the child's rows with cur (packed as blob) and move the sums by the difference. */
+static int child_rows_put(ut_store_t *s, const char *node, const rp_srows_t *cur, const uint8_t *blob, size_t len)
+{
+	rp_srows_t old;
+	int same, rc = child_rows(s, node, blob, len, &same, &old);
+	if (rc || same)
+		return rc;
+	group_delta_t g = {s, NULL, {0}};
+	rc = rp_srows_diff(&old, cur, group_add, &g);
+	if (!rc && g.key)
+		rc = group_flush(&g); /* before the rows its key points into go */
+	rp_srows_clear(&old);
+	if (rc)
+		return rc;
+	STMT(put, "INSERT INTO rp_child_snap(node, rows) VALUES(?, ?) ON CONFLICT(node) DO UPDATE SET rows = excluded.rows");
+	sqlite3_bind_text(put, 1, node, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(put, 2, len ? (const void *)blob : "", (int)len, SQLITE_STATIC);
+	return ut_store_step_done(s, put, "child rows");
+}
+
+/* The snapshot's rows in stored form, then as the child's rows. */
+static int child_store_rows(ut_store_t *s, const Ut__Snapshot *snap)
+{
+	rp_srows_t cur;
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	int rc = rp_srows_of(snap, &cur);
+	if (!rc)
+		rc = rp_srows_pack(&cur, &blob, &len);
+	if (!rc)
+		rc = child_rows_put(s, snap->node, &cur, blob, len);
+	rp_srows_clear(&cur);
+	free(blob);
+	return rc;
+}
+
 int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, uint64_t *have_seq)
 {
 	STMT(get, "SELECT seq, built_ms FROM rp_child WHERE node = ?");
@@ -721,25 +912,7 @@ int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, u
 		return rc ? rc : 0;
 	}
 	/* whole counters, not increments: the latest snapshot replaces the one before */
-	STMT(del, "DELETE FROM rp_child_row WHERE node = ?");
-	sqlite3_bind_text(del, 1, snap->node, -1, SQLITE_TRANSIENT);
-	if ((rc = ut_store_step_done(s, del, "child rows delete")))
-		return rc;
-	for (size_t i = 0; i < snap->n_rows && !rc; i++) {
-		const Ut__SnapshotRow *r = snap->rows[i];
-		STMT(ins, "INSERT INTO rp_child_row(node, year, month, category, format, unit_kind, metric, value)"
-			  " VALUES(?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET value = value + excluded.value");
-		sqlite3_bind_text(ins, 1, snap->node, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(ins, 2, r->year);
-		sqlite3_bind_int(ins, 3, r->month);
-		sqlite3_bind_text(ins, 4, r->category, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 5, r->format, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 6, r->unit_kind, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 7, r->metric, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 8, r->value);
-		rc = ut_store_step_done(s, ins, "child row");
-	}
-	if (rc)
+	if ((rc = child_store_rows(s, snap)))
 		return rc;
 	STMT(up, "UPDATE rp_child SET seq = ?, built_ms = ?, received_ms = ?, accepted = accepted + 1, nodes = ?"
 		 " WHERE node = ?");
@@ -751,13 +924,92 @@ int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, u
 	return (rc = ut_store_step_done(s, up, "child update")) ? rc : 1;
 }
 
+/* One child's schema-4 rows (labels in the arena) as its schema-5 blob and sums. */
+static int convert_child(ut_store_t *s, const char *node, rp_srows_t *r)
+{
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	int rc = rp_srows_canon(r);
+	if (!rc)
+		rc = rp_srows_pack(r, &blob, &len);
+	if (!rc)
+		rc = child_rows_put(s, node, r, blob, len);
+	free(blob);
+	return rc;
+}
+
+/* Every row of rp_child_row, child by child, through convert_child; the number of children. */
+static int convert_rows(ut_store_t *s, sqlite3_stmt *st)
+{
+	ut_arena_t a = {0};
+	rp_srows_t r = {0};
+	size_t cap = 0;
+	char node[256] = "";
+	int rc = 0, step, children = 0;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (strcmp(node, ut_store_text(st, 0))) {
+			if (*node && !(rc = convert_child(s, node, &r)))
+				children++;
+			r.n = 0;
+			ut_arena_free(&a);
+			copy(node, sizeof node, ut_store_text(st, 0));
+		}
+		if (!rc && r.n == cap) {
+			rp_srow_t *v = realloc(r.v, (cap = cap ? 2 * cap : 256) * sizeof *v);
+			rc = v ? 0 : UT_ENOMEM;
+			r.v = v ? v : r.v;
+		}
+		if (rc)
+			break;
+		r.v[r.n++] = (rp_srow_t){sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+					 ut_arena_strdup(&a, ut_store_text(st, 3)), ut_arena_strdup(&a, ut_store_text(st, 4)),
+					 ut_arena_strdup(&a, ut_store_text(st, 5)), ut_arena_strdup(&a, ut_store_text(st, 6)),
+					 sqlite3_column_int64(st, 7), {0}};
+		rc = a.failed ? UT_ENOMEM : 0;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = ut_store_err(s, step, "child rows convert");
+	if (!rc && *node && !(rc = convert_child(s, node, &r)))
+		children++;
+	ut_arena_free(&a);
+	rp_srows_clear(&r);
+	return rc ? rc : children;
+}
+
+int rp_child_rows_convert(ut_store_t *s)
+{
+	STMT(has, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'rp_child_row'");
+	int64_t n = ut_store_scalar(s, has, 0);
+	if (n <= 0)
+		return (int)n;
+	/* prepared here, not cached: the table goes at the end */
+	sqlite3_stmt *st = NULL;
+	int rc = ut_store_begin(s);
+	if (!rc && sqlite3_prepare_v2(ut_store_db(s), "SELECT node, year, month, category, format, unit_kind, metric, value"
+						     " FROM rp_child_row ORDER BY node", -1, &st, NULL) != SQLITE_OK)
+		rc = ut_store_err(s, sqlite3_errcode(ut_store_db(s)), "child rows convert");
+	int children = rc ? 0 : convert_rows(s, st);
+	sqlite3_finalize(st);
+	if (!rc && children < 0)
+		rc = children;
+	if (!rc)
+		rc = ut_store_exec(s, "DROP TABLE rp_child_row");
+	if (!rc)
+		rc = ut_store_commit(s);
+	if (rc) {
+		ut_store_rollback(s);
+		return rc;
+	}
+	return children;
+}
+
 int rp_snapshot_rows(ut_store_t *s, ut_arena_t *a, Ut__Snapshot *out)
 {
 	/* units are this node's business; upward they are only a type. No cadre table is read here. */
 	STMT(st, "SELECT year, month, category, format, kind, metric, sum(value) FROM ("
 		 " SELECT c.year, c.month, c.category, c.format, coalesce(u.kind, '') AS kind, c.metric, c.value"
 		 " FROM rp_count c LEFT JOIN rp_unit u ON u.id = c.unit_id"
-		 " UNION ALL SELECT year, month, category, format, unit_kind, metric, value FROM rp_child_row)"
+		 " UNION ALL SELECT year, month, category, format, unit_kind, metric, value FROM rp_child_sum)"
 		 " GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(value) != 0 ORDER BY 1, 2, 3, 4, 5, 6");
 	int rc;
 	size_t cap = 0;

@@ -248,7 +248,7 @@ static void *run(void *arg)
 			record(l);
 		}
 	}
-	void **socks[] = {&l->zap, &l->down, &l->up, &l->mon, &l->ctrl};
+	void **socks[] = {&l->zap, &l->down, &l->fwd, &l->up, &l->mon, &l->ctrl};
 	for (size_t i = 0; i < sizeof socks / sizeof socks[0]; i++)
 		if (*socks[i]) {
 			zmq_close(*socks[i]);
@@ -326,7 +326,7 @@ void rp_link_stop(rp_link_t **lp)
 		zmq_send(l->ctrl_main, "", 0, 0);
 		pthread_join(l->th, NULL);
 	} else {
-		void *socks[] = {l->ctrl, l->zap, l->down, l->up, l->mon};
+		void *socks[] = {l->ctrl, l->zap, l->down, l->fwd, l->up, l->mon};
 		for (size_t i = 0; i < sizeof socks / sizeof socks[0]; i++)
 			if (socks[i])
 				zmq_close(socks[i]);

@@ -141,6 +141,20 @@ wait_for "the latest snapshot arrives after the restart" "$built 92" fedval city
 sleep 1.5 # more resends or rebuilds must not store it again
 check "it was stored exactly once" "$((a0 + 1))" "$(acc)"
 wait_for "and the province follows" 117 fedval province '[c for c in d["rows"] if c["node"]=="city"][0]["participations"]'
+# A parent whose database has schema 4 (a row per child counter in rp_child_row) keeps its figures:
+# the province's only snapshot is the city's, so the children's sums are exactly the city's rows.
+figures() { fedval province '" ".join(str(x) for x in ([c for c in d["rows"] if c["node"]=="city"][0]["participations"], d["total"]["classes_held"], d["total"]["participations"], d["total"]["participations_planned"]))'; }
+f0=$(figures)
+check "the figures to keep" "117 4 117 150" "$f0"
+stop_daemon province
+sqlite3 "$T/province/ut-reportd.db" "CREATE TABLE rp_child_row(node TEXT NOT NULL, year INTEGER NOT NULL,
+	month INTEGER NOT NULL, category TEXT NOT NULL, format TEXT NOT NULL, unit_kind TEXT NOT NULL, metric TEXT NOT NULL,
+	value INTEGER NOT NULL, PRIMARY KEY(node, year, month, category, format, unit_kind, metric)) WITHOUT ROWID;
+	INSERT INTO rp_child_row SELECT 'city', year, month, category, format, unit_kind, metric, value FROM rp_child_sum;
+	DROP VIEW rp_child_sum; DROP TABLE rp_child_total; DROP TABLE rp_child_snap; PRAGMA user_version = 4;"
+up province
+wait_for "a schema-4 parent keeps its children's figures" "$f0" figures
+check "and holds them as one blob per child" "1|0" "$(sqlite3 "$T/province/ut-reportd.db" "SELECT count(*), (SELECT count(*) FROM sqlite_master WHERE name = 'rp_child_row') FROM rp_child_snap")"
 u province node child add ghost "$(u rogue --json node keygen --force | python3 -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')" >/dev/null
 check "a child that never reported is flagged stale" "True 0" "$(fedval province '" ".join(str([c for c in d["rows"] if c["node"]=="ghost"][0][k]) for k in ("stale","seq"))')"
 check "a child that reported is not" "False" "$(fedval province '[c for c in d["rows"] if c["node"]=="city"][0]["stale"]')"
