@@ -52,12 +52,27 @@ void ut_reply_clear(ut_reply_t *rep)
 	memset(rep, 0, sizeof *rep);
 }
 
-void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep)
+static void *unpack(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ProtobufCAllocator *al,
+		    ut_reply_t *rep)
 {
-	ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, req->body.len, req->body.data);
+	ProtobufCMessage *m = protobuf_c_message_unpack(d, al, req->body.len, req->body.data);
 	if (!m)
 		ut_reply_err(rep, UT_EINVAL, "malformed %s in a %zu-byte body", d->short_name, req->body.len);
 	return m;
+}
+
+void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep)
+{
+	return unpack(req, d, NULL, rep);
+}
+
+static void *arena_alloc(void *a, size_t n) { return ut_arena_alloc(a, n); }
+static void arena_keep(void *a, void *p) { (void)a, (void)p; }
+
+void *ut_rpc_body_in(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_arena_t *a, ut_reply_t *rep)
+{
+	ProtobufCAllocator al = {arena_alloc, arena_keep, a};
+	return unpack(req, d, &al, rep);
 }
 
 struct ut_rpc_server {

@@ -5,6 +5,7 @@
 #include "ut/err.h"
 #include "ut/valid.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,10 +349,13 @@ int enrol_cadre_record(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 #define MAX_IMPORT 100000
 #define MAX_ERRORS 200
 
-static int by_id(const void *x, const void *y)
+/* FNV-1a, for the table of ids seen in an import. */
+static size_t id_hash(const char *s)
 {
-	const Ut__Cadre *const *a = x, *const *b = y;
-	return strcmp((*a)->id, (*b)->id);
+	uint64_t h = 1469598103934665603ULL;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (size_t)h;
 }
 
 static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const char *msg)
@@ -370,14 +374,19 @@ static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int lin
  * equal to the stored cadre changes nothing, so importing the same file twice is harmless. */
 int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
-	Ut__CadreImport *q = ut_rpc_body(req, &ut__cadre_import__descriptor, rep);
-	if (!q)
+	/* the rows are decoded into an arena and checked in place: no malloc per field, no copy */
+	ut_arena_t in = {0};
+	Ut__CadreImport *q = ut_rpc_body_in(req, &ut__cadre_import__descriptor, &in, rep);
+	if (!q) {
+		ut_arena_free(&in);
 		return UT_EINVAL;
+	}
 	ut_store_t *s = ut_service_store(svc);
 	ut_arena_t a = {0};
 	Ut__ImportReply out = UT__IMPORT_REPLY__INIT;
 	size_t n = q->n_cadres;
-	Ut__Cadre *rows = NULL, **sorted = NULL;
+	Ut__Cadre **rows = q->cadres;
+	size_t *seen = NULL, cap = 16; /* row + 1 by id, open addressing */
 	char **keys = NULL;
 	Ut__Cadre **olds = NULL;
 	int *what = NULL, rc = 0, nerr = 0;
@@ -391,22 +400,21 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		rc = ut_reply_err(rep, UT_EINVAL, "%zu line numbers for %zu cadres", q->n_lines, n);
 	if (rc)
 		goto out;
-	rows = calloc(n, sizeof *rows);
-	sorted = calloc(n, sizeof *sorted);
+	while (cap < 2 * n)
+		cap *= 2;
+	seen = calloc(cap, sizeof *seen);
 	keys = calloc(n, sizeof *keys);
 	olds = calloc(n, sizeof *olds);
 	what = calloc(n, sizeof *what);
 	out.errors = (char **)ut_arena_ptrs(&a, MAX_ERRORS);
-	if (!rows || !sorted || !keys || !olds || !what || !out.errors) {
+	if (!seen || !keys || !olds || !what || !out.errors) {
 		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
 		goto out;
 	}
 #define LINE(i) (q->n_lines ? q->lines[i] : (int)(i) + 2)
 	for (size_t i = 0; i < n; i++) {
 		ut_reply_t r = {0};
-		rows[i] = *q->cadres[i];
-		sorted[i] = &rows[i];
-		int e = cadre_classify(s, &a, &units, &r, &rows[i], &keys[i], &olds[i], &what[i]);
+		int e = cadre_classify(s, &a, &units, &r, rows[i], &keys[i], &olds[i], &what[i]);
 		if (e && !r.status) { /* storage, not the row */
 			rc = e;
 			goto out;
@@ -416,32 +424,35 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 			import_error(&a, &out, nerr, LINE(i), r.message);
 		}
 	}
-	qsort(sorted, n, sizeof *sorted, by_id);
-	for (size_t i = 1; i < n; i++)
-		if (!strcmp(sorted[i]->id, sorted[i - 1]->id)) {
-			char msg[128];
-			size_t x = (size_t)(sorted[i] - rows), y = (size_t)(sorted[i - 1] - rows);
-			snprintf(msg, sizeof msg, "cadre id %.40s is also on line %d", sorted[i]->id, LINE(x < y ? x : y));
-			nerr++;
-			import_error(&a, &out, nerr, LINE(x > y ? x : y), msg);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = id_hash(rows[i]->id) & (cap - 1);
+		while (seen[h] && strcmp(rows[seen[h] - 1]->id, rows[i]->id))
+			h = (h + 1) & (cap - 1);
+		if (!seen[h]) {
+			seen[h] = i + 1;
+			continue;
 		}
+		char msg[128];
+		snprintf(msg, sizeof msg, "cadre id %.40s is also on line %d", rows[i]->id, LINE(seen[h] - 1));
+		nerr++;
+		import_error(&a, &out, nerr, LINE(i), msg);
+	}
 	if (nerr)
 		goto out; /* nothing written: the officer fixes the file and imports it again */
 	for (size_t i = 0; i < n; i++)
 		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
 	for (size_t i = 0; i < n && !q->dry_run && !rc; i++) {
 		Ut__Cadre *written;
-		rc = cadre_write(svc, &rows[i], keys[i], olds[i], what[i], &written);
+		rc = cadre_write(svc, rows[i], keys[i], olds[i], what[i], &written);
 	}
 #undef LINE
 out:
-	free(rows);
-	free(sorted);
+	free(seen);
 	free(keys);
 	free(olds);
 	free(what);
 	rc = ut_reply_msg(rep, &a, rc, &out.base);
-	protobuf_c_message_free_unpacked(&q->base, NULL);
+	ut_arena_free(&in);
 #ifdef __GLIBC__
 	/* a large import leaves tens of MiB of freed rows in the heap; give them back to the system
 	 * instead of keeping the peak resident for the daemon's lifetime */

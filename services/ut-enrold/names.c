@@ -95,18 +95,29 @@ static const char *cp_key(utf8proc_int32_t cp, utf8proc_uint8_t *buf, size_t *n)
 	return NULL;
 }
 
-/* The name's key by the table into out (as long as s), or 0 when it needs utf8proc; with out NULL
- * only says whether the fast path applies (then NFC is s itself). */
+/* The code point at p of well-formed UTF-8; *len gets its bytes. */
+static utf8proc_int32_t next_cp(const unsigned char *p, size_t *len)
+{
+	if (p[0] < 0x80)
+		return *len = 1, p[0];
+	if (p[0] < 0xe0)
+		return *len = 2, (p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+	if (p[0] < 0xf0)
+		return *len = 3, (p[0] & 0x0f) << 12 | (p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	return *len = 4, (p[0] & 0x07) << 18 | (p[1] & 0x3f) << 12 | (p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+}
+
+/* The key of s (well-formed UTF-8) by the table into out (as long as s), or 0 when it needs
+ * utf8proc; with out NULL only says whether the fast path applies (then NFC is s itself). */
 static int fast(const char *s, char *out)
 {
-	utf8proc_int32_t cp;
 	utf8proc_uint8_t buf[4];
-	size_t w = 0, n;
-	for (utf8proc_ssize_t len, i = 0; s[i]; i += len) {
-		const char *k;
-		if ((len = utf8proc_iterate((const utf8proc_uint8_t *)s + i, -1, &cp)) < 1 || !(k = cp_key(cp, buf, &n)))
+	size_t w = 0, n, len;
+	for (size_t i = 0; s[i]; i += len) {
+		const char *k = cp_key(next_cp((const unsigned char *)s + i, &len), buf, &n);
+		if (!k)
 			return 0;
-		if (out && w + n > (size_t)i + (size_t)len) /* longer than the name so far: rare, go slow */
+		if (out && w + n > i + len) /* longer than the name so far: rare, go slow */
 			return 0;
 		if (out)
 			memcpy(out + w, k, n), w += n;
@@ -118,7 +129,7 @@ static int fast(const char *s, char *out)
 
 char *enrol_name_nfc(const char *s)
 {
-	if (s && fast(s, NULL) && ut_utf8_valid(s, strlen(s)))
+	if (s && ut_utf8_valid(s, strlen(s)) && fast(s, NULL))
 		return trim(strdup(s));
 	return trim(map(s, UTF8PROC_COMPOSE));
 }

@@ -29,6 +29,9 @@ int ut_reply_msg(ut_reply_t *rep, ut_arena_t *a, int rc, const ProtobufCMessage 
 /* Unpack the request body as a `d` message; NULL with an `invalid` reply when it does not
  * decode. Free with protobuf_c_message_free_unpacked(m, NULL). */
 void *ut_rpc_body(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_reply_t *rep);
+/* The same, decoded into the arena a (one free of the arena frees it; fields may be replaced by
+ * other strings of the arena): for large bodies, which otherwise cost a malloc per field. */
+void *ut_rpc_body_in(const Ut__Envelope *req, const ProtobufCMessageDescriptor *d, ut_arena_t *a, ut_reply_t *rep);
 
 /* One received request: the routing frames to answer to and the decoded envelope. */
 typedef struct ut_rpc_req {
