@@ -78,7 +78,7 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 /* The class from the projection, refused unless enrolment is open. */
 static int enrollable(ut_store_t *s, ut_reply_t *rep, int64_t id, es_class_t *cls)
 {
-	int rc = es_class_get(s, id, cls);
+	int rc = es_class_seats(s, id, cls);
 	if (rc == UT_ENOTFOUND)
 		return ut_reply_err(rep, rc, "no class %lld (if it was just created, its event may still be on the way)",
 				    (long long)id);

@@ -48,6 +48,8 @@ typedef struct es_class {
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
+/* What enrolling needs of a class only: capacity, version, state, and nsessions as 0 or 1. */
+int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out);
 
 /* What enrolling a cadre into a class depends on, in one lookup: UT_ENOTFOUND for no cadre. */
 typedef struct es_check {

@@ -276,6 +276,26 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 
 /* ---- classes (projection) ---- */
 
+int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT capacity, version, state, EXISTS(SELECT 1 FROM sched_sessions"
+					    " WHERE class_id = ?1) FROM sched_classes WHERE id = ?1");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = id;
+		out->capacity = sqlite3_column_int(st, 0);
+		out->version = sqlite3_column_int(st, 1);
+		ut_store_copy(st, 2, out->state, sizeof out->state);
+		out->nsessions = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "class seats");
+}
+
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out)
 {
 	sqlite3_stmt *st = ut_store_stmt(
