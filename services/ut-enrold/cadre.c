@@ -54,8 +54,8 @@ static int unit_find(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, const Ut__C
 
 /* Check and normalise a cadre in place (strings from the arena): NFC name, unit resolved from
  * unit_code or unit_id, the unit's code, kind and ownership filled in as the stored cadre reads
- * them back. *key gets the search key. */
-static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c, char **key)
+ * them back. */
+static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c)
 {
 	int rc;
 	if ((rc = valid_id(rep, c->id)) || (rc = ut_valid_text(rep, "name", c->name, 1, 100)) ||
@@ -83,14 +83,11 @@ static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_
 	c->unit_code = u->code;
 	c->unit_kind = u->kind;
 	c->unit_ownership = u->ownership;
-	char *nfc = enrol_name_nfc(c->name), *k = enrol_name_key(c->name);
-	if (nfc)
+	char *nfc = enrol_name_nfc(c->name);
+	if (nfc && strcmp(nfc, c->name)) /* most names are already NFC and trimmed: no copy */
 		c->name = ut_arena_strdup(a, nfc);
-	if (k)
-		*key = ut_arena_strdup(a, k);
 	free(nfc);
-	free(k);
-	if (!nfc || !k || a->failed)
+	if (!nfc || a->failed)
 		return ut_reply_err(rep, UT_ENOMEM, "out of memory");
 	if (!*c->name)
 		return ut_reply_err(rep, UT_EINVAL, "name is required");
@@ -116,10 +113,10 @@ enum { ADDED, CHANGED, UNCHANGED };
 
 /* Check c and compare it with the stored cadre, writing nothing: *what is ADDED (new), CHANGED or
  * UNCHANGED, *old the stored one (NULL when new). */
-static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c, char **key,
+static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c,
 			  Ut__Cadre **old, int *what)
 {
-	int rc = cadre_check(s, a, uc, rep, c, key);
+	int rc = cadre_check(s, a, uc, rep, c);
 	if (rc)
 		return rc;
 	*old = NULL;
@@ -134,41 +131,36 @@ static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_rep
 	return rc;
 }
 
-/* Write what cadre_classify decided, with its event. */
-static int cadre_write(ut_service_t *svc, Ut__Cadre *c, const char *key, Ut__Cadre *old, int what,
-		       Ut__Cadre **out)
+/* Write what cadre_classify decided, with its event. The search key is made here, not kept from
+ * the check: an import of 100,000 rows would hold all of them at once. */
+static int cadre_write(ut_service_t *svc, Ut__Cadre *c, Ut__Cadre *old, int what, Ut__Cadre **out)
 {
 	ut_store_t *s = ut_service_store(svc);
-	int rc;
 	*out = old;
 	if (what == UNCHANGED)
 		return 0;
-	if (what == ADDED) {
-		c->state = "active";
-		c->version = 1;
-		if ((rc = es_cadre_insert(s, c, key)))
-			return rc;
-		return emit_cadre(svc, c, UT__MSG_TYPE__EV_CADRE_REGISTERED, out);
-	}
-	c->state = old->state;
-	c->version = old->version + 1;
-	if ((rc = es_cadre_update(s, c, key)))
-		return rc;
-	return emit_cadre(svc, c, UT__MSG_TYPE__EV_CADRE_CHANGED, out);
+	char *key = enrol_name_key(c->name);
+	if (!key)
+		return UT_ENOMEM;
+	int added = what == ADDED, rc;
+	c->state = added ? "active" : old->state;
+	c->version = added ? 1 : old->version + 1;
+	rc = added ? es_cadre_insert(s, c, key) : es_cadre_update(s, c, key);
+	free(key);
+	return rc ? rc : emit_cadre(svc, c, added ? UT__MSG_TYPE__EV_CADRE_REGISTERED : UT__MSG_TYPE__EV_CADRE_CHANGED, out);
 }
 
 /* Insert c, or with allow_update bring an existing cadre to c's values. *what says which. */
 static int cadre_put(ut_service_t *svc, ut_arena_t *a, ut_reply_t *rep, Ut__Cadre *c, int allow_update, int *what,
 		     Ut__Cadre **out)
 {
-	char *key = NULL;
 	Ut__Cadre *old;
-	int rc = cadre_classify(ut_service_store(svc), a, NULL, rep, c, &key, &old, what);
+	int rc = cadre_classify(ut_service_store(svc), a, NULL, rep, c, &old, what);
 	if (rc)
 		return rc;
 	if (old && !allow_update)
 		return ut_reply_err(rep, UT_ECONFLICT, "cadre %s is already registered (%s)", c->id, old->name);
-	return cadre_write(svc, c, key, old, *what, out);
+	return cadre_write(svc, c, old, *what, out);
 }
 
 int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -386,8 +378,8 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	Ut__ImportReply out = UT__IMPORT_REPLY__INIT;
 	size_t n = q->n_cadres;
 	Ut__Cadre **rows = q->cadres;
-	size_t *seen = NULL, cap = 16; /* row + 1 by id, open addressing */
-	char **keys = NULL;
+	uint32_t *seen = NULL; /* row + 1 by id, open addressing (rows <= MAX_IMPORT) */
+	size_t cap = 16;
 	Ut__Cadre **olds = NULL;
 	int *what = NULL, rc = 0, nerr = 0;
 	unit_cache_t units = {0};
@@ -403,18 +395,17 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	while (cap < 2 * n)
 		cap *= 2;
 	seen = calloc(cap, sizeof *seen);
-	keys = calloc(n, sizeof *keys);
 	olds = calloc(n, sizeof *olds);
 	what = calloc(n, sizeof *what);
 	out.errors = (char **)ut_arena_ptrs(&a, MAX_ERRORS);
-	if (!seen || !keys || !olds || !what || !out.errors) {
+	if (!seen || !olds || !what || !out.errors) {
 		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
 		goto out;
 	}
 #define LINE(i) (q->n_lines ? q->lines[i] : (int)(i) + 2)
 	for (size_t i = 0; i < n; i++) {
 		ut_reply_t r = {0};
-		int e = cadre_classify(s, &a, &units, &r, rows[i], &keys[i], &olds[i], &what[i]);
+		int e = cadre_classify(s, &a, &units, &r, rows[i], &olds[i], &what[i]);
 		if (e && !r.status) { /* storage, not the row */
 			rc = e;
 			goto out;
@@ -429,7 +420,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		while (seen[h] && strcmp(rows[seen[h] - 1]->id, rows[i]->id))
 			h = (h + 1) & (cap - 1);
 		if (!seen[h]) {
-			seen[h] = i + 1;
+			seen[h] = (uint32_t)i + 1;
 			continue;
 		}
 		char msg[128];
@@ -443,12 +434,11 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
 	for (size_t i = 0; i < n && !q->dry_run && !rc; i++) {
 		Ut__Cadre *written;
-		rc = cadre_write(svc, rows[i], keys[i], olds[i], what[i], &written);
+		rc = cadre_write(svc, rows[i], olds[i], what[i], &written);
 	}
 #undef LINE
 out:
 	free(seen);
-	free(keys);
 	free(olds);
 	free(what);
 	rc = ut_reply_msg(rep, &a, rc, &out.base);

@@ -32,7 +32,7 @@ static void test_many_allocations(void **state)
 		len[i] = 1 + (size_t)(i * 37) % 300;
 		blk[i] = ut_arena_alloc(&a, len[i]);
 		assert_non_null(blk[i]);
-		assert_int_equal((uintptr_t)blk[i] % alignof(max_align_t), 0);
+		assert_int_equal((uintptr_t)blk[i] % 8, 0); /* int64, double, pointers */
 		assert_true(all_zero(blk[i], len[i]));
 		memset(blk[i], i & 0xff, len[i]);
 		total += len[i];

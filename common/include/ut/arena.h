@@ -11,7 +11,7 @@ typedef struct ut_arena {
 	int failed; /* an allocation failed: the reply must not be used */
 } ut_arena_t;
 
-/* Zeroed memory; NULL (and failed set) when out of memory. */
+/* Zeroed memory, 8-byte aligned; NULL (and failed set) when out of memory. */
 void *ut_arena_alloc(ut_arena_t *a, size_t n);
 char *ut_arena_strdup(ut_arena_t *a, const char *s);
 /* An array of n pointers, zeroed. */
