@@ -1,6 +1,9 @@
-/* Due messages become delivery jobs: rendered, addressed, written back to the row with a queue
- * sequence number in one transaction, then published to the job stream under ids made from that
- * number, so a crash between commit and publish republishes exactly the missing jobs. */
+/* Due messages become delivery jobs: rendered, addressed and marked queued with a queue
+ * sequence number, in one transaction per batch, then handed to the job stream under ids made
+ * from that number, so a crash between commit and hand-over republishes exactly the missing
+ * jobs (rendered again from their rows). Batches are pipelined: Redis appends one while the
+ * next is prepared and committed. Messages coming due within AHEAD_MS are rendered ahead, so
+ * when a burst comes due only the marking and the hand-over are left. */
 #include "notifyd.h"
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -12,321 +15,318 @@
 #include <string.h>
 #include <time.h>
 
-#define DUE_BATCH 512
+/* A burst starts with a small batch, so the first jobs go out at once, and doubles while it
+ * lasts: larger batches spread the commit's fsync and the Redis round trip over more jobs. */
+#define BATCH_FIRST 256
+#define BATCH_MAX 4096
+/* Rendering ahead: how far, in steps of AHEAD_STEP rows (the loop serves requests in between),
+ * and at most AHEAD_MAX jobs (some 400 bytes each) held. */
+#define AHEAD_MS 5000
+#define AHEAD_STEP 2048
+#define AHEAD_MAX 131072
+/* SQLite's automatic checkpoint, outside bursts */
+#define WAL_CHECKPOINT_PAGES 1000
 
-static void format_offset(int64_t s, char *buf, size_t len)
+/* Jobs rendered ahead, in (due_ms, id) order from b.head, under app->gen = gen. */
+typedef struct notify_ahead {
+	notify_batch_t b;
+	int64_t gen;
+	int64_t due, id; /* rendered up to this (due_ms, id) */
+	int timer;
+} ahead_t;
+
+/* One batch of a dispatch round. */
+typedef struct round {
+	notify_renderer_t r;
+	notify_batch_t batch;
+	const unsigned char **data; /* the queued jobs in order, for the hand-over */
+	size_t *len;
+	int cap;
+} round_t;
+
+static void round_init(round_t *rd, notify_app_t *app, int again)
 {
-	if (s % 86400 == 0)
-		snprintf(buf, len, "%lldd", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(buf, len, "%lldh", (long long)(s / 3600));
-	else
-		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	memset(rd, 0, sizeof *rd);
+	rd->r.app = app;
+	rd->r.s = ut_service_store(app->svc);
+	rd->r.cfg = ut_service_config(app->svc);
+	rd->r.again = again;
+	rd->r.out = &rd->batch;
 }
 
-int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t class_id, const notify_class_t *cls,
-		int64_t offset_s, const char *reason, const char *node_locale, const char **vals, char *locale,
-		size_t loclen, notify_cadre_t *cad)
+static void round_free(round_t *rd)
 {
-	notify_class_t c;
-	char buf[64];
-	int rc = notify_cadre_get(s, cadre_id, cad);
-	if (rc && rc != UT_ENOTFOUND)
-		return rc;
-	/* a cadre we have not heard of yet is still addressed by id (spool), in the node's language */
-	snprintf(locale, loclen, "%s", notify_is_locale(cad->locale) ? cad->locale : node_locale);
-	if (!notify_is_locale(locale))
-		snprintf(locale, loclen, "zh-Hans");
-	if (cls && cls->id == class_id) {
-		c = *cls;
-		rc = 0;
-	} else
-		rc = notify_class_get(s, class_id, &c);
-	if (rc && rc != UT_ENOTFOUND)
-		return rc;
-	for (int i = 0; i < V_NVARS; i++)
-		vals[i] = "";
-	vals[V_CADRE_NAME] = ut_arena_strdup(a, *cad->name ? cad->name : cadre_id);
-	vals[V_CADRE_ID] = ut_arena_strdup(a, cadre_id);
-	vals[V_UNIT] = ut_arena_strdup(a, cad->unit);
-	snprintf(buf, sizeof buf, "%lld", (long long)class_id);
-	vals[V_CLASS_ID] = ut_arena_strdup(a, buf);
-	if (!rc) {
-		vals[V_CLASS_TITLE] = ut_arena_strdup(a, c.title);
-		if (c.first_start)
-			vals[V_CLASS_START] = ut_arena_strdup(a, ut_clock_format_local(c.first_start, buf, sizeof buf));
-		if (c.last_end)
-			vals[V_CLASS_END] = ut_arena_strdup(a, ut_clock_format_local(c.last_end, buf, sizeof buf));
-		vals[V_VENUE] = ut_arena_strdup(a, c.venue);
-		vals[V_LECTURER] = ut_arena_strdup(a, c.lecturer);
-	}
-	format_offset(offset_s, buf, sizeof buf);
-	vals[V_OFFSET] = ut_arena_strdup(a, buf);
-	vals[V_REASON] = ut_arena_strdup(a, reason ? reason : "");
-	return a->failed ? UT_ENOMEM : 0;
+	notify_batch_free(&rd->batch);
+	free(rd->data);
+	free(rd->len);
 }
 
-int notify_pick_channel(const ut_config_t *cfg, ut_store_t *s, const notify_cadre_t *c, const char **channel,
-			const char **address, char *err, size_t errlen)
+/* The hand-over arrays as large as the batch. */
+static int round_arrays(round_t *rd)
 {
-	char list[256];
-	snprintf(list, sizeof list, "%s", cfg->notify_channels);
-	*channel = *address = "";
-	char *save = NULL;
-	for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
-		const char *ch = NULL, *addr = "";
-		if (!strcmp(t, "email") && *cfg->notify_smtp_url && *c->email)
-			ch = "email", addr = c->email;
-		else if (!strcmp(t, "webhook") && *cfg->notify_webhook_url && *c->phone)
-			ch = "webhook", addr = c->phone;
-		else if (!strcmp(t, "spool") && *cfg->notify_spool_dir)
-			ch = "spool", addr = *c->email ? c->email : c->phone;
-		if (!ch)
-			continue;
-		int out = notify_optout_has(s, c->id, ch);
-		if (out < 0)
-			return out;
-		if (out)
-			continue;
-		*channel = ch;
-		*address = addr;
+	if (rd->batch.n <= rd->cap)
 		return 0;
-	}
-	snprintf(err, errlen, "cadre %s has no usable contact for channels \"%s\" (email: %s, phone: %s)", c->id,
-		 cfg->notify_channels, *c->email ? "yes" : "none", *c->phone ? "yes" : "none");
-	return UT_ENOTFOUND;
-}
-
-static void ics_text(char *out, size_t cap, const char *s)
-{
-	size_t n = 0;
-	for (; *s && n + 3 < cap; s++) {
-		if (*s == ',' || *s == ';' || *s == '\\')
-			out[n++] = '\\', out[n++] = *s;
-		else if (*s == '\n')
-			out[n++] = '\\', out[n++] = 'n';
-		else if ((unsigned char)*s >= 0x20)
-			out[n++] = *s;
-	}
-	out[n] = '\0';
-}
-
-static void ics_time(int64_t t, char *buf, size_t len)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-/* Hand-written iCalendar (RFC 5545): one VEVENT per class, UID stable across versions and
- * SEQUENCE = class version, so calendars update or cancel the same entry. Lines are not folded
- * at 75 octets; clients we know accept longer lines. */
-char *notify_ics(const notify_class_t *c, const char *node, int cancelled)
-{
-	if (!c->first_start)
-		return NULL;
-	char title[1200], loc[600], a[32], b[32], now[32], *out = NULL;
-	ics_text(title, sizeof title, c->title);
-	ics_text(loc, sizeof loc, c->venue);
-	ics_time(c->first_start, a, sizeof a);
-	ics_time(c->last_end ? c->last_end : c->first_start + 3600, b, sizeof b);
-	ics_time(ut_clock_now_ms() / 1000, now, sizeof now);
-	if (asprintf(&out,
-		     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//union-training//ut-notifyd//EN\r\nMETHOD:%s\r\n"
-		     "BEGIN:VEVENT\r\nUID:class-%lld@%s\r\nSEQUENCE:%d\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n"
-		     "SUMMARY:%s\r\nLOCATION:%s\r\nSTATUS:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-		     cancelled ? "CANCEL" : "REQUEST", (long long)c->id, node, c->version, now, a, b, title, loc,
-		     cancelled ? "CANCELLED" : "CONFIRMED") < 0)
-		return NULL;
-	return out;
-}
-
-static const char *session_text(ut_arena_t *a, ut_store_t *s, int64_t session_id)
-{
-	char buf[64];
-	int64_t t = notify_session_start(s, session_id);
-	return t ? ut_arena_strdup(a, ut_clock_format_local(t, buf, sizeof buf)) : "";
-}
-
-/* The class of the last message prepared: a burst of reminders is mostly about one class, and
- * the lookup is the dearest part of preparing one. Valid within one dispatch round only. */
-static notify_class_t last_class;
-static int last_class_rc = UT_ENOTFOUND;
-
-static int class_cached(ut_store_t *s, int64_t id, notify_class_t *c)
-{
-	if (last_class.id != id || last_class_rc == UT_ENOTFOUND) {
-		last_class_rc = notify_class_get(s, id, &last_class);
-		last_class.id = id;
-	}
-	*c = last_class;
-	return last_class_rc;
-}
-
-/* Render and address one due message and mark it queued with the next sequence number. */
-static int prepare(notify_app_t *app, int64_t id)
-{
-	ut_store_t *s = ut_service_store(app->svc);
-	const ut_config_t *cfg = ut_service_config(app->svc);
-	ut_arena_t a = {0};
-	Ut__Delivery *d;
-	char *reason = NULL, locale[16], err[512] = "";
-	const char *vals[V_NVARS];
-	notify_cadre_t cad;
-	int rc = notify_msg_load(s, &a, id, &d, &reason);
-	notify_class_t c;
-	int have_class = !rc && class_cached(s, d->class_id, &c) == 0;
-	/* a daemon that was down past a class start does not remind of it afterwards */
-	if (have_class && !strcmp(d->kind, "reminder") && c.first_start * 1000 <= ut_clock_now_ms()) {
-		rc = notify_msg_outcome(s, id, "skipped", "the class had started when it came due", 0, 0, "");
-		ut_arena_free(&a);
-		return rc;
-	}
-	if (!rc)
-		rc = notify_vars(s, &a, d->cadre_id, d->class_id, have_class ? &c : NULL, d->offset_s, reason,
-				 cfg->locale, vals, locale, sizeof locale, &cad);
-	if (rc) {
-		ut_arena_free(&a);
-		return rc;
-	}
-	if (!strcmp(d->kind, "absent"))
-		vals[V_SESSION_START] = session_text(&a, s, d->offset_s);
-	Ut__Delivery job = UT__DELIVERY__INIT;
-	const char *channel, *address;
-	rc = notify_pick_channel(cfg, s, &cad, &channel, &address, err, sizeof err);
-	if (rc && rc != UT_ENOTFOUND) {
-		ut_arena_free(&a);
-		return rc;
-	}
-	char *subject = NULL, *text = NULL, *ics = NULL;
-	if ((rc = notify_render(app->tpl, d->kind, locale, vals, &subject, &text)) != 0) {
-		ut_arena_free(&a);
-		return rc;
-	}
-	int cal = !strcmp(d->kind, "confirmed") || !strcmp(d->kind, "promoted") || !strcmp(d->kind, "class_changed") ||
-		  !strcmp(d->kind, "class_cancelled");
-	if (cal && strcmp(channel, "webhook") && have_class)
-		ics = notify_ics(&c, cfg->node_id, !strcmp(d->kind, "class_cancelled"));
-	job.id = d->id;
-	job.key = d->key;
-	job.cadre_id = d->cadre_id;
-	job.class_id = d->class_id;
-	job.kind = d->kind;
-	job.channel = (char *)channel;
-	job.status = "queued";
-	job.attempts = d->attempts + 1;
-	job.error = err; /* when there is no channel, the worker reports this as a permanent failure */
-	job.due_ms = d->due_ms;
-	job.locale = locale;
-	job.offset_s = d->offset_s;
-	job.class_version = d->class_version;
-	job.address = (char *)address;
-	job.subject = subject;
-	job.text = text;
-	job.ics = ics ? ics : "";
-	job.created_ms = d->created_ms;
-	size_t len = ut__delivery__get_packed_size(&job);
-	unsigned char *buf = malloc(len ? len : 1);
-	if (!buf)
-		rc = UT_ENOMEM;
-	else {
-		ut__delivery__pack(&job, buf);
-		rc = notify_msg_queue(s, &job, app->seq + 1, buf, len);
-		if (!rc)
-			app->seq++;
-	}
-	free(buf);
-	free(subject);
-	free(text);
-	free(ics);
-	ut_arena_free(&a);
-	return rc;
-}
-
-typedef struct pubset {
-	int n;
-	int64_t seq[DUE_BATCH];
-	char ids[DUE_BATCH][48];
-	unsigned char *data[DUE_BATCH];
-	size_t len[DUE_BATCH];
-	int64_t epoch;
-} pubset_t;
-
-static int collect(void *arg, int64_t seq, const void *job, size_t len)
-{
-	pubset_t *p = arg;
-	unsigned char *c = malloc(len ? len : 1);
-	if (!c)
+	int cap = rd->batch.n;
+	const unsigned char **d = realloc(rd->data, (size_t)cap * sizeof *d);
+	if (d)
+		rd->data = d;
+	size_t *l = realloc(rd->len, (size_t)cap * sizeof *l);
+	if (l)
+		rd->len = l;
+	if (!d || !l)
 		return UT_ENOMEM;
-	memcpy(c, job, len);
-	p->seq[p->n] = seq;
-	snprintf(p->ids[p->n], sizeof p->ids[p->n], "%lld-%lld", (long long)p->epoch, (long long)seq);
-	p->data[p->n] = c;
-	p->len[p->n++] = len;
+	rd->cap = cap;
 	return 0;
 }
 
-/* Publish queued jobs above what we know the stream has. Ids at or below the stream's top are
- * skipped by ut_bus_publish, so after a restart (published = 0) nothing goes out twice. */
-static void publish(notify_app_t *app)
+/* ---- rendering ahead ---- */
+
+static void ahead_reset(notify_app_t *app)
 {
-	for (;;) {
-		pubset_t *p = calloc(1, sizeof *p);
-		if (!p)
-			return;
-		p->epoch = app->epoch;
-		int rc = notify_msg_unpublished(ut_service_store(app->svc), app->published, DUE_BATCH, collect, p);
-		const char *ids[DUE_BATCH];
-		for (int i = 0; i < p->n; i++)
-			ids[i] = p->ids[i];
-		int n = p->n, more = 0;
-		if (!rc && n) {
-			int pr = ut_bus_publish(app->bus, NOTIFY_JOBS, n, ids, (const unsigned char *const *)p->data, p->len);
-			if (pr == n) {
-				app->published = p->seq[n - 1];
-				more = n == DUE_BATCH;
-			} else
-				ut_warn("delivery jobs not published now (%s); retrying on the next tick", ut_strerror(pr));
-		}
-		for (int i = 0; i < n; i++)
-			free(p->data[i]);
-		free(p);
-		if (!more)
-			return;
+	ahead_t *ah = app->ahead;
+	notify_batch_clear(&ah->b);
+	ah->gen = app->gen;
+	ah->due = ah->id = 0;
+}
+
+/* The next jobs of the ahead batch, if it has the message as it is now: the one taken, or NULL
+ * (those before it are dropped: they were withdrawn or changed). */
+static const notify_job_t *ahead_take(ahead_t *ah, int64_t id, int64_t due, int attempts)
+{
+	while (ah->b.head < ah->b.n) {
+		const notify_job_t *j = &ah->b.jobs[ah->b.head];
+		if (j->due_ms > due || (j->due_ms == due && j->id > id))
+			return NULL;
+		ah->b.head++;
+		if (j->id == id && j->due_ms == due && j->attempts == attempts + 1)
+			return j;
 	}
+	return NULL;
+}
+
+static void ahead_fill(void *arg)
+{
+	notify_app_t *app = arg;
+	ahead_t *ah = app->ahead;
+	ah->timer = 0;
+	if (ah->gen != app->gen)
+		ahead_reset(app);
+	if (ah->b.n - ah->b.head >= AHEAD_MAX)
+		return;
+	notify_renderer_t r = {.app = app, .s = ut_service_store(app->svc), .cfg = ut_service_config(app->svc)};
+	r.now = ut_clock_now_ms();
+	r.out = &ah->b;
+	if (ah->due < r.now) /* what is due now is the dispatcher's */
+		ah->due = r.now, ah->id = INT64_MAX;
+	notify_batch_compact(&ah->b);
+	int n0 = ah->b.n;
+	int rc = notify_msg_ahead_rows(r.s, ah->due, ah->id, r.now + AHEAD_MS, AHEAD_STEP, notify_render_row, &r);
+	if (ah->b.n > n0) {
+		ah->due = ah->b.jobs[ah->b.n - 1].due_ms;
+		ah->id = ah->b.jobs[ah->b.n - 1].id;
+	}
+	if (!rc && ah->b.n - n0 == AHEAD_STEP) {
+		ah->timer = 1;
+		ut_timer_add(ut_service_timers(app->svc), ut_clock_mono_ms(), ahead_fill, app);
+	}
+}
+
+void notify_dispatch_changed(notify_app_t *app) { app->gen++; }
+
+/* ---- one batch ---- */
+
+/* notify_msg_due_ids callback: the job rendered ahead, else the message rendered now. */
+static int take_due(void *arg, int64_t id, int64_t due, int attempts)
+{
+	round_t *rd = arg;
+	ahead_t *ah = rd->r.app->ahead;
+	const notify_job_t *j = ahead_take(ah, id, due, attempts);
+	if (!j)
+		return notify_msg_row(rd->r.s, id, notify_render_row, &rd->r);
+	int rc = notify_batch_copy(&rd->batch, &ah->b, j);
+	/* a daemon that was down past a class start does not remind of it afterwards */
+	if (!rc && j->reminder && notify_class_started(&rd->r, j->class_id))
+		rd->batch.jobs[rd->batch.n - 1].attempts = 0;
+	return rc;
+}
+
+/* Render the next due messages into the round's batch: retries first (they are few, and a
+ * burst of reminders does not hold them up), then scheduled ones, from the jobs rendered ahead
+ * when there are some. */
+static int collect_due(round_t *rd, int limit)
+{
+	notify_app_t *app = rd->r.app;
+	int rc = notify_msg_due_rows(rd->r.s, "retrying", rd->r.now, limit, notify_render_row, &rd->r);
+	if (rc || rd->batch.n >= limit)
+		return rc;
+	if (app->ahead->gen != app->gen)
+		ahead_reset(app);
+	if (app->ahead->b.head < app->ahead->b.n)
+		return notify_msg_due_ids(rd->r.s, rd->r.now, limit - rd->batch.n, take_due, rd);
+	return notify_msg_due_rows(rd->r.s, "scheduled", rd->r.now, limit - rd->batch.n, notify_render_row, &rd->r);
+}
+
+/* Mark the batch queued (or skipped) in one transaction; the number of jobs queued, or UT_E*
+ * with nothing changed. */
+static int queue_batch(round_t *rd)
+{
+	notify_app_t *app = rd->r.app;
+	ut_store_t *s = rd->r.s;
+	int64_t seq0 = app->seq;
+	int rc = round_arrays(rd), nq = 0;
+	if (!rc)
+		rc = ut_store_begin(s);
+	for (int i = 0; i < rd->batch.n && !rc; i++) {
+		notify_job_t *j = &rd->batch.jobs[i];
+		if (!j->attempts) {
+			rc = notify_msg_outcome(s, j->id, "skipped", "the class had started when it came due", 0, 0, "");
+			continue;
+		}
+		rc = notify_msg_queue(s, j->id, j->attempts, j->channel, notify_batch_address(&rd->batch, j), j->locale,
+				      app->seq + 1);
+		if (!rc) {
+			j->seq = ++app->seq;
+			rd->data[nq] = rd->batch.buf + j->off;
+			rd->len[nq++] = j->len;
+		}
+	}
+	if (!rc)
+		rc = ut_store_commit(s);
+	if (rc) {
+		ut_store_rollback(s);
+		app->seq = seq0;
+		return rc;
+	}
+	return nq;
+}
+
+/* ---- hand-over ---- */
+
+/* The batch in flight is in the stream (or failed: then the catch-up publish renders its jobs
+ * again from the database). */
+static void settle(notify_app_t *app)
+{
+	int64_t last = notify_jobq_wait(app->jobq);
+	if (last > 0)
+		app->published = last;
+	else if (last < 0)
+		ut_warn("delivery jobs not handed over now (%s); republishing them", ut_strerror((int)last));
+}
+
+/* Send the batch just committed (jobs seq0 + 1 ..) while the next one is prepared. Only right
+ * after what the stream is known to hold: otherwise the catch-up publish goes first. */
+static void hand_over(notify_app_t *app, round_t *rd, int64_t seq0, int nq)
+{
+	settle(app);
+	if (!nq || app->published != seq0)
+		return;
+	int rc = notify_jobq_send(app->jobq, app->epoch, seq0 + 1, nq, rd->data, rd->len);
+	if (rc)
+		ut_debug("delivery jobs not handed over now (%s); republishing them", ut_strerror(rc));
+}
+
+/* The last job id of ours the stream has (it keeps that id after trimming), so a restarted
+ * daemon republishes only what is missing; 0 when unknown. */
+static int64_t stream_top(notify_app_t *app)
+{
+	char key[256];
+	snprintf(key, sizeof key, "%s", ut_bus_key(app->bus, NOTIFY_JOBS));
+	redisReply *r = ut_bus_command(app->bus, "XINFO STREAM %s", key);
+	long long epoch = 0, seq = 0;
+	for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i + 1 < r->elements; i += 2) {
+		redisReply *k = r->element[i], *v = r->element[i + 1];
+		if (k->type == REDIS_REPLY_STRING && !strcmp(k->str, "last-generated-id") && v->type == REDIS_REPLY_STRING &&
+		    sscanf(v->str, "%lld-%lld", &epoch, &seq) != 2)
+			epoch = seq = 0;
+	}
+	if (r)
+		freeReplyObject(r);
+	return epoch == app->epoch && seq <= app->seq ? seq : 0;
+}
+
+/* Catch-up: publish queued jobs above what we know the stream has, rendered again from their
+ * rows. Ids at or below the stream's top are skipped by ut_bus_publish, so nothing goes out
+ * twice whatever `published` says. */
+static void republish(notify_app_t *app)
+{
+	round_t rd;
+	round_init(&rd, app, 1);
+	if (!app->published && ut_bus_connect(app->bus) == 0)
+		app->published = stream_top(app);
+	for (;;) {
+		notify_batch_clear(&rd.batch);
+		int rc = notify_msg_queued_rows(rd.r.s, app->published, BATCH_FIRST, notify_render_row, &rd.r);
+		rc = rc ? rc : round_arrays(&rd);
+		if (rc) {
+			ut_warn("queued jobs not rendered now (%s); retrying on the next tick", ut_strerror(rc));
+			break;
+		}
+		if (rd.batch.n) {
+			char ids[BATCH_FIRST][48];
+			const char *idp[BATCH_FIRST];
+			for (int i = 0; i < rd.batch.n; i++) {
+				snprintf(ids[i], sizeof ids[i], "%lld-%lld", (long long)app->epoch,
+					 (long long)rd.batch.jobs[i].seq);
+				idp[i] = ids[i];
+				rd.data[i] = rd.batch.buf + rd.batch.jobs[i].off;
+				rd.len[i] = rd.batch.jobs[i].len;
+			}
+			int pr = ut_bus_publish(app->bus, NOTIFY_JOBS, rd.batch.n, idp, rd.data, rd.len);
+			if (pr != rd.batch.n) {
+				ut_warn("delivery jobs not published now (%s); retrying on the next tick", ut_strerror(pr));
+				break;
+			}
+			app->published = rd.batch.jobs[rd.batch.n - 1].seq;
+		}
+		/* none queued above: every later job was answered, so it was in the stream */
+		if (rd.batch.n < BATCH_FIRST) {
+			app->published = app->seq;
+			break;
+		}
+	}
+	round_free(&rd);
 }
 
 static void dispatch(notify_app_t *app)
 {
-	ut_store_t *s = ut_service_store(app->svc);
-	int64_t ids[DUE_BATCH], t0 = ut_clock_mono_ms();
-	int n, total = 0;
-	last_class_rc = UT_ENOTFOUND; /* classes change between rounds */
+	round_t rd;
+	round_init(&rd, app, 0);
+	int64_t t0 = ut_clock_mono_ms();
+	int total = 0, limit = BATCH_FIRST;
+	/* no checkpoint inside a burst (it writes back and syncs the database file while the jobs
+	 * wait): the WAL grows, and the first commit after the burst folds it back */
+	sqlite3_wal_autocheckpoint(ut_store_db(rd.r.s), 0);
+	if (app->published < app->seq)
+		republish(app);
 	for (;;) {
-		int64_t now = ut_clock_now_ms();
-		if (notify_msg_due(s, now, DUE_BATCH, ids, &n) != 0 || !n)
+		notify_batch_clear(&rd.batch);
+		rd.r.now = ut_clock_now_ms();
+		int rc = collect_due(&rd, limit);
+		if (rc)
+			ut_warn("due messages not prepared now (%s); retrying on the next tick", ut_strerror(rc));
+		if (rc || !rd.batch.n)
 			break;
-		if (ut_store_begin(s) != 0)
-			break;
-		int rc = 0;
 		int64_t seq0 = app->seq;
-		for (int i = 0; i < n && !rc; i++)
-			rc = prepare(app, ids[i]);
-		if (!rc)
-			rc = ut_store_commit(s);
-		if (rc) {
-			ut_store_rollback(s);
-			app->seq = seq0;
-			ut_warn("due messages not queued now (%s); retrying on the next tick", ut_strerror(rc));
+		int nq = queue_batch(&rd);
+		if (nq < 0) {
+			ut_warn("due messages not queued now (%s); retrying on the next tick", ut_strerror(nq));
 			break;
 		}
-		publish(app);
-		total += n;
-		if (n < DUE_BATCH)
+		hand_over(app, &rd, seq0, nq);
+		total += rd.batch.n;
+		if (rd.batch.n < limit)
 			break;
+		limit = limit * 2 > BATCH_MAX ? BATCH_MAX : limit * 2;
 	}
-	publish(app);
+	settle(app);
+	if (app->published < app->seq)
+		republish(app);
+	/* jobs rendered ahead for messages now due and not taken were withdrawn or changed */
+	ahead_t *ah = app->ahead;
+	while (ah->b.head < ah->b.n && ah->b.jobs[ah->b.head].due_ms <= rd.r.now)
+		ah->b.head++;
+	round_free(&rd);
+	sqlite3_wal_autocheckpoint(ut_store_db(ut_service_store(app->svc)), WAL_CHECKPOINT_PAGES);
 	if (total)
 		ut_debug("queued %d due message(s) in %lld ms", total, (long long)(ut_clock_mono_ms() - t0));
 }
@@ -383,6 +383,8 @@ void notify_dispatch_tick(void *arg)
 	notify_app_t *app = arg;
 	if (!app->due_timer)
 		due_timer(app);
+	if (!app->ahead->timer)
+		ahead_fill(app);
 	trim(app);
 	ut_timer_add(ut_service_timers(app->svc), ut_clock_mono_ms() + ut_service_config(app->svc)->notify_tick_ms,
 		     notify_dispatch_tick, app);
@@ -413,11 +415,24 @@ int notify_dispatch_init(ut_service_t *svc, notify_app_t *app)
 		sock = NULL;
 	free(run);
 	app->bus = ut_bus_new(sock, cfg->redis_host, cfg->redis_port, cfg->redis_prefix);
+	if (app->bus)
+		app->jobq = notify_jobq_new(sock, cfg->redis_host, cfg->redis_port, ut_bus_key(app->bus, NOTIFY_JOBS));
 	free(sock);
-	if (!app->bus)
+	app->ahead = calloc(1, sizeof *app->ahead);
+	if (!app->bus || !app->jobq || !app->ahead)
 		return UT_ENOMEM;
 	ut_bus_connect(app->bus);
 	app->published = 0;
 	ut_timer_add(ut_service_timers(svc), ut_clock_mono_ms(), notify_dispatch_tick, app);
 	return 0;
+}
+
+void notify_dispatch_fini(notify_app_t *app)
+{
+	ut_bus_destroy(&app->bus);
+	notify_jobq_destroy(&app->jobq);
+	if (app->ahead)
+		notify_batch_free(&app->ahead->b);
+	free(app->ahead);
+	app->ahead = NULL;
 }

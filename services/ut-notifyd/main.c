@@ -80,7 +80,7 @@ static void fini(ut_service_t *svc)
 		return;
 	notify_templates_destroy(&app->tpl);
 	free(app->courses);
-	ut_bus_destroy(&app->bus);
+	notify_dispatch_fini(app);
 	free(app);
 	ut_service_set_app(svc, NULL);
 }

@@ -1,5 +1,6 @@
 /* ut-notifyd internals: the SQL in store.c, reminder scheduling in schedule.c, due messages to the
- * delivery stream in dispatch.c, templates in template.c, the delivery worker and its channels. */
+ * delivery stream in dispatch.c (rendered in render.c, handed over by jobq.c), templates in
+ * template.c, the delivery worker and its channels. */
 #ifndef NOTIFYD_H
 #define NOTIFYD_H
 
@@ -69,12 +70,15 @@ typedef struct notify_app {
 	notify_course_offsets_t *courses; /* [notify] course_offsets */
 	int ncourses;
 	int quiet_from, quiet_to; /* minutes after local midnight; -1 = no quiet hours */
-	ut_bus_t *bus;            /* own connection: publishing jobs */
+	ut_bus_t *bus;            /* own connection: republishing jobs, trimming */
+	struct notify_jobq *jobq; /* own connection: handing over fresh batches of jobs */
 	int64_t epoch;            /* job stream ids are "<epoch>-<queue_seq>" */
 	int64_t published;        /* highest queue_seq known to be in the stream */
 	int64_t seq;              /* highest queue_seq given */
 	int64_t trimmed;          /* job stream trimmed below this queue_seq */
 	int due_timer;            /* a timer for the next due message is pending */
+	int64_t gen;              /* bumped when what a job shows may have changed (cadre, class, opt-out) */
+	struct notify_ahead *ahead; /* jobs rendered ahead of their due time */
 	char *spool_dir;
 } notify_app_t;
 
@@ -126,16 +130,31 @@ int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
 int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below);
 /* Withdraw every pending message to a cadre (who left). */
 int notify_msg_withdraw_cadre(ut_store_t *s, const char *cadre);
-/* Ids of messages due at now (scheduled or retrying), oldest first. */
-int notify_msg_due(ut_store_t *s, int64_t now, int limit, int64_t *ids, int *n);
+/* A due message with what addressing it needs; the strings live until the callback returns. */
+typedef struct notify_due_row {
+	int64_t id, class_id, offset_s, due_ms, created_ms;
+	int class_version, attempts;
+	const char *key, *cadre_id, *kind, *reason;
+	const char *name, *email, *phone, *locale, *unit; /* "" for a cadre not heard of yet */
+	const char *optouts;                              /* channels opted out of, comma-separated */
+	int64_t seq;                                      /* a queued message: as it was queued */
+	const char *channel, *address, *queued_locale;
+} notify_due_row_t;
+/* Messages with status ("scheduled" or "retrying") due at now, oldest first, at most limit:
+ * fn(arg, row) per message; a non-zero return stops the walk and is returned. */
+int notify_msg_due_rows(ut_store_t *s, const char *status, int64_t now, int limit,
+			int (*fn)(void *arg, const notify_due_row_t *r), void *arg);
 /* Earliest due time of a pending message; 0 when none. */
 int notify_msg_next_due(ut_store_t *s, int64_t *due);
 int notify_msg_load(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Delivery **out, char **reason);
 int notify_msg_by_key(ut_store_t *s, const char *key, int64_t *id);
-int notify_msg_queue(ut_store_t *s, const Ut__Delivery *d, int64_t seq, const unsigned char *job, size_t len);
-/* Queued jobs with queue_seq > after, in order: fn(arg, seq, job, len) per row. */
-int notify_msg_unpublished(ut_store_t *s, int64_t after, int limit,
-			   int (*fn)(void *arg, int64_t seq, const void *job, size_t len), void *arg);
+/* Mark a message queued under seq (the job is rendered from the row again if it has to be
+ * published again). */
+int notify_msg_queue(ut_store_t *s, int64_t id, int attempts, const char *channel, const char *address,
+		     const char *locale, int64_t seq);
+/* Queued messages with queue_seq > after, in order, at most limit: fn(arg, row) per message. */
+int notify_msg_queued_rows(ut_store_t *s, int64_t after, int limit, int (*fn)(void *arg, const notify_due_row_t *r),
+			   void *arg);
 int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char *error, int64_t sent_ms,
 		       int64_t due_ms, const char *worker);
 /* 1 when the cadre opted out of the channel, else 0, or UT_E*. */
@@ -161,11 +180,83 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev);
 void notify_key(char *buf, size_t len, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
 		int version);
 
+/* ---- jobq.c: batches of jobs to the delivery stream, one in flight ---- */
+typedef struct notify_jobq notify_jobq_t;
+notify_jobq_t *notify_jobq_new(const char *socket, const char *host, int port, const char *key);
+void notify_jobq_destroy(notify_jobq_t **q);
+/* Send n entries with ids "<epoch>-<seq0 + i>" and return without waiting for the reply: 0, or
+ * UT_E* (nothing was sent). Only when no batch is in flight. */
+int notify_jobq_send(notify_jobq_t *q, int64_t epoch, int64_t seq0, int n, const unsigned char *const *data,
+		     const size_t *len);
+/* Wait for the batch in flight: its last seq once the stream has it all, 0 when none was in
+ * flight, UT_E* when it failed (a prefix may be in the stream). */
+int64_t notify_jobq_wait(notify_jobq_t *q);
+
+/* ---- render.c: a message row -> its delivery job, packed into a batch ---- */
+typedef struct notify_job {
+	int64_t id, seq, due_ms, class_id;
+	int attempts; /* of the attempt queued; 0 = not queued (the class had started) */
+	int reminder;
+	const char *channel, *locale; /* static strings */
+	size_t off, len;              /* the packed job in the batch's buffer, its address after it */
+} notify_job_t;
+
+/* Jobs in order, their packed bytes in one buffer; head: the first not yet taken. */
+typedef struct notify_batch {
+	notify_job_t *jobs;
+	int head, n, cap;
+	unsigned char *buf;
+	size_t used, size;
+} notify_batch_t;
+
+/* The class of the last message rendered, with its values formatted: a burst of reminders is
+ * mostly about one class. */
+typedef struct notify_class_vals {
+	int64_t id;
+	int found;
+	notify_class_t c;
+	char id_text[24], start[64], end[64];
+} notify_class_vals_t;
+
+typedef struct notify_renderer {
+	notify_app_t *app;
+	ut_store_t *s;
+	const ut_config_t *cfg;
+	int64_t now;
+	int again; /* rendering queued messages again, as they were queued */
+	notify_class_vals_t cls;
+	notify_batch_t *out;
+} notify_renderer_t;
+
+/* Render a row into rd->out (a notify_msg_*_rows callback): a job with attempts 0 when it is a
+ * reminder of a class that has started. */
+int notify_render_row(void *rd, const notify_due_row_t *r);
+/* 1 when the class has started at rd->now. */
+int notify_class_started(notify_renderer_t *rd, int64_t class_id);
+notify_job_t *notify_batch_add(notify_batch_t *b);
+/* Append a copy of job j of another batch. */
+int notify_batch_copy(notify_batch_t *to, const notify_batch_t *from, const notify_job_t *j);
+const char *notify_batch_address(const notify_batch_t *b, const notify_job_t *j);
+void notify_batch_clear(notify_batch_t *b);
+void notify_batch_compact(notify_batch_t *b);
+void notify_batch_free(notify_batch_t *b);
+
 /* ---- dispatch.c: due messages -> jobs on the delivery stream ---- */
 int notify_dispatch_init(ut_service_t *svc, notify_app_t *app);
+void notify_dispatch_fini(notify_app_t *app);
 void notify_dispatch_tick(void *arg);
 /* Kick the dispatcher soon (after new messages were scheduled). */
 void notify_dispatch_soon(notify_app_t *app);
+/* What jobs show may have changed (a cadre, unit, class or opt-out): render again. */
+void notify_dispatch_changed(notify_app_t *app);
+/* The light form of notify_msg_due_rows for status "scheduled": fn(arg, id, due_ms, attempts). */
+int notify_msg_due_ids(ut_store_t *s, int64_t now, int limit,
+		       int (*fn)(void *arg, int64_t id, int64_t due_ms, int attempts), void *arg);
+/* One message as notify_msg_due_rows gives it. */
+int notify_msg_row(ut_store_t *s, int64_t id, int (*fn)(void *arg, const notify_due_row_t *r), void *arg);
+/* Scheduled messages due after (due_ms, id) = (after_due, after_id) and at most until, in order. */
+int notify_msg_ahead_rows(ut_store_t *s, int64_t after_due, int64_t after_id, int64_t until, int limit,
+			  int (*fn)(void *arg, const notify_due_row_t *r), void *arg);
 /* Fill vals (strings in the arena) for a message to cadre about class (cls: the class if the
  * caller has it, else NULL and it is loaded). */
 int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t class_id, const notify_class_t *cls,

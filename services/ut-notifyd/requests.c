@@ -152,8 +152,10 @@ int notify_optout_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = ut_reply_err(rep, UT_EINVAL, "unknown channel '%s' (email, webhook, spool)", o->channel);
 	else
 		rc = notify_optout_set(ut_service_store(svc), o->cadre_id, o->channel, o->undo);
-	if (!rc)
+	if (!rc) {
+		notify_dispatch_changed(ut_service_app(svc));
 		rc = ut_reply_body(rep, &o->base);
+	}
 	protobuf_c_message_free_unpacked(&o->base, NULL);
 	return rc;
 }

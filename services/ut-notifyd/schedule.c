@@ -210,6 +210,7 @@ int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev)
 
 int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 {
+	notify_dispatch_changed(ut_service_app(svc));
 	int rc = ut_projection_apply(svc, ev);
 	if (rc || ev->type == UT__MSG_TYPE__EV_COURSE_CREATED || ev->type == UT__MSG_TYPE__EV_PLAN_SET)
 		return rc;
@@ -269,6 +270,7 @@ int notify_on_cadre(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	ut_store_t *s = ut_service_store(svc);
 	int rc;
+	notify_dispatch_changed(ut_service_app(svc));
 	if (ev->type == UT__MSG_TYPE__EV_UNIT_ADDED || ev->type == UT__MSG_TYPE__EV_UNIT_CHANGED) {
 		Ut__OrgUnit *u = ut__org_unit__unpack(NULL, ev->body.len, ev->body.data);
 		if (!u)

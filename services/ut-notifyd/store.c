@@ -258,25 +258,107 @@ int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int 
 	return rc ? rc : sqlite3_changes(ut_store_db(s));
 }
 
-int notify_msg_due(ut_store_t *s, int64_t now, int limit, int64_t *ids, int *n)
+/* Rows of "SELECT " ROW_COLS: a message with its cadre, unit and opt-outs. */
+#define ROW_COLS                                                                                        \
+	"m.id, m.key, m.cadre_id, m.class_id, m.kind, m.offset_s, m.class_version, m.due_ms, m.attempts,"  \
+	" m.created_ms, m.reason, coalesce(c.name, ''), coalesce(c.email, ''), coalesce(c.phone, ''),"     \
+	" coalesce(c.locale, ''), coalesce(u.name, ''),"                                                    \
+	" (SELECT group_concat(o.channel) FROM notify_optouts o WHERE o.cadre_id = m.cadre_id),"            \
+	" m.queue_seq, m.channel, m.address, m.locale"
+#define ROW_JOINS " LEFT JOIN notify_cadres c ON c.id = m.cadre_id LEFT JOIN notify_units u ON u.id = c.unit_id"
+
+static int msg_rows(ut_store_t *s, sqlite3_stmt *st, int (*fn)(void *arg, const notify_due_row_t *r), void *arg,
+		    const char *what)
 {
-	/* One range of messages_due per status: each comes out in (due_ms, id) order and stops at the
-	 * limit. With "status IN (...)" SQLite sorted every due row to return the first `limit`, so a
-	 * burst of N due messages cost O(N) per batch, O(N^2 / limit) in all. */
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id, due_ms FROM (SELECT id, due_ms FROM messages WHERE status = 'scheduled'"
-					    " AND due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2) UNION ALL SELECT id, due_ms FROM"
-					    " (SELECT id, due_ms FROM messages WHERE status = 'retrying' AND due_ms <= ?1"
-					    " ORDER BY due_ms, id LIMIT ?2) ORDER BY 2, 1 LIMIT ?2");
+	int rc, frc = 0;
+	while (!frc && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		notify_due_row_t r = {
+			.id = sqlite3_column_int64(st, 0),
+			.key = ut_store_text(st, 1),
+			.cadre_id = ut_store_text(st, 2),
+			.class_id = sqlite3_column_int64(st, 3),
+			.kind = ut_store_text(st, 4),
+			.offset_s = sqlite3_column_int64(st, 5),
+			.class_version = sqlite3_column_int(st, 6),
+			.due_ms = sqlite3_column_int64(st, 7),
+			.attempts = sqlite3_column_int(st, 8),
+			.created_ms = sqlite3_column_int64(st, 9),
+			.reason = ut_store_text(st, 10),
+			.name = ut_store_text(st, 11),
+			.email = ut_store_text(st, 12),
+			.phone = ut_store_text(st, 13),
+			.locale = ut_store_text(st, 14),
+			.unit = ut_store_text(st, 15),
+			.optouts = ut_store_text(st, 16),
+			.seq = sqlite3_column_int64(st, 17),
+			.channel = ut_store_text(st, 18),
+			.address = ut_store_text(st, 19),
+			.queued_locale = ut_store_text(st, 20),
+		};
+		frc = fn(arg, &r);
+	}
+	sqlite3_reset(st);
+	if (frc)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, what);
+}
+
+int notify_msg_due_rows(ut_store_t *s, const char *status, int64_t now, int limit,
+			int (*fn)(void *arg, const notify_due_row_t *r), void *arg)
+{
+	/* One status per statement: the range of messages_due comes out in (due_ms, id) order and
+	 * stops at the limit. With "status IN (...)" SQLite sorted every due row to return the first
+	 * `limit`, so a burst of N due messages cost O(N) per batch, O(N^2 / limit) in all. Each row
+	 * comes with its cadre, unit and opt-outs: one step per message, not four lookups. */
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT " ROW_COLS " FROM messages m" ROW_JOINS " WHERE m.status = ?3"
+					    " AND m.due_ms <= ?1 ORDER BY m.due_ms, m.id LIMIT ?2");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int(st, 2, limit);
-	int rc;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	return msg_rows(s, st, fn, arg, "due rows");
+}
+
+int notify_msg_due_ids(ut_store_t *s, int64_t now, int limit,
+		       int (*fn)(void *arg, int64_t id, int64_t due_ms, int attempts), void *arg)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id, due_ms, attempts FROM messages WHERE status = 'scheduled'"
+					    " AND due_ms <= ?1 ORDER BY due_ms, id LIMIT ?2");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int(st, 2, limit);
+	int rc, frc = 0;
+	while (!frc && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		frc = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int(st, 2));
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "due");
+	if (frc)
+		return frc;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "due ids");
+}
+
+int notify_msg_row(ut_store_t *s, int64_t id, int (*fn)(void *arg, const notify_due_row_t *r), void *arg)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT " ROW_COLS " FROM messages m" ROW_JOINS " WHERE m.id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	return msg_rows(s, st, fn, arg, "message row");
+}
+
+int notify_msg_ahead_rows(ut_store_t *s, int64_t after_due, int64_t after_id, int64_t until, int limit,
+			  int (*fn)(void *arg, const notify_due_row_t *r), void *arg)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT " ROW_COLS " FROM messages m" ROW_JOINS " WHERE m.status = 'scheduled'"
+					    " AND (m.due_ms, m.id) > (?1, ?2) AND m.due_ms <= ?3 ORDER BY m.due_ms, m.id LIMIT ?4");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, after_due);
+	sqlite3_bind_int64(st, 2, after_id);
+	sqlite3_bind_int64(st, 3, until);
+	sqlite3_bind_int(st, 4, limit);
+	return msg_rows(s, st, fn, arg, "rows ahead");
 }
 
 int notify_msg_next_due(ut_store_t *s, int64_t *due)
@@ -355,47 +437,42 @@ int notify_msg_by_key(ut_store_t *s, const char *key, int64_t *id)
 	return rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "message key");
 }
 
-int notify_msg_queue(ut_store_t *s, const Ut__Delivery *d, int64_t seq, const unsigned char *job, size_t len)
+int notify_msg_queue(ut_store_t *s, int64_t id, int attempts, const char *channel, const char *address,
+		     const char *locale, int64_t seq)
 {
+	/* no job blob: rewriting every row with its rendered job split the table pages and tripled
+	 * what each commit writes; a job lost before it reached the stream is rendered again */
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = 'queued', attempts = ?, channel = ?,"
-					    " address = ?, locale = ?, queue_seq = ?, job = ? WHERE id = ?");
+					    " address = ?, locale = ?, queue_seq = ? WHERE id = ?");
 	if (!st)
 		return UT_EINTERNAL;
-	sqlite3_bind_int(st, 1, d->attempts);
-	sqlite3_bind_text(st, 2, d->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->address, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, d->locale, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 1, attempts);
+	sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, address, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, locale, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, seq);
-	sqlite3_bind_blob(st, 6, job, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, d->id);
+	sqlite3_bind_int64(st, 6, id);
 	return ut_store_step_done(s, st, "queue");
 }
 
-int notify_msg_unpublished(ut_store_t *s, int64_t after, int limit,
-			   int (*fn)(void *arg, int64_t seq, const void *job, size_t len), void *arg)
+int notify_msg_queued_rows(ut_store_t *s, int64_t after, int limit, int (*fn)(void *arg, const notify_due_row_t *r),
+			   void *arg)
 {
 	/* INDEXED BY: without statistics the planner took messages_due (status = 'queued') and
-	 * sorted every queued row with its job blob, 15 ms a batch while workers lag behind */
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT queue_seq, job FROM messages INDEXED BY messages_seq"
-					    " WHERE status = 'queued' AND queue_seq > ? ORDER BY queue_seq LIMIT ?");
+	 * sorted every queued row */
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT " ROW_COLS " FROM messages m INDEXED BY messages_seq" ROW_JOINS
+					    " WHERE m.status = 'queued' AND m.queue_seq > ? ORDER BY m.queue_seq LIMIT ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int(st, 2, limit);
-	int rc, frc = 0;
-	while (!frc && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		frc = fn(arg, sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
-			 (size_t)sqlite3_column_bytes(st, 1));
-	sqlite3_reset(st);
-	if (frc)
-		return frc;
-	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "unpublished");
+	return msg_rows(s, st, fn, arg, "queued rows");
 }
 
 int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char *error, int64_t sent_ms,
 		       int64_t due_ms, const char *worker)
 {
-	/* the job blob is only needed while queued; dropping it keeps the log small */
+	/* job: kept by earlier versions while queued */
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = ?, error = ?, sent_ms = ?,"
 					    " due_ms = CASE WHEN ? > 0 THEN ? ELSE due_ms END, worker = ?, job = NULL WHERE id = ?");
 	if (!st)

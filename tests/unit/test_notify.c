@@ -5,6 +5,8 @@
 #include "../../services/ut-notifyd/schedule.c"
 #include "../../services/ut-notifyd/store.c"
 #include "../../services/ut-notifyd/dispatch.c"
+#include "../../services/ut-notifyd/jobq.c"
+#include "../../services/ut-notifyd/render.c"
 
 #include <setjmp.h>
 #include <stdarg.h>
