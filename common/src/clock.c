@@ -9,11 +9,14 @@
 #include <time.h>
 
 /* Tests set UT_CLOCK_FILE to a file holding "now" in Unix milliseconds, and rewrite it to move
- * time; production never sets it. */
+ * time; production never sets it. A file caught between its truncation and its new value (or
+ * missing) reads as the last value read: falling back to the real clock there made a daemon
+ * see months pass for an instant. */
 static int64_t clock_from_file(void)
 {
 	static const char *path;
 	static int checked;
+	static long long last = -1;
 	if (!checked) {
 		path = getenv("UT_CLOCK_FILE");
 		checked = 1;
@@ -21,13 +24,13 @@ static int64_t clock_from_file(void)
 	if (!path || !*path)
 		return -1;
 	FILE *f = fopen(path, "r");
-	long long v = -1;
+	long long v;
 	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
+		if (fscanf(f, "%lld", &v) == 1 && v >= 0)
+			last = v;
 		fclose(f);
 	}
-	return v;
+	return last;
 }
 
 int64_t ut_clock_now_ms(void)

@@ -6,7 +6,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -145,8 +147,41 @@ static void test_clocks(void **state)
 	assert_true(b >= a);
 }
 
+static char clock_file[] = "/tmp/ut-clock-test.XXXXXX";
+
+static void write_clock(const char *text)
+{
+	FILE *f = fopen(clock_file, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* UT_CLOCK_FILE (set in main before the first read; absent until now, so the real clock ran). */
+static void test_clock_file(void **state)
+{
+	(void)state;
+	write_clock("1773190800000\n");
+	assert_int_equal(ut_clock_now_ms(), 1773190800000LL);
+	write_clock("1773277200000\n");
+	assert_int_equal(ut_clock_now_ms(), 1773277200000LL);
+	/* caught mid-rewrite (empty, garbage) or missing: the last value, not the real clock */
+	write_clock("");
+	assert_int_equal(ut_clock_now_ms(), 1773277200000LL);
+	write_clock("x");
+	assert_int_equal(ut_clock_now_ms(), 1773277200000LL);
+	unlink(clock_file);
+	assert_int_equal(ut_clock_now_ms(), 1773277200000LL);
+}
+
 int main(void)
 {
+	int fd = mkstemp(clock_file);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	unlink(clock_file);
+	setenv("UT_CLOCK_FILE", clock_file, 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_parse_local, shanghai),
 		cmocka_unit_test_setup(test_parse_invalid, shanghai),
@@ -154,6 +189,7 @@ int main(void)
 		cmocka_unit_test_setup(test_format_round_trip, shanghai),
 		cmocka_unit_test_setup(test_zone_matters, shanghai),
 		cmocka_unit_test(test_clocks),
+		cmocka_unit_test(test_clock_file), /* after test_clocks, which needs the real clock */
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
