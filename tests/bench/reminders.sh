@@ -151,6 +151,7 @@ pcts() { sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END {
 	printf " %sp50_ms=%d %sp99_ms=%d %smax_ms=%d", p, v[int(0.5 * NR + 0.999999)], p, v[int(0.99 * NR + 0.999999)], p, v[NR] }'; }
 ours="$ours$(pcts "$T/h.txt" "")$(pcts "$T/d.txt" d)"
 ov() { sed -n "s/.* $1=\\([-0-9]*\\).*/\\1/p" <<<" $ours"; }
+mem="$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$notifyd/status") MiB, peak $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$notifyd/status") MiB"
 kill -TERM "$notifyd" 2>/dev/null
 wait "$notifyd" 2>/dev/null || true
 
@@ -170,6 +171,7 @@ printf '%-44s %12s %12s %8s\n' "  rate (per s)" "$(rate "$(ov dall_ms)")" "$(rat
 printf '%-44s %12s %12s %8s\n' "lateness p50 (delivered / finished)" "$(ov dp50_ms)" "$(bv done_p50_ms)" "$(ratio "$(bv done_p50_ms)" "$(ov dp50_ms)")"
 printf '%-44s %12s %12s %8s\n' "lateness p99 (delivered / finished)" "$(ov dp99_ms)" "$(bv done_p99_ms)" "$(ratio "$(bv done_p99_ms)" "$(ov dp99_ms)")"
 echo "ratio = BullMQ / ut-notifyd (above 1: ours is faster). Job entries: $jobavg B average. Targets: all handed over >= 2x BullMQ (aim 5x), p99 lateness < 1000 ms."
+echo "ut-notifyd RSS after the burst: $mem (target < 64)"
 if [[ -n ${PROFILE:-} ]]; then
 	echo "ut-notifyd SQL profile (UT_SQL_PROFILE):"
 	grep 'sql profile' "$T/ut-notifyd.log" | sed 's/.*sql profile: *//' | sort -k3 -rn | head -15
