@@ -56,16 +56,15 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 	    " ON CONFLICT(class_id, state) DO UPDATE SET n = n + 1; END;"
 	    "CREATE TRIGGER enrol_counts_delete AFTER DELETE ON enrolments BEGIN"
 	    " UPDATE enrol_counts SET n = n - 1 WHERE class_id = OLD.class_id AND state = OLD.state; END;"},
-	/* The counts kept by count_add() below, next to each change of state, in a rowid table whose
-	 * count is updated in place: a trigger, or an update of a WITHOUT ROWID table, makes SQLite
-	 * journal each statement, which doubled the cost of an enrolment. */
+	/* The counts kept by count_add() below, next to each change of state, one row per class
+	 * keyed by its rowid and updated in place: a trigger, or an update of a WITHOUT ROWID table,
+	 * makes SQLite journal each statement, which doubled the cost of an enrolment. */
 	{4, "DROP TRIGGER enrol_counts_insert; DROP TRIGGER enrol_counts_update; DROP TRIGGER enrol_counts_delete;"
 	    "DROP TABLE enrol_counts;"
-	    "CREATE TABLE enrol_counts(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, state TEXT NOT NULL,"
-	    " n INTEGER NOT NULL);"
-	    "CREATE UNIQUE INDEX enrol_counts_key ON enrol_counts(class_id, state);"
-	    "INSERT INTO enrol_counts(class_id, state, n) SELECT class_id, state, count(*) FROM enrolments"
-	    " GROUP BY class_id, state;"},
+	    "CREATE TABLE enrol_counts(class_id INTEGER PRIMARY KEY, confirmed INTEGER NOT NULL DEFAULT 0,"
+	    " waitlisted INTEGER NOT NULL DEFAULT 0, cancelled INTEGER NOT NULL DEFAULT 0);"
+	    "INSERT INTO enrol_counts SELECT class_id, sum(state = 'confirmed'), sum(state = 'waitlisted'),"
+	    " sum(state = 'cancelled') FROM enrolments GROUP BY class_id;"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -361,20 +360,41 @@ int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out
 	return ut_store_row(s, a, st, enrol_row, (void **)out);
 }
 
-/* enrol_counts(class, state) += delta */
+/* The statements for one state's column of enrol_counts: 0 update, 1 insert, 2 read. */
+static const char *const count_sql[][3] = {
+	{"UPDATE enrol_counts SET confirmed = confirmed + ?2 WHERE class_id = ?1",
+	 "INSERT INTO enrol_counts(class_id, confirmed) VALUES(?1, ?2)",
+	 "SELECT coalesce((SELECT confirmed FROM enrol_counts WHERE class_id = ?1), 0)"},
+	{"UPDATE enrol_counts SET waitlisted = waitlisted + ?2 WHERE class_id = ?1",
+	 "INSERT INTO enrol_counts(class_id, waitlisted) VALUES(?1, ?2)",
+	 "SELECT coalesce((SELECT waitlisted FROM enrol_counts WHERE class_id = ?1), 0)"},
+	{"UPDATE enrol_counts SET cancelled = cancelled + ?2 WHERE class_id = ?1",
+	 "INSERT INTO enrol_counts(class_id, cancelled) VALUES(?1, ?2)",
+	 "SELECT coalesce((SELECT cancelled FROM enrol_counts WHERE class_id = ?1), 0)"},
+};
+
+static int count_col(const char *state)
+{
+	return !strcmp(state, "confirmed") ? 0 : !strcmp(state, "waitlisted") ? 1 : !strcmp(state, "cancelled") ? 2 : -1;
+}
+
+/* enrol_counts(class).state += delta */
 static int count_add(ut_store_t *s, int64_t cls, const char *state, int delta)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE enrol_counts SET n = n + ?3 WHERE class_id = ?1 AND state = ?2");
-	for (int pass = 0; st && pass < 2; pass++) {
+	int col = count_col(state);
+	if (col < 0)
+		return UT_EINTERNAL;
+	for (int pass = 0; pass < 2; pass++) {
+		sqlite3_stmt *st = ut_store_stmt(s, count_sql[col][pass]);
+		if (!st)
+			return UT_EINTERNAL;
 		sqlite3_bind_int64(st, 1, cls);
-		T(st, 2, state);
-		sqlite3_bind_int(st, 3, delta);
+		sqlite3_bind_int(st, 2, delta);
 		int rc = ut_store_step_done(s, st, "enrolment count");
 		if (rc || sqlite3_changes(ut_store_db(s)))
 			return rc;
-		st = ut_store_stmt(s, "INSERT INTO enrol_counts(class_id, state, n) VALUES(?1, ?2, ?3)");
 	}
-	return st ? 0 : UT_EINTERNAL;
+	return 0;
 }
 
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e)
@@ -415,11 +435,11 @@ int es_enrol_set_state(ut_store_t *s, Ut__Enrolment *e, const char *state, const
 
 int es_enrol_count(ut_store_t *s, int64_t cls, const char *state)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT coalesce((SELECT n FROM enrol_counts WHERE class_id = ? AND state = ?), 0)");
+	int col = count_col(state);
+	sqlite3_stmt *st = col < 0 ? NULL : ut_store_stmt(s, count_sql[col][2]);
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
-	T(st, 2, state);
 	return (int)ut_store_scalar(s, st, 0);
 }
 
@@ -448,7 +468,7 @@ int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_c
 		s, "SELECT c.state, c.name,"
 		   " (SELECT state FROM enrolments WHERE cadre_id = ?1 AND class_id = ?2 AND state != 'cancelled'),"
 		   " CASE WHEN ?3 THEN (SELECT class_id FROM (" OVERLAP_SQL("?1", "?2") ")) ELSE 0 END,"
-		   " (SELECT n FROM enrol_counts WHERE class_id = ?2 AND state = 'confirmed')"
+		   " (SELECT confirmed FROM enrol_counts WHERE class_id = ?2)"
 		   " FROM cadres c WHERE c.id = ?1");
 	if (!st)
 		return UT_EINTERNAL;
