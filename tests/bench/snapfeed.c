@@ -289,21 +289,9 @@ int main(int argc, char **argv)
 	while (got < count) {
 		while (next < count && next - got < inflight)
 			send_one(s, put, next++, rows, seq, shift);
-		zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
-		if (zmq_poll(&it, 1, 30000) <= 0)
-			break; /* unanswered: reported below */
-		zmq_msg_t msg;
-		zmq_msg_init(&msg);
-		int more = 1;
-		Ut__Envelope *r = NULL;
-		while (more && zmq_msg_recv(&msg, s, 0) >= 0) {
-			more = zmq_msg_more(&msg);
-			if (!more)
-				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-		}
-		zmq_msg_close(&msg);
+		Ut__Envelope *r = recv_env(s, 30000);
 		if (!r)
-			continue;
+			break; /* unanswered: reported below */
 		long i = atol(r->id);
 		if (i >= 0 && i < next && !answered[i]) {
 			answered[i] = 1;
