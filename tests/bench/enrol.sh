@@ -1,10 +1,16 @@
 # Durable enrolment requests: ut-enrold (cadre lookup, duplicate and overlap checks, seat count,
 # insert, outbox event, group commit) against the ideal pipeline (ut-ideal: decode, one insert,
-# XADD, nothing else) on the same machine, Redis and client, at 1, 16 and 128 in flight.
+# XADD, nothing else) on the same machine, Redis and client, at 1, 16 and 128 in flight; with
+# ut-enrold's CPU time in each run, to tell CPU from waiting.
+# Env: SYNC (both sides' synchronous, default full); DAEMON_SYNC (ut-enrold's alone, e.g. normal:
+# what it does without any fsync while the ideal keeps its own); WS (in-flight levels, default
+# "1 16 128"); CALLGRIND=1 (ut-enrold under valgrind: instructions per enrolment, counted over the
+# 128-in-flight run only; slow, so use N=5000; throughput figures are then meaningless).
 set -euo pipefail
 BUILD=${1:?usage: enrol.sh BUILD_DIR [N]}
 N=${2:-20000}
 SYNC=${SYNC:-full}
+WS=${WS:-1 16 128}
 T=$(mktemp -d /tmp/ut-bench.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
@@ -15,14 +21,19 @@ redis-server "$(dirname "$0")/../../deploy/redis.conf" --unixsocket "$T/redis.so
 pids+=($!)
 until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
 printf '[node]\nrun_dir = .\nlog_level = warn\n[store]\nsynchronous = %s\n[enrol]\nimport_max_kb = 4096\n[rpc]\nmax_request_kb = 8192\n' \
-	"$SYNC" >"$T/node.ini"
+	"${DAEMON_SYNC:-$SYNC}" >"$T/node.ini"
 "$BUILD/tests/ut-ideal" "ipc://$T/ideal.sock" "$T/ideal.db" "$T/redis.sock" "$SYNC" &
 pids+=($!)
-for d in ut-schedd ut-enrold; do
-	"$BUILD/services/$d" --config "$T/node.ini" 2>>"$T/$d.log" &
-	pids+=($!)
-done
+"$BUILD/services/ut-schedd" --config "$T/node.ini" 2>>"$T/ut-schedd.log" &
+pids+=($!)
+cg=()
+[[ -n ${CALLGRIND:-} ]] && cg=(valgrind --tool=callgrind --callgrind-out-file="$T/cg.out")
+"${cg[@]}" "$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
+epid=$!
+pids+=("$epid")
 sleep 0.5
+until [[ -S $T/ut-enrold.sock ]]; do sleep 0.1; done
+cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$epid/stat"; } # utime + stime, at 100 ticks/s
 
 # Cadres W1, W16, W128 (one set per run), 50 classes with seats for all.
 U unit add --code U1 --name 'Union' --kind union >/dev/null
@@ -35,15 +46,30 @@ U course add --code B --title Bench --category safety >/dev/null
 for c in $(seq 50); do U class add --course B --capacity 100000 >/dev/null; done
 until [[ $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM sched_classes') == 50 ]]; do sleep 0.1; done
 
-echo "durable enrolments (sqlite synchronous=$SYNC, redis AOF everysec), $N requests per run"
-printf '%-10s %12s %10s %10s %12s %10s %10s %8s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio
-for w in 1 16 128; do
+echo "durable enrolments (sqlite synchronous=$SYNC, ut-enrold ${DAEMON_SYNC:-$SYNC}, redis AOF everysec), $N requests per run"
+printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio enrold_cpu
+for w in $WS; do
 	n=$N; ((w == 1)) && n=$((N / 10))
 	read -r it ip50 ip99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -p "I$w" "ipc://$T/ideal.sock" |
 		awk '/^throughput/ { print $2, $5, $8 }')
+	[[ -n ${CALLGRIND:-} && $w == 128 ]] && callgrind_control -z "$epid" >/dev/null
+	c0=$(cpu_ms) t0=$(date +%s%N)
 	read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}_" "ipc://$T/ut-enrold.sock" |
 		awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
-	printf '%-10s %12s %10s %10s %12s %10s %10s %7s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
-		"$(awk -v a="$et" -v b="$it" 'BEGIN { printf "%.0f", 100 * a / b }')"
+	c1=$(cpu_ms) t1=$(date +%s%N)
+	[[ -n ${CALLGRIND:-} && $w == 128 ]] && callgrind_control -d "$epid" >/dev/null
+	printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
+		"$(awk -v a="$et" -v b="$it" 'BEGIN { printf "%.0f", 100 * a / b }')" \
+		"$(awk -v c=$((c1 - c0)) -v t=$(((t1 - t0) / 1000000)) 'BEGIN { printf "%.0f", t ? 100 * c / t : 0 }')"
 done
 echo "enrolments stored: $(sqlite3 "$T/ut-enrold.db" "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")"
+echo "enrold_cpu: ut-enrold's user+system time over the run's wall time (100% = one core of $(nproc))"
+if [[ -n ${CALLGRIND:-} ]]; then
+	ir=
+	for _ in $(seq 100); do # the dump of the 128 run (cg.out.1) is written by the daemon
+		ir=$(callgrind_annotate "$T/cg.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+		[[ -n $ir ]] && break
+		sleep 0.1
+	done
+	echo "instructions per enrolment at 128 in flight (callgrind, everything ut-enrold ran): $((${ir:-0} / N))"
+fi
