@@ -166,10 +166,12 @@ static void free_ids(char **ids, int n)
 
 /* ---- org units ---- */
 
-static void unit_added(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
+/* The reply to unit add (the request was an OrgUnit) or unit change. */
+static void unit_done(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
 {
 	const Ut__UnitReply *r = (const Ut__UnitReply *)m;
-	printf("unit %lld created (%s, level %s)\n", (long long)r->unit->id, r->unit->code, r->unit->level);
+	printf("unit %lld %s (%s, level %s)\n", (long long)r->unit->id,
+	       req->descriptor == &ut__org_unit__descriptor ? "created" : "changed", r->unit->code, r->unit->level);
 	if (*r->warning)
 		fprintf(stderr, "utctl: warning: %s\n", r->warning);
 }
@@ -211,15 +213,7 @@ static int unit_add(ctx_t *c, int argc, char **argv)
 	}
 	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
 		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_ADD, &u.base, &ut__unit_reply__descriptor, unit_added);
-}
-
-static void unit_changed(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__UnitReply *r = (const Ut__UnitReply *)m;
-	printf("unit %lld changed (%s, level %s)\n", (long long)r->unit->id, r->unit->code, r->unit->level);
-	if (*r->warning)
-		fprintf(stderr, "utctl: warning: %s\n", r->warning);
+	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_ADD, &u.base, &ut__unit_reply__descriptor, unit_done);
 }
 
 static const optspec_t unit_change_opts[] = {
@@ -258,7 +252,7 @@ static int unit_change(ctx_t *c, int argc, char **argv)
 	if (k < 0 || opt_rest(&o, pos, 1, 1, "CODE") < 0)
 		return EXIT_USAGE;
 	ch.code = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_CHANGE, &ch.base, &ut__unit_reply__descriptor, unit_changed);
+	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_CHANGE, &ch.base, &ut__unit_reply__descriptor, unit_done);
 }
 
 static void unit_table(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
