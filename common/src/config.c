@@ -140,7 +140,7 @@ static int set_value(ut_config_t *c, const setting_t *s, const char *v, char *wh
 void ut_config_defaults(ut_config_t *c)
 {
 	memset(c, 0, sizeof *c);
-	char why[8];
+	char why[256]; /* the embedded defaults are valid; kept for set_value's signature */
 	for (size_t i = 0; i < NSETTINGS; i++)
 		set_value(c, &settings[i], settings[i].def, why, sizeof why);
 }
