@@ -6,6 +6,7 @@
 #include "ut/log.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,9 @@ struct ut_bus {
 	int nstreams;
 	char key[256];
 	int down_logged;
+	/* the publish in flight on cmd: its entry count (0: none), and its result once read */
+	int pub_n, pub_have, pub_result;
+	char pub_key[256];
 };
 
 /* Appends events in order with their explicit ids and stops at the first failure, so the
@@ -60,6 +64,10 @@ static void disconnect(ut_bus_t *b)
 	if (b->rd)
 		redisFree(b->rd);
 	b->cmd = b->rd = NULL;
+	if (b->pub_n && !b->pub_have) { /* its fate is unknown: the caller sends it again */
+		b->pub_have = 1;
+		b->pub_result = UT_EUNAVAIL;
+	}
 	b->reading = 0;
 	b->backlog_done = 0;
 }
@@ -100,8 +108,13 @@ static redisContext *open_one(ut_bus_t *b)
 	return c;
 }
 
+static void take_publish(ut_bus_t *b, int wait);
+
 static int ensure_groups(ut_bus_t *b)
 {
+	take_publish(b, 1);
+	if (!b->cmd)
+		return UT_EUNAVAIL;
 	for (int i = 0; i < b->nstreams; i++) {
 		redisReply *r = redisCommand(b->cmd, "XGROUP CREATE %s %s 0 MKSTREAM", b->streams[i], b->group);
 		if (!r)
@@ -150,9 +163,53 @@ static int lost(ut_bus_t *b, redisContext *c, const char *what)
 	return UT_EUNAVAIL;
 }
 
-redisReply *ut_bus_command(ut_bus_t *b, const char *fmt, ...)
+/* Read the reply of the publish in flight, if any; wait == 0: only if it has come. */
+static void take_publish(ut_bus_t *b, int wait)
+{
+	if (!b->pub_n || b->pub_have)
+		return;
+	void *r = NULL;
+	if (redisGetReplyFromReader(b->cmd, &r) != REDIS_OK) {
+		lost(b, b->cmd, "publish");
+		return;
+	}
+	if (!r && !wait) {
+		struct pollfd p = {b->cmd->fd, POLLIN, 0};
+		if (poll(&p, 1, 0) != 1)
+			return;
+		if (redisBufferRead(b->cmd) != REDIS_OK || redisGetReplyFromReader(b->cmd, &r) != REDIS_OK) {
+			lost(b, b->cmd, "publish");
+			return;
+		}
+		if (!r)
+			return;
+	}
+	if (!r && redisGetReply(b->cmd, &r) != REDIS_OK) {
+		lost(b, b->cmd, "publish");
+		return;
+	}
+	redisReply *rep = r;
+	b->pub_have = 1;
+	b->pub_result = b->pub_n;
+	if (rep->type == REDIS_REPLY_ERROR) {
+		ut_warn("redis: publish to %s: %s", b->pub_key, rep->str);
+		b->pub_result = UT_EUNAVAIL;
+	}
+	freeReplyObject(r);
+}
+
+/* Connected, with the command connection free for a new command. */
+static int cmd_ready(ut_bus_t *b)
 {
 	if (ut_bus_connect(b) != 0)
+		return UT_EUNAVAIL;
+	take_publish(b, 1);
+	return b->cmd ? 0 : UT_EUNAVAIL;
+}
+
+redisReply *ut_bus_command(ut_bus_t *b, const char *fmt, ...)
+{
+	if (cmd_ready(b) != 0)
 		return NULL;
 	va_list ap;
 	va_start(ap, fmt);
@@ -163,12 +220,14 @@ redisReply *ut_bus_command(ut_bus_t *b, const char *fmt, ...)
 	return r;
 }
 
-int ut_bus_publish(ut_bus_t *b, const char *stream, int n, const char *const *ids,
-		   const unsigned char *const *data, const size_t *len)
+int ut_bus_publish_send(ut_bus_t *b, const char *stream, int n, const char *const *ids,
+			const unsigned char *const *data, const size_t *len)
 {
 	if (n <= 0)
 		return 0;
-	if (ut_bus_connect(b) != 0)
+	if (b->pub_n)
+		return UT_EINTERNAL; /* the caller takes each result before sending again */
+	if (cmd_ready(b) != 0)
 		return UT_EUNAVAIL;
 	int argc = 4 + 2 * n;
 	const char **argv = malloc((size_t)argc * sizeof *argv);
@@ -178,12 +237,11 @@ int ut_bus_publish(ut_bus_t *b, const char *stream, int n, const char *const *id
 		free(argl);
 		return UT_ENOMEM;
 	}
-	char key[256];
-	snprintf(key, sizeof key, "%s", ut_bus_key(b, stream));
+	snprintf(b->pub_key, sizeof b->pub_key, "%s", ut_bus_key(b, stream));
 	argv[0] = "EVAL";
 	argv[1] = publish_lua;
 	argv[2] = "1";
-	argv[3] = key;
+	argv[3] = b->pub_key;
 	for (int i = 0; i < 4; i++)
 		argl[i] = strlen(argv[i]);
 	for (int i = 0; i < n; i++) {
@@ -192,18 +250,36 @@ int ut_bus_publish(ut_bus_t *b, const char *stream, int n, const char *const *id
 		argv[5 + 2 * i] = (const char *)data[i];
 		argl[5 + 2 * i] = len[i];
 	}
-	redisReply *r = redisCommandArgv(b->cmd, argc, argv, argl);
+	int rc = redisAppendCommandArgv(b->cmd, argc, argv, argl), done = 0;
 	free(argv);
 	free(argl);
-	if (!r)
+	while (rc == REDIS_OK && !done)
+		rc = redisBufferWrite(b->cmd, &done);
+	if (rc != REDIS_OK)
 		return lost(b, b->cmd, "publish");
-	int rc = n;
-	if (r->type == REDIS_REPLY_ERROR) {
-		ut_warn("redis: publish to %s: %s", key, r->str);
-		rc = UT_EUNAVAIL;
-	}
-	freeReplyObject(r);
-	return rc;
+	b->pub_n = n;
+	b->pub_have = 0;
+	return 0;
+}
+
+int ut_bus_publish_take(ut_bus_t *b, int wait)
+{
+	take_publish(b, wait);
+	if (!b->pub_have)
+		return 0;
+	b->pub_n = b->pub_have = 0;
+	return b->pub_result;
+}
+
+int ut_bus_publish_fd(ut_bus_t *b) { return b->pub_n && !b->pub_have && b->cmd ? b->cmd->fd : -1; }
+
+int ut_bus_publish_taken(ut_bus_t *b) { return b->pub_n && b->pub_have; }
+
+int ut_bus_publish(ut_bus_t *b, const char *stream, int n, const char *const *ids,
+		   const unsigned char *const *data, const size_t *len)
+{
+	int rc = ut_bus_publish_send(b, stream, n, ids, data, len);
+	return rc || n <= 0 ? rc : ut_bus_publish_take(b, 1);
 }
 
 int ut_bus_subscribe(ut_bus_t *b, const char *group, const char *consumer, const char *const *streams,
@@ -363,7 +439,7 @@ int ut_bus_ack(ut_bus_t *b, const ut_bus_batch_t *batch)
 {
 	if (!batch->n)
 		return 0;
-	if (ut_bus_connect(b) != 0)
+	if (cmd_ready(b) != 0)
 		return UT_EUNAVAIL;
 	for (int i = 0; i < batch->n; i++)
 		redisAppendCommand(b->cmd, "XACK %s %s %s", batch->e[i].stream, b->group, batch->e[i].id);

@@ -31,7 +31,7 @@ int ut_outbox_init(ut_outbox_t *o, ut_store_t *s, const char *node, const char *
 	st = ut_store_stmt(s, "SELECT coalesce(min(seq) - 1, 0) FROM ut_outbox");
 	if (!st || sqlite3_step(st) != SQLITE_ROW)
 		return UT_EINTERNAL;
-	o->published = o->forgotten = sqlite3_column_int64(st, 0);
+	o->published = o->forgotten = o->sent = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -85,8 +85,10 @@ static char *digits(char *p, int64_t v)
 	return p;
 }
 
-int ut_outbox_relay(ut_outbox_t *o, ut_bus_t *bus, int max)
+int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 {
+	if (o->sent > o->published)
+		return 0; /* one batch in flight at a time: a later one must not pass a failed one */
 	sqlite3_stmt *st = ut_store_stmt(o->store, "SELECT seq, type, ts_ms, body FROM ut_outbox WHERE seq > ?"
 						   " ORDER BY seq LIMIT ?");
 	if (!st)
@@ -132,9 +134,10 @@ int ut_outbox_relay(ut_outbox_t *o, ut_bus_t *bus, int max)
 	else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		rc = ut_store_err(o->store, rc, "outbox read");
 	else
-		rc = ut_bus_publish(bus, o->daemon, n, (const char *const *)ids, (const unsigned char *const *)data, len);
-	if (rc > 0)
-		o->published = last;
+		rc = ut_bus_publish_send(bus, o->daemon, n, (const char *const *)ids, (const unsigned char *const *)data,
+					 len);
+	if (rc == 0)
+		o->sent = last;
 	for (int i = 0; i < n; i++) {
 		free(ids[i]);
 		free(data[i]);
@@ -142,7 +145,27 @@ int ut_outbox_relay(ut_outbox_t *o, ut_bus_t *bus, int max)
 	free(ids);
 	free(data);
 	free(len);
+	return rc ? rc : n;
+}
+
+int ut_outbox_relay_take(ut_outbox_t *o, ut_bus_t *bus, int wait)
+{
+	if (o->sent == o->published)
+		return 0;
+	int rc = ut_bus_publish_take(bus, wait);
+	if (rc > 0)
+		o->published = o->sent;
+	else if (rc < 0)
+		o->sent = o->published;
 	return rc;
+}
+
+int ut_outbox_relay(ut_outbox_t *o, ut_bus_t *bus, int max)
+{
+	int rc = ut_outbox_relay_take(o, bus, 1);
+	if (rc >= 0)
+		rc = ut_outbox_relay_send(o, bus, max);
+	return rc > 0 ? ut_outbox_relay_take(o, bus, 1) : rc;
 }
 
 int ut_outbox_forget(ut_outbox_t *o)

@@ -78,12 +78,16 @@ static void schedule_retry(ut_service_t *svc)
 	ut_timer_add(svc->timers, ut_clock_mono_ms() + svc->backoff_ms, relay_retry, svc);
 }
 
+/* Send what was committed and return without waiting: the reply is read when the next batch is
+ * relayed or when it arrives, so Redis appends while the next requests are applied. */
 static void relay(ut_service_t *svc)
 {
 	if (svc->relay_timer)
 		return; /* Redis is away: the retry timer relays when it is back */
 	for (;;) {
-		int n = ut_outbox_relay(&svc->outbox, svc->bus, svc->cfg.relay_batch);
+		int n = ut_outbox_relay_take(&svc->outbox, svc->bus, 1);
+		if (n >= 0)
+			n = ut_outbox_relay_send(&svc->outbox, svc->bus, svc->cfg.relay_batch);
 		if (n < 0) {
 			schedule_retry(svc);
 			return;
@@ -485,32 +489,43 @@ static void stop_all(ut_service_t *svc)
 static int loop(ut_service_t *svc)
 {
 	while (!svc->stop) {
-		zmq_pollitem_t it[3] = {
+		if (ut_bus_publish_taken(svc->bus))
+			relay(svc); /* another command read the publish's reply */
+		zmq_pollitem_t it[4] = {
 			{ut_rpc_server_socket(svc->rpc), 0, ZMQ_POLLIN, 0},
 			{NULL, svc->sigfd, ZMQ_POLLIN, 0},
 			{NULL, ut_bus_read_fd(svc->bus), ZMQ_POLLIN, 0},
+			{NULL, ut_bus_publish_fd(svc->bus), ZMQ_POLLIN, 0},
 		};
-		int nit = it[2].fd >= 0 ? 3 : 2;
+		int nit = 2;
+		for (int i = 2; i < 4; i++)
+			if (it[i].fd >= 0)
+				it[nit++] = it[i];
 		long wait = ut_timers_wait_ms(svc->timers, ut_clock_mono_ms());
 		int rc = zmq_poll(it, nit, wait);
 		if (rc < 0 && zmq_errno() != EINTR) {
 			ut_error("zmq_poll: %s", zmq_strerror(zmq_errno()));
 			return 1;
 		}
-		if (rc > 0 && (it[1].revents & ZMQ_POLLIN)) {
-			struct signalfd_siginfo si;
-			if (read(svc->sigfd, &si, sizeof si) == sizeof si)
-				ut_info("signal %d: finishing the current batch and stopping", (int)si.ssi_signo);
-			svc->stop = 1;
+		for (int i = 0; rc > 0 && i < nit; i++) {
+			if (!(it[i].revents & ZMQ_POLLIN))
+				continue;
+			if (i == 0)
+				handle_requests(svc);
+			else if (it[i].fd == svc->sigfd) {
+				struct signalfd_siginfo si;
+				if (read(svc->sigfd, &si, sizeof si) == sizeof si)
+					ut_info("signal %d: finishing the current batch and stopping", (int)si.ssi_signo);
+				svc->stop = 1;
+			} else if (it[i].fd == ut_bus_read_fd(svc->bus))
+				handle_events(svc);
+			else if (it[i].fd == ut_bus_publish_fd(svc->bus))
+				relay(svc);
 		}
-		if (rc > 0 && (it[0].revents & ZMQ_POLLIN))
-			handle_requests(svc);
-		if (rc > 0 && nit == 3 && (it[2].revents & ZMQ_POLLIN))
-			handle_events(svc);
 		ut_timers_run(svc->timers, ut_clock_mono_ms());
 	}
-	if (svc->emitted)
-		relay(svc);
+	relay(svc);
+	ut_outbox_relay_take(&svc->outbox, svc->bus, 1);
 	return 0;
 }
 

@@ -392,6 +392,55 @@ static void test_inbox(void **state)
 	assert_int_equal(ut_inbox_count(f->store), 2);
 }
 
+/* The relay in two steps: one batch in flight at a time; another command on the bus reads its
+ * reply first and keeps the result; a batch whose reply was lost is sent again, and the stream
+ * holds every event once and in order. */
+static void test_relay_in_flight(void **state)
+{
+	fixture_t *f = *state;
+	put_committed(f, 1, 3);
+	assert_int_equal(ut_outbox_relay_take(&f->ob, f->bus, 1), 0); /* none in flight */
+	assert_int_equal(ut_outbox_relay_send(&f->ob, f->bus, 100), 3);
+	assert_true(ut_bus_publish_fd(f->bus) >= 0);
+	put_committed(f, 4, 2);
+	assert_int_equal(ut_outbox_relay_send(&f->ob, f->bus, 100), 0); /* 1-3 still in flight */
+	assert_int_equal(ut_outbox_pending(&f->ob), 5);
+
+	redisReply *r = ut_bus_command(f->bus, "PING");
+	assert_non_null(r);
+	assert_string_equal(r->str, "PONG"); /* not the publish's reply */
+	freeReplyObject(r);
+	assert_int_equal(ut_bus_publish_taken(f->bus), 1);
+	assert_int_equal(ut_bus_publish_fd(f->bus), -1);
+	assert_int_equal(ut_outbox_relay_take(&f->ob, f->bus, 0), 3);
+	assert_int_equal(ut_outbox_pending(&f->ob), 2);
+
+	/* 4-5 sent while Redis holds writes, then the connection drops before their reply: sent again */
+	redisContext *other = redisConnectUnix(sock);
+	assert_true(other && !other->err);
+	r = redisCommand(other, "CLIENT PAUSE 5000 WRITE");
+	assert_true(r && r->type == REDIS_REPLY_STATUS);
+	freeReplyObject(r);
+	assert_int_equal(ut_outbox_relay_send(&f->ob, f->bus, 100), 2);
+	r = redisCommand(other, "CLIENT KILL TYPE normal SKIPME yes");
+	assert_true(r && r->type == REDIS_REPLY_INTEGER && r->integer >= 2); /* the bus's two */
+	freeReplyObject(r);
+	freeReplyObject(redisCommand(other, "CLIENT UNPAUSE"));
+	redisFree(other);
+	assert_int_equal(ut_outbox_relay_take(&f->ob, f->bus, 1), UT_EUNAVAIL);
+	assert_int_equal(ut_outbox_pending(&f->ob), 2);
+	assert_int_equal(ut_bus_connect(f->bus), 0);
+	assert_int_equal(ut_outbox_relay(&f->ob, f->bus, 100), 2);
+	assert_int_equal(ut_outbox_pending(&f->ob), 0);
+
+	event_t ev[8];
+	int n = stream_events(f, ev, 8);
+	assert_int_equal(n, 5);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(ev[i].n, i + 1);
+	free_events(ev, n);
+}
+
 /* Redis away: relay fails, keeps the events pending, and delivers them once Redis is back. */
 static void test_relay_while_redis_down(void **state)
 {
@@ -428,6 +477,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_forget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_numbering_after_autoincrement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_inbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relay_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relay_while_redis_down, setup, teardown), /* last */
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -36,6 +36,17 @@ const char *ut_bus_key(ut_bus_t *b, const char *name);
  * and repeating the call is safe. */
 int ut_bus_publish(ut_bus_t *b, const char *stream, int n, const char *const *ids,
 		   const unsigned char *const *data, const size_t *len);
+/* The same in two steps, so the caller works while Redis appends. Send: 0 or UT_E*; at most
+ * one publish is in flight, and its result must be taken before the next is sent. Take: the
+ * result as ut_bus_publish returns it, or 0 while none is in flight or (wait == 0) its reply
+ * has not come. Any other command on the bus reads that reply first and keeps the result. */
+int ut_bus_publish_send(ut_bus_t *b, const char *stream, int n, const char *const *ids,
+			const unsigned char *const *data, const size_t *len);
+int ut_bus_publish_take(ut_bus_t *b, int wait);
+/* While a reply is awaited, the descriptor to poll for it, else -1. */
+int ut_bus_publish_fd(ut_bus_t *b);
+/* 1 when a result is waiting to be taken (read by another command). */
+int ut_bus_publish_taken(ut_bus_t *b);
 
 /* Consumer side. Register the consumer group `group` on each stream (created when missing). */
 int ut_bus_subscribe(ut_bus_t *b, const char *group, const char *consumer, const char *const *streams,

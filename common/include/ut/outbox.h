@@ -14,6 +14,7 @@ typedef struct ut_outbox {
 	int64_t epoch;             /* creation time of this database's outbox, ms: stream ids are
 				      "<epoch>-<seq>", so a new database never reuses an old id */
 	int64_t published;         /* highest seq in the stream */
+	int64_t sent;              /* highest seq sent; above published while a batch is in flight */
 	int64_t forgotten;         /* highest seq deleted from the table */
 } ut_outbox_t;
 
@@ -25,6 +26,10 @@ int64_t ut_outbox_pending(ut_outbox_t *o);
 /* Publish up to `max` committed events to the daemon's stream, in order, in one round trip.
  * Returns the number published, or UT_E*. */
 int ut_outbox_relay(ut_outbox_t *o, ut_bus_t *bus, int max);
+/* The same without waiting: send up to `max` events (returns how many; 0 while a batch is in
+ * flight), then take the batch's result (as ut_bus_publish_take; a failed batch is sent again). */
+int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max);
+int ut_outbox_relay_take(ut_outbox_t *o, ut_bus_t *bus, int wait);
 /* Delete rows already published; call inside a transaction the daemon commits anyway, so the
  * bookkeeping costs no extra fsync. A crash before it only republishes ids Redis skips. */
 int ut_outbox_forget(ut_outbox_t *o);
