@@ -5,12 +5,15 @@
 # Env: SYNC (both sides' synchronous, default full); DAEMON_SYNC (ut-enrold's alone, e.g. normal:
 # what it does without any fsync while the ideal keeps its own); WS (in-flight levels, default
 # "1 16 128"); CALLGRIND=1 (ut-enrold under valgrind: instructions per enrolment, counted over the
-# 128-in-flight run only; slow, so use N=5000; throughput figures are then meaningless).
+# 128-in-flight run only; slow, so use N=5000; throughput figures are then meaningless); ROUNDS
+# (default 3): runs of the ideal and ut-enrold alternate this many times at each level, and the
+# level's ratio is the median of the rounds' ratios, since the machine's noise moves both sides.
 set -euo pipefail
 BUILD=${1:?usage: enrol.sh BUILD_DIR [N]}
 N=${2:-20000}
 SYNC=${SYNC:-full}
 WS=${WS:-1 16 128}
+ROUNDS=${ROUNDS:-3}
 T=$(mktemp -d /tmp/ut-bench.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
@@ -35,12 +38,14 @@ sleep 0.5
 until [[ -S $T/ut-enrold.sock ]]; do sleep 0.1; done
 cpu_ms() { awk '{ print ($14 + $15) * 10 }' "/proc/$epid/stat"; } # utime + stime, at 100 ticks/s
 
-# Cadres W1, W16, W128 (one set per run), 50 classes with seats for all.
+# Cadres W<in-flight>r<round>_ (one set per run), 50 classes with seats for all.
 U unit add --code U1 --name 'Union' --kind union >/dev/null
-for w in 1 16 128; do
+for w in $WS; do
 	n=$N; ((w == 1)) && n=$((N / 10))
-	{ echo 'id,name,unit,position'; for i in $(seq "$n"); do printf 'W%s_%05d,Cadre %d,U1,other\n' "$w" "$i" "$i"; done; } >"$T/c$w.csv"
-	U cadre import "$T/c$w.csv" >/dev/null
+	for r in $(seq "$ROUNDS"); do
+		{ echo 'id,name,unit,position'; for i in $(seq "$n"); do printf 'W%sr%s_%05d,Cadre %d,U1,other\n' "$w" "$r" "$i" "$i"; done; } >"$T/c.csv"
+		U cadre import "$T/c.csv" >/dev/null
+	done
 done
 U course add --code B --title Bench --category safety >/dev/null
 for c in $(seq 50); do U class add --course B --capacity 100000 >/dev/null; done
@@ -48,19 +53,26 @@ until [[ $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM sched_classes') == 50
 
 echo "durable enrolments (sqlite synchronous=$SYNC, ut-enrold ${DAEMON_SYNC:-$SYNC}, redis AOF everysec), $N requests per run"
 printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio enrold_cpu
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b ? 100 * a / b : 0 }'; }
 for w in $WS; do
 	n=$N; ((w == 1)) && n=$((N / 10))
-	read -r it ip50 ip99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -p "I$w" "ipc://$T/ideal.sock" |
-		awk '/^throughput/ { print $2, $5, $8 }')
-	[[ -n ${CALLGRIND:-} && $w == 128 ]] && callgrind_control -z "$epid" >/dev/null
-	c0=$(cpu_ms) t0=$(date +%s%N)
-	read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}_" "ipc://$T/ut-enrold.sock" |
-		awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
-	c1=$(cpu_ms) t1=$(date +%s%N)
-	[[ -n ${CALLGRIND:-} && $w == 128 ]] && callgrind_control -d "$epid" >/dev/null
-	printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
-		"$(awk -v a="$et" -v b="$it" 'BEGIN { printf "%.0f", 100 * a / b }')" \
-		"$(awk -v c=$((c1 - c0)) -v t=$(((t1 - t0) / 1000000)) 'BEGIN { printf "%.0f", t ? 100 * c / t : 0 }')"
+	ratios=()
+	for r in $(seq "$ROUNDS"); do
+		read -r it ip50 ip99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -p "I${w}r${r}_" "ipc://$T/ideal.sock" |
+			awk '/^throughput/ { print $2, $5, $8 }')
+		cg_run=; [[ -n ${CALLGRIND:-} && $w == 128 && $r == 1 ]] && cg_run=1
+		[[ -n $cg_run ]] && callgrind_control -z "$epid" >/dev/null
+		c0=$(cpu_ms) t0=$(date +%s%N)
+		read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}r${r}_" "ipc://$T/ut-enrold.sock" |
+			awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
+		c1=$(cpu_ms) t1=$(date +%s%N)
+		[[ -n $cg_run ]] && callgrind_control -d "$epid" >/dev/null
+		ratios+=("$(pct "$et" "$it")")
+		printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
+			"${ratios[-1]}" "$(pct $((c1 - c0)) $(((t1 - t0) / 1000000)))"
+	done
+	((ROUNDS > 1)) && printf '%-10s median of %d rounds: %s%%\n' "$w" "$ROUNDS" \
+		"$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 done
 echo "enrolments stored: $(sqlite3 "$T/ut-enrold.db" "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")"
 echo "enrold_cpu: ut-enrold's user+system time over the run's wall time (100% = one core of $(nproc))"
