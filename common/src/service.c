@@ -432,6 +432,7 @@ static int start(ut_service_t *svc)
 		ut_error("cannot open %s: is the run directory writable, with space left?", db);
 		goto out;
 	}
+	ut_store_checkpoint_thread(svc->store, svc->cfg.sqlite_synchronous);
 	if ((rc = ut_outbox_init(&svc->outbox, svc->store, svc->cfg.node_id, def->name)) != 0)
 		goto out;
 	rc = UT_EINTERNAL;
