@@ -6,6 +6,7 @@
 #include "ut/err.h"
 #include "ut/log.h"
 #include "ut/outbox.h"
+#include "ut/wal.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +37,7 @@ struct ut_service {
 	int64_t started_ms;
 	int64_t requests, commits, events_applied;
 	int backoff_ms;
+	ut_wal_t *wal;
 	ut_rpc_req_t *reqs;
 	ut_reply_t *reps;
 	ut_bus_batch_t batch;
@@ -432,7 +434,7 @@ static int start(ut_service_t *svc)
 		ut_error("cannot open %s: is the run directory writable, with space left?", db);
 		goto out;
 	}
-	ut_store_checkpoint_thread(svc->store, svc->cfg.sqlite_synchronous);
+	svc->wal = ut_wal_start(svc->store, svc->cfg.sqlite_synchronous);
 	if ((rc = ut_outbox_init(&svc->outbox, svc->store, svc->cfg.node_id, def->name)) != 0)
 		goto out;
 	rc = UT_EINTERNAL;
@@ -478,6 +480,7 @@ static void stop_all(ut_service_t *svc)
 	ut_bus_batch_free(&svc->batch);
 	ut_bus_destroy(&svc->bus);
 	ut_timers_destroy(&svc->timers);
+	ut_wal_stop(&svc->wal);
 	ut_store_destroy(&svc->store);
 	free(svc->reqs);
 	free(svc->reps);

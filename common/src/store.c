@@ -3,7 +3,6 @@
 #include "ut/err.h"
 #include "ut/log.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,12 @@ typedef struct cached {
 	int64_t runs, ns; /* with UT_SQL_PROFILE set: how often and how long it ran */
 } cached_t;
 
-/* The background checkpointer (ut_store_checkpoint_thread). */
-typedef struct ckpt {
-	sqlite3 *db; /* its own connection */
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int wake, stop, last_rc;
-} ckpt_t;
-
 struct ut_store {
 	sqlite3 *db;
 	char *path;
 	cached_t *cache;
 	int ncache, capcache;
 	int in_tx;
-	ckpt_t *ckpt;
 };
 
 /* Outbox and inbox live in every daemon's database (see outbox.c). The outbox's seq is a plain
@@ -178,106 +167,11 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 	return 0;
 }
 
-/* ---- checkpoints on a thread of their own ---- */
-
-enum {
-	CKPT_PAGES = 1000,     /* wake the checkpointer (SQLite's own default threshold) */
-	CKPT_OWN_PAGES = 20000, /* far behind (80 MiB of WAL): the committing thread checkpoints */
-};
-
-static void *ckpt_main(void *arg)
-{
-	ckpt_t *c = arg;
-	pthread_mutex_lock(&c->mu);
-	while (!c->stop) {
-		if (!c->wake) {
-			pthread_cond_wait(&c->cv, &c->mu);
-			continue;
-		}
-		c->wake = 0;
-		pthread_mutex_unlock(&c->mu);
-		/* PASSIVE: copies what no reader still needs, never waits for the writer */
-		int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != c->last_rc)
-			ut_warn("background checkpoint: %s", sqlite3_errmsg(c->db));
-		c->last_rc = rc == SQLITE_BUSY ? c->last_rc : rc;
-		pthread_mutex_lock(&c->mu);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-/* After each commit, with the pages now in the WAL. Replaces SQLite's auto-checkpoint. */
-static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
-{
-	ckpt_t *c = arg;
-	if (pages >= CKPT_OWN_PAGES)
-		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	else if (pages >= CKPT_PAGES) {
-		pthread_mutex_lock(&c->mu);
-		c->wake = 1;
-		pthread_cond_signal(&c->cv);
-		pthread_mutex_unlock(&c->mu);
-	}
-	return SQLITE_OK;
-}
-
-static void ckpt_stop(ut_store_t *s)
-{
-	ckpt_t *c = s->ckpt;
-	if (!c)
-		return;
-	sqlite3_wal_autocheckpoint(s->db, CKPT_PAGES); /* the hook's argument goes away */
-	pthread_mutex_lock(&c->mu);
-	c->stop = 1;
-	pthread_cond_signal(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	pthread_join(c->thread, NULL);
-	sqlite3_close_v2(c->db);
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-	free(c);
-	s->ckpt = NULL;
-}
-
-int ut_store_checkpoint_thread(ut_store_t *s, const char *synchronous)
-{
-	if (s->ckpt)
-		return 0;
-	ckpt_t *c = calloc(1, sizeof *c);
-	if (!c)
-		return UT_ENOMEM;
-	char pragma[64];
-	snprintf(pragma, sizeof pragma, "PRAGMA synchronous=%s",
-		 strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL");
-	if (sqlite3_open_v2(s->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-		ut_warn("%s: no background checkpoints (%s); the daemon makes its own", s->path,
-			c->db ? sqlite3_errmsg(c->db) : "out of memory");
-		sqlite3_close_v2(c->db);
-		free(c);
-		return UT_EUNAVAIL;
-	}
-	pthread_mutex_init(&c->mu, NULL);
-	pthread_cond_init(&c->cv, NULL);
-	if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
-		sqlite3_close_v2(c->db);
-		pthread_cond_destroy(&c->cv);
-		pthread_mutex_destroy(&c->mu);
-		free(c);
-		return UT_EUNAVAIL;
-	}
-	s->ckpt = c;
-	sqlite3_wal_hook(s->db, wal_hook, c);
-	return 0;
-}
-
 void ut_store_destroy(ut_store_t **sp)
 {
 	ut_store_t *s = *sp;
 	if (!s)
 		return;
-	ckpt_stop(s);
 	if (getenv("UT_SQL_PROFILE"))
 		profile_report(s);
 	for (int i = 0; i < s->ncache; i++) {

@@ -122,41 +122,6 @@ static void test_open_wal(void **state)
 	free(path);
 }
 
-static off_t file_size(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 ? st.st_size : -1;
-}
-
-/* With the checkpoint thread, SQLite's own checkpoints after a commit are off, and the pages still
- * reach the database file. */
-static void test_checkpoint_thread(void **state)
-{
-	(void)state;
-	char *path = db_path();
-	ut_store_t *s = NULL;
-	assert_int_equal(ut_store_open(&s, path, NULL, 0, "full", 1000), 0);
-	assert_int_equal(ut_store_exec(s, "CREATE TABLE t(x BLOB)"), 0);
-	assert_int_equal(query_int(s, "PRAGMA wal_autocheckpoint"), 1000); /* SQLite's, in the committing thread */
-	assert_int_equal(ut_store_checkpoint_thread(s, "full"), 0);
-	assert_int_equal(ut_store_checkpoint_thread(s, "full"), 0); /* once is enough */
-	assert_int_equal(query_int(s, "PRAGMA wal_autocheckpoint"), 0); /* replaced */
-	off_t before = file_size(path);
-	/* 1,200 pages in 12 commits: past the 1,000 that wake the thread */
-	for (int c = 0; c < 12; c++) {
-		assert_int_equal(ut_store_begin(s), 0);
-		assert_int_equal(ut_store_exec(s, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
-						 " INSERT INTO t SELECT randomblob(3900) FROM n"), 0);
-		assert_int_equal(ut_store_commit(s), 0);
-	}
-	for (int i = 0; i < 200 && file_size(path) < before + 1000 * 4096; i++)
-		usleep(10000);
-	assert_true(file_size(path) >= before + 1000 * 4096);
-	assert_int_equal(query_int(s, "SELECT count(*) FROM t"), 1200);
-	ut_store_destroy(&s);
-	free(path);
-}
-
 static void test_migrations_in_order(void **state)
 {
 	(void)state;
@@ -444,7 +409,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_wal),
-		cmocka_unit_test(test_checkpoint_thread),
 		cmocka_unit_test(test_migrations_in_order),
 		cmocka_unit_test(test_reopen_applies_only_new),
 		cmocka_unit_test(test_failing_migration_rolls_back),

@@ -19,9 +19,6 @@ typedef struct ut_migration {
 int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migrations, int n,
 		  const char *synchronous, int busy_timeout_ms);
 void ut_store_destroy(ut_store_t **s);
-/* Checkpoint the WAL on a thread with a connection of its own, so commits never wait for pages
- * copied into the database and its fsync. UT_EUNAVAIL: SQLite checkpoints as before. */
-int ut_store_checkpoint_thread(ut_store_t *s, const char *synchronous);
 sqlite3 *ut_store_db(ut_store_t *s);
 const char *ut_store_path(ut_store_t *s);
 int ut_store_schema_version(ut_store_t *s);
