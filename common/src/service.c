@@ -80,14 +80,17 @@ static void schedule_retry(ut_service_t *svc)
 	ut_timer_add(svc->timers, ut_clock_mono_ms() + svc->backoff_ms, relay_retry, svc);
 }
 
-/* Send what was committed and return without waiting: the reply is read when the next batch is
- * relayed or when it arrives, so Redis appends while the next requests are applied. */
+/* Send what was committed and return without waiting: the reply is read when it arrives (the
+ * loop polls for it), so Redis appends while the next requests are applied; what was committed
+ * meanwhile goes in the next batch. */
 static void relay(ut_service_t *svc)
 {
 	if (svc->relay_timer)
 		return; /* Redis is away: the retry timer relays when it is back */
 	for (;;) {
-		int n = ut_outbox_relay_take(&svc->outbox, svc->bus, 1);
+		int n = ut_outbox_relay_take(&svc->outbox, svc->bus, 0);
+		if (n >= 0 && svc->outbox.sent > svc->outbox.published)
+			return; /* the batch before is still in flight: this runs again on its reply */
 		if (n >= 0)
 			n = ut_outbox_relay_send(&svc->outbox, svc->bus, svc->cfg.relay_batch);
 		if (n < 0) {
@@ -528,6 +531,8 @@ static int loop(ut_service_t *svc)
 		}
 		ut_timers_run(svc->timers, ut_clock_mono_ms());
 	}
+	/* the batch in flight, then the rest; what is still left is published at the next start */
+	ut_outbox_relay_take(&svc->outbox, svc->bus, 1);
 	relay(svc);
 	ut_outbox_relay_take(&svc->outbox, svc->bus, 1);
 	return 0;
