@@ -2,6 +2,7 @@
 #include "ut/store.h"
 #include "ut/err.h"
 #include "ut/log.h"
+#include "ut/wal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +144,9 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 	 * Only possible before SQLite initialises, so later calls fail harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int full = strcmp(synchronous, "normal") != 0;
+	int rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 full ? ut_wal_vfs() : NULL);
 	if (rc != SQLITE_OK) {
 		rc = ut_store_err(s, rc, "open");
 		ut_store_destroy(&s);
@@ -157,7 +160,7 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 	snprintf(pragmas, sizeof pragmas,
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
 		 " PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;",
-		 strcmp(synchronous, "normal") == 0 ? "NORMAL" : "FULL");
+		 full ? "FULL" : "NORMAL");
 	if ((rc = ut_store_exec(s, pragmas)) || (rc = ut_store_exec(s, base_schema)) ||
 	    (rc = migrate(s, migrations, n))) {
 		ut_store_destroy(&s);

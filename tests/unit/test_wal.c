@@ -1,4 +1,5 @@
-/* Tests common/src/wal.c on a real SQLite file: the checkpoint thread. */
+/* Tests common/src/wal.c on real SQLite files: the VFS that gathers WAL writes, the checkpoint
+ * thread. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,9 +99,49 @@ static void test_checkpoint_thread(void **state)
 	free(path);
 }
 
+/* A store with synchronous=full writes its WAL through the gathering VFS; each commit is whole in
+ * the file for another connection (the default VFS, as the checkpoint thread and sqlite3 use)
+ * right after COMMIT returns, whether it was small, spilled past the 124 KiB a write may carry,
+ * or larger than what is gathered at once (4 MiB). With normal, the default VFS is used. */
+static void test_gathered_writes(void **state)
+{
+	(void)state;
+	assert_non_null(ut_wal_vfs());
+	assert_string_equal(ut_wal_vfs(), "ut-wal");
+	char *path;
+	ut_store_t *s = open_store("full", &path);
+	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "unix"); /* not made the default */
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	const int rows[] = {1, 40, 1500, 3};
+	int total = 0;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		assert_int_equal(ut_store_begin(s), 0);
+		insert_rows(s, rows[i]);
+		assert_int_equal(ut_store_commit(s), 0);
+		total += rows[i];
+		sqlite3_stmt *st;
+		assert_int_equal(sqlite3_prepare_v2(other, "SELECT count(*), sum(length(x)) FROM t", -1, &st, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), total);
+		assert_int_equal(sqlite3_column_int64(st, 1), (int64_t)total * 3900);
+		sqlite3_finalize(st);
+	}
+	sqlite3_stmt *st; /* the WAL's frames check out for the other connection too */
+	assert_int_equal(sqlite3_prepare_v2(other, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(other);
+	ut_store_destroy(&s);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gathered_writes),
 		cmocka_unit_test(test_checkpoint_thread),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
