@@ -33,7 +33,7 @@ enum {
 
 /* ---- the VFS that gathers WAL writes ---- */
 
-enum { GATHER_MAX = 4 << 20 }; /* write out at this size even before a sync */
+enum { GATHER_MAX = 1 << 20 }; /* write out at this size even before a sync */
 
 typedef struct gfile {
 	sqlite3_file base;   /* our methods */
