@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -563,6 +564,10 @@ int ut_service_main(const ut_service_def_t *def, int argc, char **argv)
 	const char *config = getenv("UT_NODE_CONFIG");
 	int check = 0, c;
 	ut_log_init(def->name, UT_LOG_INFO);
+	/* Blocks of 256 KiB and more (a large import's arena, SQLite's spill) come from mmap and go
+	 * back to the system when freed: glibc would otherwise raise this threshold after the first
+	 * such free and serve the next ones from the heap, where they stayed as a daemon's RSS. */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	while ((c = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
