@@ -96,9 +96,9 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 	sqlite3_bind_int64(st, 1, o->published);
 	sqlite3_bind_int(st, 2, max);
 	int n = 0, rc = SQLITE_DONE;
-	char **ids = calloc((size_t)max, sizeof *ids);
-	unsigned char **data = calloc((size_t)max, sizeof *data);
-	size_t *len = calloc((size_t)max, sizeof *len);
+	char **ids = malloc((size_t)max * sizeof *ids); /* only the first n are used: no need to zero */
+	unsigned char **data = malloc((size_t)max * sizeof *data);
+	size_t *len = malloc((size_t)max * sizeof *len);
 	int64_t last = o->published;
 	/* "<node>/<daemon>/<epoch>-<seq>", the stream id being its "<epoch>-<seq>" tail */
 	char eid[160 + 48];
