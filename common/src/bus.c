@@ -1,6 +1,8 @@
 /* Event bus on Redis Streams. Two connections: one for commands (publish, ack, claim) and one
- * that holds a blocking XREADGROUP whose socket the service loop polls. Any connection error
- * drops both; the service reconnects on a timer and consumers re-read their pending entries. */
+ * that holds a blocking XREADGROUP whose socket the service loop polls. A publish may be left in
+ * flight on the first; its reply is read when it comes or before any other command is sent. Any
+ * connection error drops both; the service reconnects on a timer and consumers re-read their
+ * pending entries. */
 #include "ut/bus.h"
 #include "ut/err.h"
 #include "ut/log.h"

@@ -1,6 +1,7 @@
-/* The daemon frame: one zmq_poll loop over the request ROUTER, the Redis read socket, a signalfd
- * and the timer heap. Requests are applied with group commit: every ready request runs in one
- * transaction (each in its own savepoint), one COMMIT, then all replies go out. */
+/* The daemon frame: one zmq_poll loop over the request ROUTER, the Redis sockets (events read, a
+ * relayed batch's answer), a signalfd and the timer heap. Requests are applied with group commit:
+ * every ready request runs in one transaction (each in its own savepoint unless its handler
+ * writes only after its checks), one COMMIT, then all replies go out. */
 #include "ut/service.h"
 #include "ut/clock.h"
 #include "ut/err.h"
