@@ -131,9 +131,11 @@ static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_rep
 	return rc;
 }
 
-/* Write what cadre_classify decided, with its event. The search key is made here, not kept from
- * the check: an import of 100,000 rows would hold all of them at once. */
-static int cadre_write(ut_service_t *svc, Ut__Cadre *c, Ut__Cadre *old, int what, Ut__Cadre **out)
+/* Write what cadre_classify decided, with its event, or with batch, adding it to the batch's
+ * event instead. The search key is made here, not kept from the check: an import of 100,000
+ * rows would hold all of them at once. */
+static int cadre_write(ut_service_t *svc, Ut__Cadre *c, Ut__Cadre *old, int what, Ut__Cadre **out,
+		       Ut__CadreBatch *batch)
 {
 	ut_store_t *s = ut_service_store(svc);
 	*out = old;
@@ -147,7 +149,26 @@ static int cadre_write(ut_service_t *svc, Ut__Cadre *c, Ut__Cadre *old, int what
 	c->version = added ? 1 : old->version + 1;
 	rc = added ? es_cadre_insert(s, c, key) : es_cadre_update(s, c, key);
 	free(key);
-	return rc ? rc : emit_cadre(svc, c, added ? UT__MSG_TYPE__EV_CADRE_REGISTERED : UT__MSG_TYPE__EV_CADRE_CHANGED, out);
+	if (rc || !batch)
+		return rc ? rc : emit_cadre(svc, c, added ? UT__MSG_TYPE__EV_CADRE_REGISTERED : UT__MSG_TYPE__EV_CADRE_CHANGED, out);
+	if (added)
+		batch->registered[batch->n_registered++] = c;
+	else
+		batch->changed[batch->n_changed++] = c;
+	*out = c;
+	return 0;
+}
+
+/* Emit the batch's event once it is full (or, with flush, when it holds any) and empty it. */
+#define BATCH_MAX 500
+static int batch_emit(ut_service_t *svc, Ut__CadreBatch *b, int flush)
+{
+	size_t n = b->n_registered + b->n_changed;
+	if (!n || (n < BATCH_MAX && !flush))
+		return 0;
+	int rc = ut_service_emit(svc, UT__MSG_TYPE__EV_CADRES_IMPORTED, &b->base);
+	b->n_registered = b->n_changed = 0;
+	return rc;
 }
 
 /* Insert c, or with allow_update bring an existing cadre to c's values. *what says which. */
@@ -160,7 +181,7 @@ static int cadre_put(ut_service_t *svc, ut_arena_t *a, ut_reply_t *rep, Ut__Cadr
 		return rc;
 	if (old && !allow_update)
 		return ut_reply_err(rep, UT_ECONFLICT, "cadre %s is already registered (%s)", c->id, old->name);
-	return cadre_write(svc, c, old, *what, out);
+	return cadre_write(svc, c, old, *what, out, NULL);
 }
 
 int enrol_cadre_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -432,9 +453,15 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		goto out; /* nothing written: the officer fixes the file and imports it again */
 	for (size_t i = 0; i < n; i++)
 		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
+	/* the events go out BATCH_MAX cadres at a time: one each cost a quarter of the import */
+	Ut__Cadre *reg[BATCH_MAX], *chg[BATCH_MAX];
+	Ut__CadreBatch batch = UT__CADRE_BATCH__INIT;
+	batch.registered = reg;
+	batch.changed = chg;
 	for (size_t i = 0; i < n && !q->dry_run && !rc; i++) {
 		Ut__Cadre *written;
-		rc = cadre_write(svc, rows[i], olds[i], what[i], &written);
+		if (!(rc = cadre_write(svc, rows[i], olds[i], what[i], &written, &batch)))
+			rc = batch_emit(svc, &batch, i == n - 1);
 	}
 #undef LINE
 out:

@@ -31,6 +31,7 @@ static const ut_event_handler_t events[] = {
 	{UT__MSG_TYPE__EV_CADRE_REGISTERED, notify_on_cadre},
 	{UT__MSG_TYPE__EV_CADRE_CHANGED, notify_on_cadre},
 	{UT__MSG_TYPE__EV_CADRE_LEFT, notify_on_cadre},
+	{UT__MSG_TYPE__EV_CADRES_IMPORTED, notify_on_cadre},
 	{UT__MSG_TYPE__EV_ENROL_CONFIRMED, notify_on_enrol},
 	{UT__MSG_TYPE__EV_ENROL_WAITLISTED, notify_on_enrol},
 	{UT__MSG_TYPE__EV_ENROL_PROMOTED, notify_on_enrol},

@@ -279,6 +279,18 @@ int notify_on_cadre(ut_service_t *svc, const Ut__Envelope *ev)
 		ut__org_unit__free_unpacked(u, NULL);
 		return rc;
 	}
+	if (ev->type == UT__MSG_TYPE__EV_CADRES_IMPORTED) {
+		Ut__CadreBatch *b = ut__cadre_batch__unpack(NULL, ev->body.len, ev->body.data);
+		if (!b)
+			return UT_EINVAL;
+		rc = 0;
+		for (size_t i = 0; i < b->n_registered + b->n_changed && !rc; i++) {
+			Ut__Cadre *c = i < b->n_registered ? b->registered[i] : b->changed[i - b->n_registered];
+			rc = *c->id ? notify_cadre_upsert(s, c) : UT_EINVAL;
+		}
+		ut__cadre_batch__free_unpacked(b, NULL);
+		return rc;
+	}
 	Ut__Cadre *c = ut__cadre__unpack(NULL, ev->body.len, ev->body.data);
 	if (!c)
 		return UT_EINVAL;

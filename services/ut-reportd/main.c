@@ -18,6 +18,7 @@ static const ut_event_handler_t events[] = {
 	{UT__MSG_TYPE__EV_CADRE_REGISTERED, rp_on_cadre},
 	{UT__MSG_TYPE__EV_CADRE_CHANGED, rp_on_cadre},
 	{UT__MSG_TYPE__EV_CADRE_LEFT, rp_on_cadre},
+	{UT__MSG_TYPE__EV_CADRES_IMPORTED, rp_on_cadres},
 	{UT__MSG_TYPE__EV_ENROL_CONFIRMED, rp_on_enrol},
 	{UT__MSG_TYPE__EV_ENROL_WAITLISTED, rp_on_enrol},
 	{UT__MSG_TYPE__EV_ENROL_PROMOTED, rp_on_enrol},

@@ -170,6 +170,7 @@ int rp_coverage_replace(ut_store_t *s, const Ut__CoverageTargets *t);
 int rp_coverage_stored(ut_store_t *s, int year, int *pct);
 int rp_on_unit(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_on_cadre(ut_service_t *svc, const Ut__Envelope *ev);
+int rp_on_cadres(ut_service_t *svc, const Ut__Envelope *ev); /* EV_CADRES_IMPORTED */
 int rp_on_enrol(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_on_attendance(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_on_completion(ut_service_t *svc, const Ut__Envelope *ev);

@@ -110,30 +110,46 @@ int rp_on_unit(ut_service_t *svc, const Ut__Envelope *ev)
 
 static const char *registered(int full_time) { return full_time ? "registered_ft" : "registered_pt"; }
 
-int rp_on_cadre(ut_service_t *svc, const Ut__Envelope *ev)
+static int cadre_apply(ut_store_t *s, const Ut__Cadre *c, int left)
 {
-	ut_store_t *s = ut_service_store(svc);
-	Ut__Cadre *c = unpack(ev, &ut__cadre__descriptor);
-	if (!c)
-		return UT_EINVAL;
 	rp_cadre_t was, now = {.found = 1};
 	rp_bucket_t current = {0}; /* year 0: cadres registered now */
 	int rc = !*c->id ? UT_EINVAL : rp_cadre_get(s, c->id, &was);
 	if (rc || (was.found && c->version && c->version < was.version))
-		goto out; /* an older version of what we hold changes nothing */
+		return rc; /* an older version of what we hold changes nothing */
 	now.unit_id = c->unit_id;
 	now.full_time = c->full_time;
 	now.version = c->version;
-	now.active = ev->type != UT__MSG_TYPE__EV_CADRE_LEFT && strcmp(c->state, "left") != 0;
+	now.active = !left && strcmp(c->state, "left") != 0;
 	if (was.found && was.active && (rc = rp_count_bump(s, &current, was.unit_id, registered(was.full_time), -1)))
-		goto out;
+		return rc;
 	if (now.active && (rc = rp_count_bump(s, &current, now.unit_id, registered(now.full_time), 1)))
-		goto out;
+		return rc;
 	if (*c->unit_kind && (rc = rp_unit_put(s, c->unit_id, "", c->unit_kind, c->unit_ownership)))
-		goto out;
-	rc = rp_cadre_put(s, c->id, &now);
-out:
+		return rc;
+	return rp_cadre_put(s, c->id, &now);
+}
+
+int rp_on_cadre(ut_service_t *svc, const Ut__Envelope *ev)
+{
+	Ut__Cadre *c = unpack(ev, &ut__cadre__descriptor);
+	if (!c)
+		return UT_EINVAL;
+	int rc = cadre_apply(ut_service_store(svc), c, ev->type == UT__MSG_TYPE__EV_CADRE_LEFT);
 	protobuf_c_message_free_unpacked(&c->base, NULL);
+	return rc;
+}
+
+int rp_on_cadres(ut_service_t *svc, const Ut__Envelope *ev)
+{
+	Ut__CadreBatch *b = unpack(ev, &ut__cadre_batch__descriptor);
+	if (!b)
+		return UT_EINVAL;
+	int rc = 0;
+	for (size_t i = 0; i < b->n_registered + b->n_changed && !rc; i++)
+		rc = cadre_apply(ut_service_store(svc),
+				 i < b->n_registered ? b->registered[i] : b->changed[i - b->n_registered], 0);
+	protobuf_c_message_free_unpacked(&b->base, NULL);
 	return rc;
 }
 

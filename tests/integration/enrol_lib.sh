@@ -26,6 +26,8 @@ wait_enrol_ready() {
 
 # The number of events of a type in ut-enrold's stream.
 count_events() { events ut-enrold | awk -v t="$1" '$3 == t' | grep -c .; }
+# Cadres registered and changed by imports, summed over their EV_CADRES_IMPORTED events.
+imported() { events ut-enrold | awk '$3 == 1113 { r += $5; c += $6 } END { print r + 0, c + 0 }'; }
 
 # Wait until every event ut-enrold committed is in its stream (the outbox seq counts them: its newest
 # row is never forgotten).

@@ -1,5 +1,7 @@
 /* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type> <ts_ms>",
- * so tests can check that each event is there exactly once and in order, and benchmarks its age. */
+ * so tests can check that each event is there exactly once and in order, and benchmarks its age;
+ * an EV_CADRES_IMPORTED line ends with how many cadres it registered and changed. */
+#include "enrol.pb-c.h"
 #include "envelope.pb-c.h"
 
 #include <hiredis/hiredis.h>
@@ -35,8 +37,16 @@ int main(int argc, char **argv)
 				if (!strcmp(f->element[k]->str, "d"))
 					env = ut__envelope__unpack(NULL, f->element[k + 1]->len,
 								   (const uint8_t *)f->element[k + 1]->str);
-			printf("%s %s %d %lld\n", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1,
+			printf("%s %s %d %lld", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1,
 			       env ? (long long)env->ts_ms : -1LL);
+			Ut__CadreBatch *b = env && env->type == UT__MSG_TYPE__EV_CADRES_IMPORTED
+						    ? ut__cadre_batch__unpack(NULL, env->body.len, env->body.data)
+						    : NULL;
+			if (b)
+				printf(" %zu %zu", b->n_registered, b->n_changed);
+			printf("\n");
+			if (b)
+				ut__cadre_batch__free_unpacked(b, NULL);
 			if (env)
 				ut__envelope__free_unpacked(env, NULL);
 			snprintf(start, sizeof start, "(%s", e->element[0]->str);
