@@ -72,6 +72,8 @@ void ut_outbox_event_id(const ut_outbox_t *o, int64_t seq, char *buf, size_t len
 	snprintf(buf, len, "%s/%s/%lld-%lld", o->node, o->daemon, (long long)o->epoch, (long long)seq);
 }
 
+enum { RELAY_MAX_BYTES = 1 << 20 };
+
 /* Decimal digits of v >= 0 at p; returns the end. (snprintf was a tenth of a relay's time.) */
 static char *digits(char *p, int64_t v)
 {
@@ -104,7 +106,8 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 	char eid[160 + 48];
 	int pre = snprintf(eid, 160, "%s/%s/", o->node, o->daemon);
 	pre = pre < 0 ? 0 : pre > 159 ? 159 : pre;
-	while (ids && data && len && n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	size_t bytes = 0; /* a batch stops at RELAY_MAX_BYTES: events of imports are ~100 KiB each */
+	while (ids && data && len && n < max && bytes < RELAY_MAX_BYTES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		last = sqlite3_column_int64(st, 0);
 		char *sid = eid + pre, *p = digits(sid, o->epoch);
 		*p++ = '-';
@@ -126,7 +129,7 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 			break;
 		}
 		ut__envelope__pack(&env, data[n]);
-		n++;
+		bytes += len[n++];
 	}
 	sqlite3_reset(st);
 	if (!ids || !data || !len)
