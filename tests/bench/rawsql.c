@@ -1,7 +1,8 @@
 /* ut-rawsql: the raw SQLite limits the import, report and snapshot benchmarks compare with, on the
  * same machine and disk in the same run: WAL, synchronous=FULL, one transaction, prepared statements.
  *   cadres DB CSV          rows of CSV (id,name,unit,position) into a table shaped and indexed like
- *                          ut-enrold's cadres (WITHOUT ROWID, PK id, index on unit_id); prints ms
+ *                          ut-enrold's cadres (WITHOUT ROWID, PK id, index on unit_id), created if
+ *                          missing, so runs can add to the rows of the ones before; prints ms
  *   groupby DB N RUNS      N participation rows (class_id, category, month, cadre, attended) in a
  *                          plain table, then GROUP BY category, month over them; prints the median ms
  *   upserts DB N BYTES     N upserts of BYTES-byte blobs keyed by node in one transaction; prints ms */
@@ -52,11 +53,11 @@ static sqlite3_stmt *prep(sqlite3 *db, const char *sql)
 static int cadres(const char *path, const char *csv)
 {
 	sqlite3 *db = open_db(path);
-	exec(db, "CREATE TABLE cadres(id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL,"
+	exec(db, "CREATE TABLE IF NOT EXISTS cadres(id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL,"
 		 " unit_id INTEGER NOT NULL, position TEXT NOT NULL, full_time INTEGER NOT NULL,"
 		 " elected_on TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL, locale TEXT NOT NULL,"
 		 " state TEXT NOT NULL, version INTEGER NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID;"
-		 "CREATE INDEX cadres_unit ON cadres(unit_id)");
+		 "CREATE INDEX IF NOT EXISTS cadres_unit ON cadres(unit_id)");
 	double t0 = now_ms();
 	FILE *f = fopen(csv, "r");
 	if (!f)
