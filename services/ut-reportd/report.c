@@ -346,8 +346,10 @@ int rp_uplink_set_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if ((int64_t)u->acked_seq > rp_link_int(s, "acked_seq") &&
 	    (!(rc = rp_link_set_int(s, "acked_seq", (int64_t)u->acked_seq))))
 		rc = rp_link_set_int(s, "acked_ms", u->acked_ms ? u->acked_ms : ut_clock_now_ms());
-	if (!rc && u->sent > 0)
-		rc = rp_link_set_int(s, "sent", rp_link_int(s, "sent") + u->sent);
+	int64_t sent = rp_link_int(s, "sent");
+	sent = sent < 0 ? 0 : sent;
+	if (!rc && u->sent > 0) /* a running count; it stops at the largest, never wraps */
+		rc = rp_link_set_int(s, "sent", u->sent > INT64_MAX - sent ? INT64_MAX : sent + u->sent);
 	if (!rc)
 		rc = rp_link_set_text(s, "error", u->error);
 	if (!rc)
