@@ -265,18 +265,8 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 			return UT_EUNAVAIL;
 		if (pr <= 0)
 			continue;
-		zmq_msg_t msg;
-		zmq_msg_init(&msg);
-		Ut__Envelope *r = NULL;
-		int more = 1;
-		while (more) {
-			if (zmq_msg_recv(&msg, c->sock, 0) < 0)
-				break;
-			more = zmq_msg_more(&msg);
-			if (!more && zmq_msg_size(&msg))
-				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-		}
-		zmq_msg_close(&msg);
+		Ut__Envelope *r;
+		ut_rpc_recv_envelope(c->sock, 0, &r);
 		/* A reply without id answers a request the server could not read (too large,
 		 * malformed); ours is the one it can be, as it answers such requests at once. */
 		if (r && r->id && (strcmp(r->id, id) == 0 || (!*r->id && r->status != UT__STATUS__STATUS_OK))) {
@@ -286,6 +276,23 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 		if (r) /* a late reply to an earlier request that timed out */
 			ut__envelope__free_unpacked(r, NULL);
 	}
+}
+
+int ut_rpc_recv_envelope(void *sock, int dontwait, Ut__Envelope **env)
+{
+	*env = NULL;
+	zmq_msg_t msg;
+	zmq_msg_init(&msg);
+	int got = 0, more = 1;
+	while (more && zmq_msg_recv(&msg, sock, got || !dontwait ? 0 : ZMQ_DONTWAIT) >= 0) {
+		got = 1;
+		more = zmq_msg_more(&msg);
+		if (!more && zmq_msg_size(&msg))
+			*env = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+	}
+	int err = zmq_errno();
+	zmq_msg_close(&msg);
+	return got ? 1 : dontwait && err == EAGAIN ? 0 : -1;
 }
 
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply)

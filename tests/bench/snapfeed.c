@@ -15,6 +15,7 @@
  * Prints the time until every request was answered, and how many were answered ok (for put: stored). */
 #include "envelope.pb-c.h"
 #include "report.pb-c.h"
+#include "ut/rpc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,16 +131,8 @@ static Ut__Envelope *recv_env(void *s, int timeout_ms)
 	zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
 	if (zmq_poll(&it, 1, timeout_ms) <= 0)
 		return NULL;
-	zmq_msg_t msg;
-	zmq_msg_init(&msg);
-	int more = 1;
-	Ut__Envelope *r = NULL;
-	while (more && zmq_msg_recv(&msg, s, 0) >= 0) {
-		more = zmq_msg_more(&msg);
-		if (!more)
-			r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-	}
-	zmq_msg_close(&msg);
+	Ut__Envelope *r;
+	ut_rpc_recv_envelope(s, 0, &r);
 	return r;
 }
 

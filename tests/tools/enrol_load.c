@@ -6,6 +6,7 @@
 #include "envelope.pb-c.h"
 #include "ut/clock.h"
 #include "ut/err.h"
+#include "ut/rpc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -111,18 +112,8 @@ static void *client_run(void *arg)
 		zmq_pollitem_t it = {sock, 0, ZMQ_POLLIN, 0};
 		if (wait > 0 && zmq_poll(&it, 1, wait) > 0) {
 			while (1) {
-				zmq_msg_t msg;
-				zmq_msg_init(&msg);
-				Ut__Envelope *r = NULL;
-				int more = 1, got = 0;
-				while (more && zmq_msg_recv(&msg, sock, got ? 0 : ZMQ_DONTWAIT) >= 0) {
-					got = 1;
-					more = zmq_msg_more(&msg);
-					if (!more && zmq_msg_size(&msg))
-						r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-				}
-				zmq_msg_close(&msg);
-				if (!got)
+				Ut__Envelope *r;
+				if (ut_rpc_recv_envelope(sock, 1, &r) != 1)
 					break;
 				int i = r && r->id ? atoi(r->id + (strncmp(r->id, "load-", 5) ? 0 : 5)) : 0;
 				int k = i > 0 ? (i - 1 - j->client) / j->clients : -1;
@@ -208,22 +199,16 @@ int main(int argc, char **argv)
 	zmq_pollitem_t it = {st, 0, ZMQ_POLLIN, 0};
 	if (zmq_connect(st, argv[1]) == 0 && zmq_send(st, "", 0, ZMQ_SNDMORE) >= 0 && zmq_send(st, buf, n, 0) >= 0 &&
 	    zmq_poll(&it, 1, 5000) > 0) {
-		zmq_msg_t msg;
-		zmq_msg_init(&msg);
-		int more = 1;
-		while (more && zmq_msg_recv(&msg, st, 0) >= 0) {
-			more = zmq_msg_more(&msg);
-			Ut__Envelope *r = more ? NULL : ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-			Ut__StatusReply *sr = r ? ut__status_reply__unpack(NULL, r->body.len, r->body.data) : NULL;
-			if (sr)
-				fprintf(stderr, "ut-enrol-load: daemon served %lld requests in %lld commits\n",
-					(long long)sr->requests_served, (long long)sr->commits);
-			if (sr)
-				ut__status_reply__free_unpacked(sr, NULL);
-			if (r)
-				ut__envelope__free_unpacked(r, NULL);
+		Ut__Envelope *r;
+		ut_rpc_recv_envelope(st, 0, &r);
+		Ut__StatusReply *sr = r ? ut__status_reply__unpack(NULL, r->body.len, r->body.data) : NULL;
+		if (sr) {
+			fprintf(stderr, "ut-enrol-load: daemon served %lld requests in %lld commits\n",
+				(long long)sr->requests_served, (long long)sr->commits);
+			ut__status_reply__free_unpacked(sr, NULL);
 		}
-		zmq_msg_close(&msg);
+		if (r)
+			ut__envelope__free_unpacked(r, NULL);
 	}
 	zmq_close(st);
 	free(jobs);

@@ -6,6 +6,7 @@
 #include "envelope.pb-c.h"
 #include "sched.pb-c.h"
 #include "ut/clock.h"
+#include "ut/rpc.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -104,16 +105,8 @@ int main(int argc, char **argv)
 			continue; /* time for the next request */
 		if (pr <= 0)
 			break; /* an unanswered request: reported below */
-		zmq_msg_t msg;
-		zmq_msg_init(&msg);
-		int more = 1;
-		Ut__Envelope *r = NULL;
-		while (more && zmq_msg_recv(&msg, s, 0) >= 0) {
-			more = zmq_msg_more(&msg);
-			if (!more)
-				r = ut__envelope__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-		}
-		zmq_msg_close(&msg);
+		Ut__Envelope *r;
+		ut_rpc_recv_envelope(s, 0, &r);
 		if (!r)
 			continue;
 		long i = atol(r->id);

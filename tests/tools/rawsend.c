@@ -3,6 +3,7 @@
 #include "envelope.pb-c.h"
 #include "sched.pb-c.h"
 #include "ut/err.h"
+#include "ut/rpc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,16 +108,8 @@ int main(int argc, char **argv)
 	zmq_pollitem_t it = {s, 0, ZMQ_POLLIN, 0};
 	int rc = 3;
 	if (zmq_poll(&it, 1, 3000) == 1) {
-		zmq_msg_t m;
-		zmq_msg_init(&m);
-		Ut__Envelope *r = NULL;
-		int more = 1;
-		while (more && zmq_msg_recv(&m, s, 0) >= 0) {
-			more = zmq_msg_more(&m);
-			if (!more)
-				r = ut__envelope__unpack(NULL, zmq_msg_size(&m), zmq_msg_data(&m));
-		}
-		zmq_msg_close(&m);
+		Ut__Envelope *r;
+		ut_rpc_recv_envelope(s, 0, &r);
 		if (r) {
 			printf("%s %s\n", ut_status_name(r->status), r->message);
 			ut__envelope__free_unpacked(r, NULL);

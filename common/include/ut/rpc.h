@@ -67,5 +67,10 @@ void ut_rpc_client_destroy(ut_rpc_client_t **c);
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);
 /* Same, with a body already packed. */
 int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply);
+/* Read one whole message from a socket (routing frames, then the envelope in its last frame):
+ * *env is that envelope, NULL when the frame is empty or unreadable. Returns 1 once a message was
+ * read, 0 at once with dontwait when none is waiting, -1 on a socket error. For clients that keep
+ * several requests in flight; free *env with ut__envelope__free_unpacked. */
+int ut_rpc_recv_envelope(void *sock, int dontwait, Ut__Envelope **env);
 
 #endif
