@@ -44,15 +44,7 @@ static char *db_path(void)
 	return p;
 }
 
-static int64_t query_int(ut_store_t *s, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(ut_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
+static int64_t query_int(ut_store_t *s, const char *sql) { return tu_query_int(ut_store_db(s), sql); }
 
 static char *query_text(sqlite3 *db, const char *sql)
 {

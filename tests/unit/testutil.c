@@ -1,5 +1,9 @@
-/* Helpers shared by the unit tests: temporary directories, files, and a real redis-server. */
+/* Helpers shared by the unit tests: temporary directories, files, a real redis-server, queries. */
 #include "testutil.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <cmocka.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,4 +141,14 @@ void tu_redis_stop(void)
 	kill(redis_pid, SIGKILL);
 	waitpid(redis_pid, NULL, 0);
 	redis_pid = -1;
+}
+
+int64_t tu_query_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
 }

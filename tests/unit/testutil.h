@@ -2,7 +2,9 @@
 #ifndef UT_TESTUTIL_H
 #define UT_TESTUTIL_H
 
+#include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A fresh directory "/tmp/utXXXXXX" (short, so unix socket paths under it stay < 100 bytes).
  * malloc'd; NULL on failure. */
@@ -18,5 +20,9 @@ char *tu_write_file(const char *dir, const char *name, const char *text);
 int tu_redis_start(const char *dir, char *sock_out, size_t len);
 /* SIGTERM the server and reap it (SIGKILL after 5 s). */
 void tu_redis_stop(void);
+
+/* The first column of the first row of sql on db, prepared afresh each time (a PRAGMA's value is
+ * read when it is prepared); the test fails if there is no row. */
+int64_t tu_query_int(sqlite3 *db, const char *sql);
 
 #endif
