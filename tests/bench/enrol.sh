@@ -7,7 +7,10 @@
 # "1 16 128"); CALLGRIND=1 (ut-enrold under valgrind: instructions per enrolment, counted over the
 # 128-in-flight run only; slow, so use N=5000; throughput figures are then meaningless); ROUNDS
 # (default 3): runs of the ideal and ut-enrold alternate this many times at each level, and the
-# level's ratio is the median of the rounds' ratios, since the machine's noise moves both sides.
+# level's ratio is the median of the rounds' ratios, since the machine's noise moves both sides;
+# SYSCALLS=1 (strace on ut-enrold over the first 128-in-flight round: its write and fdatasync
+# calls per enrolment, and the WAL frames those writes carried, which SQLite alone writes with two
+# calls each; that round's throughput is then meaningless). Also the machine's idle share during each ut-enrold run, and its WAL file's size.
 set -euo pipefail
 BUILD=${1:?usage: enrol.sh BUILD_DIR [N]}
 N=${2:-20000}
@@ -52,7 +55,8 @@ for c in $(seq 50); do U class add --course B --capacity 100000 >/dev/null; done
 until [[ $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM sched_classes') == 50 ]]; do sleep 0.1; done
 
 echo "durable enrolments (sqlite synchronous=$SYNC, ut-enrold ${DAEMON_SYNC:-$SYNC}, redis AOF everysec), $N requests per run"
-printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio enrold_cpu
+printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s %6s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio enrold_cpu idle
+idle_ms() { awk '/^cpu / { print ($5 + $6) * 10 }' /proc/stat; } # idle + iowait of all CPUs
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b ? 100 * a / b : 0 }'; }
 for w in $WS; do
 	n=$N; ((w == 1)) && n=$((N / 10))
@@ -62,20 +66,37 @@ for w in $WS; do
 			awk '/^throughput/ { print $2, $5, $8 }')
 		cg_run=; [[ -n ${CALLGRIND:-} && $w == 128 && $r == 1 ]] && cg_run=1
 		[[ -n $cg_run ]] && callgrind_control -z "$epid" >/dev/null
-		c0=$(cpu_ms) t0=$(date +%s%N)
+		sc_run=; [[ -n ${SYSCALLS:-} && $w == 128 && $r == 1 ]] && sc_run=1
+		if [[ -n $sc_run ]]; then
+			strace -f -qq -e trace=pwrite64,fdatasync -p "$epid" -o "$T/strace" &
+			spid=$!
+			sleep 0.5
+		fi
+		c0=$(cpu_ms) i0=$(idle_ms) t0=$(date +%s%N)
 		read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}r${r}_" "ipc://$T/ut-enrold.sock" |
 			awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
-		c1=$(cpu_ms) t1=$(date +%s%N)
+		c1=$(cpu_ms) i1=$(idle_ms) t1=$(date +%s%N)
+		[[ -n $sc_run ]] && { kill -INT "$spid"; wait "$spid" 2>/dev/null || true; }
 		[[ -n $cg_run ]] && callgrind_control -d "$epid" >/dev/null
 		ratios+=("$(pct "$et" "$it")")
-		printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
-			"${ratios[-1]}" "$(pct $((c1 - c0)) $(((t1 - t0) / 1000000)))"
+		printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%% %5s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
+			"${ratios[-1]}" "$(pct $((c1 - c0)) $(((t1 - t0) / 1000000)))" \
+			"$(pct $((i1 - i0)) $(($(nproc) * (t1 - t0) / 1000000)))"
 	done
 	((ROUNDS > 1)) && printf '%-10s median of %d rounds: %s%%\n' "$w" "$ROUNDS" \
 		"$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 done
 echo "enrolments stored: $(sqlite3 "$T/ut-enrold.db" "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")"
-echo "enrold_cpu: ut-enrold's user+system time over the run's wall time (100% = one core of $(nproc))"
+echo "enrold_cpu: ut-enrold's user+system time over the run's wall time (100% = one core of $(nproc)); idle: the machine's idle share (100% = all $(nproc) idle)"
+echo "ut-enrold's WAL file after the runs: $(awk -v b="$(stat -c %s "$T/ut-enrold.db-wal")" 'BEGIN { printf "%.1f", b / 1048576 }') MiB"
+if [[ -n ${SYSCALLS:-} ]]; then
+	# the bytes written to the WAL's descriptors, in frames of 4,120 (24 of header, a 4,096 page)
+	wal_fds=$(for f in /proc/"$epid"/fd/*; do if [[ $(readlink "$f") == *ut-enrold.db-wal ]]; then basename "$f"; fi; done | tr '\n' ' ')
+	awk -v n="$N" -v fds=" $wal_fds" '
+		/pwrite64\(/ { w++; split($0, a, /[(,]/); if (index(fds, " " a[2] " ") && match($0, /= [0-9]+$/)) b += substr($0, RSTART + 2) }
+		/fdatasync\(/ { s++ }
+		END { printf "system calls by ut-enrold per enrolment at 128 in flight (strace; throughput then meaningless): pwrite64 %.3f, fdatasync %.4f; WAL frames written per enrolment %.3f (SQLite alone writes each with two pwrite64)\n", w / n, s / n, b / 4120 / n }' "$T/strace"
+fi
 if [[ -n ${CALLGRIND:-} ]]; then
 	ir=
 	for _ in $(seq 100); do # the dump of the 128 run (cg.out.1) is written by the daemon
