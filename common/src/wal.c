@@ -235,8 +235,10 @@ static void *checkpointer(void *arg)
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	ut_wal_t *w = arg;
-	if (pages >= CKPT_OWN_PAGES)
+	if (pages >= CKPT_OWN_PAGES) { /* copied here: nothing left for the thread */
 		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		return SQLITE_OK;
+	}
 	if (pages < w->wake_at - CKPT_PAGES)
 		w->wake_at = CKPT_PAGES; /* the WAL started again from its beginning */
 	if (pages >= w->wake_at) {  /* once per CKPT_PAGES new pages, not after every commit */
