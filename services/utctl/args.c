@@ -201,13 +201,24 @@ int parse_day(const ctx_t *c, const char *what, const char *s, int end_of_day, i
 	return 0;
 }
 
-int opt_none(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names)
+static int words(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names, int in_order)
 {
 	opts_t o;
 	const char *arg;
 	int k;
 	opt_begin(&o, c, argc, argv, NULL);
+	o.in_order = in_order;
 	while ((k = opt_next(&o, &arg)) > 0)
 		;
 	return k < 0 ? -1 : opt_rest(&o, pos, min, max, names);
+}
+
+int opt_none(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names)
+{
+	return words(c, argc, argv, pos, min, max, names, 0);
+}
+
+int opt_words(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names)
+{
+	return words(c, argc, argv, pos, min, max, names, 1);
 }

@@ -604,7 +604,7 @@ static void child_table(const ctx_t *c, const ProtobufCMessage *m, const Protobu
 static int node_child(ctx_t *c, int argc, char **argv)
 {
 	const char *pos[3];
-	int n = opt_none(c, argc, argv, pos, 1, 3, "add ID PUBKEY | list");
+	int n = opt_words(c, argc, argv, pos, 1, 3, "add ID PUBKEY | list");
 	if (n < 0)
 		return EXIT_USAGE;
 	if (!strcmp(pos[0], "list")) {

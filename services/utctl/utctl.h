@@ -85,6 +85,9 @@ int opt_next(opts_t *o, const char **arg);
 int opt_rest(opts_t *o, const char **pos, int min, int max, const char *names);
 /* For verbs without options of their own: the global options, then opt_rest. */
 int opt_none(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names);
+/* The same, with options only before the first word, so later words may begin with '-' (a Z85
+ * key can). */
+int opt_words(ctx_t *c, int argc, char **argv, const char **pos, int min, int max, const char *names);
 
 /* Print "utctl: <where>: <reason> (see 'utctl <where> --help')" and return EXIT_USAGE. */
 int usage(const ctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -156,6 +156,8 @@ up province
 wait_for "a schema-4 parent keeps its children's figures" "$f0" figures
 check "and holds them as one blob per child" "1|0" "$(sqlite3 "$T/province/ut-reportd.db" "SELECT count(*), (SELECT count(*) FROM sqlite_master WHERE name = 'rp_child_row') FROM rp_child_snap")"
 u province node child add ghost "$(u rogue --json node keygen --force | python3 -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')" >/dev/null
+check_run "a key that begins with '-' is a key, not an option" 0 '^child dash registered' \
+	u province node child add dash '-600000000000000000000000000000000000000'
 check "a child that never reported is flagged stale" "True 0" "$(fedval province '" ".join(str([c for c in d["rows"] if c["node"]=="ghost"][0][k]) for k in ("stale","seq"))')"
 check "a child that reported is not" "False" "$(fedval province '[c for c in d["rows"] if c["node"]=="city"][0]["stale"]')"
 check "the county's link reports no error" "" "$(sqlite3 "$T/county/ut-reportd.db" "SELECT sval FROM rp_link WHERE key = 'error'")"
