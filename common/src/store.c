@@ -2,6 +2,7 @@
 #include "ut/store.h"
 #include "ut/err.h"
 #include "ut/log.h"
+#include "ut/sqlmem.h"
 #include "ut/wal.h"
 
 #include <stdio.h>
@@ -140,8 +141,10 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 		free(s);
 		return UT_ENOMEM;
 	}
-	/* Each connection is used by one thread: no global malloc statistics, no mutexes around them.
-	 * Only possible before SQLite initialises, so later calls fail harmlessly. */
+	/* Each connection is used by one thread: no global malloc statistics, no mutexes around them,
+	 * small blocks reused (sqlmem.h). Only possible before SQLite initialises, so later calls fail
+	 * harmlessly. */
+	ut_sqlmem_install();
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
 	int full = strcmp(synchronous, "normal") != 0;

@@ -6,6 +6,7 @@
  *   groupby DB N RUNS      N participation rows (class_id, category, month, cadre, attended) in a
  *                          plain table, then GROUP BY category, month over them; prints the median ms
  *   upserts DB N BYTES     N upserts of BYTES-byte blobs keyed by node in one transaction; prints ms */
+#include "ut/sqlmem.h"
 #include "ut/wal.h"
 
 #include <sqlite3.h>
@@ -35,7 +36,8 @@ static void exec(sqlite3 *db, const char *sql)
 
 static sqlite3 *open_db(const char *path)
 {
-	sqlite3 *db; /* the daemons' own settings (common/src/store.c), and their VFS (ut/wal.h) */
+	sqlite3 *db; /* the daemons' own settings (common/src/store.c), allocator and VFS */
+	ut_sqlmem_install();
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, ut_wal_vfs()) != SQLITE_OK)
 		die(db, "open");
 	exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY");
