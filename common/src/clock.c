@@ -43,11 +43,13 @@ int64_t ut_clock_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int64_t ut_clock_mono_ms(void)
+int64_t ut_clock_mono_ms(void) { return ut_clock_mono_us() / 1000; }
+
+int64_t ut_clock_mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int ut_clock_set_zone(const char *tz)

@@ -37,7 +37,7 @@ struct ut_service {
 	int emitted;        /* events queued since the last relay */
 	int relay_timer;    /* a retry is scheduled */
 	int64_t started_ms;
-	int64_t requests, commits, events_applied;
+	int64_t requests, commits, commit_us, events_applied;
 	int backoff_ms;
 	ut_wal_t *wal;
 	ut_rpc_req_t *reqs;
@@ -142,6 +142,7 @@ static int handle_status(ut_service_t *svc, ut_reply_t *rep)
 	r.events_applied = svc->events_applied;
 	r.requests_served = svc->requests;
 	r.commits = svc->commits;
+	r.commit_us = svc->commit_us;
 	return ut_reply_body(rep, &r.base);
 }
 
@@ -213,9 +214,11 @@ static void apply_requests(ut_service_t *svc, ut_rpc_req_t *reqs, ut_reply_t *re
 			run_request(svc, &reqs[i], &reps[i], &in_tx, 1);
 		}
 	}
-	if (in_tx && ut_store_commit(svc->store) == 0)
+	int64_t t0 = in_tx ? ut_clock_mono_us() : 0;
+	if (in_tx && ut_store_commit(svc->store) == 0) {
 		svc->commits++;
-	else if (in_tx) {
+		svc->commit_us += ut_clock_mono_us() - t0;
+	} else if (in_tx) {
 		ut_store_rollback(svc->store);
 		svc->emitted = emitted_before;
 		for (int i = 0; i < n; i++) {

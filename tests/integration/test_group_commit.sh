@@ -9,9 +9,14 @@ check "every request answered exactly once" 0 $?
 echo "# $out"
 check "all answered ok" "ok $N" "$(grep -o 'ok [0-9]*' <<<"$out")"
 check "all stored" "$N" "$(sql ut-schedd 'SELECT count(*) FROM courses')"
-commits=$(utctl --json node status | /usr/bin/python3 -c 'import json,sys; print([d for d in json.load(sys.stdin) if d["daemon"]=="ut-schedd"][0].get("commits", 0))')
-echo "# $N requests in $commits commits"
+read -r commits commit_us uptime_s < <(utctl --json node status | /usr/bin/python3 -c 'import json,sys
+d = [d for d in json.load(sys.stdin) if d["daemon"] == "ut-schedd"][0]
+print(d.get("commits", 0), d.get("commit_us", 0), d.get("uptime_s", 0))')
+echo "# $N requests in $commits commits, which took $commit_us µs"
 if ((commits > 0 && commits * 4 <= N)); then ok "group commit: $commits commits for $N requests"; else fail "group commit: $commits commits for $N requests"; fi
+# each commit has an fsync: more than 10 µs, and all of them together less than the daemon's life
+if ((commit_us > commits * 10 && commit_us < (uptime_s + 1) * 1000000)); then ok "commit time reported: $commit_us µs"
+else fail "commit time reported: $commit_us µs for $commits commits in ${uptime_s}s"; fi
 wait_for "each course event in the stream once" "$N" bash -c "'$UT_TOOLS/ut-streamdump' '$T/redis.sock' ut:ev:ut-schedd | awk '{print \$2}' | sort -u | grep -c ."
 wait_for "consumers got every course" "$N" sql ut-reportd 'SELECT count(*) FROM sched_courses'
 

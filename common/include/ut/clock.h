@@ -10,6 +10,7 @@
 int64_t ut_clock_now_ms(void);
 /* Monotonic milliseconds, for timers and durations. */
 int64_t ut_clock_mono_ms(void);
+int64_t ut_clock_mono_us(void);
 /* Use this IANA zone ("Asia/Shanghai") for local times; "" keeps the process default. */
 int ut_clock_set_zone(const char *tz);
 /* Parse local "YYYY-MM-DD HH:MM" (or "YYYY-MM-DDTHH:MM") to Unix seconds. UT_EINVAL if invalid. */
