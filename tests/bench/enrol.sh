@@ -10,7 +10,8 @@
 # level's ratio is the median of the rounds' ratios, since the machine's noise moves both sides;
 # SYSCALLS=1 (strace on ut-enrold over the first 128-in-flight round: its write and fdatasync
 # calls per enrolment, and the WAL frames those writes carried, which SQLite alone writes with two
-# calls each; that round's throughput is then meaningless). Also the machine's idle share during each ut-enrold run, and its WAL file's size.
+# calls each; that round's throughput is then meaningless). Also the machine's idle share during
+# each ut-enrold run, ut-enrold's requests per commit and time per commit, and its WAL file's size.
 set -euo pipefail
 BUILD=${1:?usage: enrol.sh BUILD_DIR [N]}
 N=${2:-20000}
@@ -55,7 +56,8 @@ for c in $(seq 50); do U class add --course B --capacity 100000 >/dev/null; done
 until [[ $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM sched_classes') == 50 ]]; do sleep 0.1; done
 
 echo "durable enrolments (sqlite synchronous=$SYNC, ut-enrold ${DAEMON_SYNC:-$SYNC}, redis AOF everysec), $N requests per run"
-printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s %6s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio enrold_cpu idle
+printf '%-10s %12s %10s %10s %12s %10s %10s %8s %10s %6s %6s %9s\n' in-flight ideal/s p50us p99us ut-enrold/s p50us p99us ratio \
+	enrold_cpu idle batch commit_us
 idle_ms() { awk '/^cpu / { print ($5 + $6) * 10 }' /proc/stat; } # idle + iowait of all CPUs
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b ? 100 * a / b : 0 }'; }
 for w in $WS; do
@@ -73,21 +75,23 @@ for w in $WS; do
 			sleep 0.5
 		fi
 		c0=$(cpu_ms) i0=$(idle_ms) t0=$(date +%s%N)
-		read -r et ep50 ep99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -c 50 -p "W${w}r${r}_" "ipc://$T/ut-enrold.sock" |
-			awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" } /^throughput/ { print $2, $5, $8 }' n="$n")
+		read -r et ep50 ep99 batch commit_us < <("$BUILD/tests/ut-load" -s -n "$n" -w "$w" -c 50 -p "W${w}r${r}_" \
+			"ipc://$T/ut-enrold.sock" | awk '/^requests/ && $8 != n { print "# not all ok: " $0 > "/dev/stderr" }
+				/^throughput/ { t = $2 " " $5 " " $8 } /^daemon/ { d = $6 " " $9 } END { print t, d }' n="$n")
 		c1=$(cpu_ms) i1=$(idle_ms) t1=$(date +%s%N)
 		[[ -n $sc_run ]] && { kill -INT "$spid"; wait "$spid" 2>/dev/null || true; }
 		[[ -n $cg_run ]] && callgrind_control -d "$epid" >/dev/null
 		ratios+=("$(pct "$et" "$it")")
-		printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%% %5s%%\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" "$ep99" \
-			"${ratios[-1]}" "$(pct $((c1 - c0)) $(((t1 - t0) / 1000000)))" \
-			"$(pct $((i1 - i0)) $(($(nproc) * (t1 - t0) / 1000000)))"
+		printf '%-10s %12s %10s %10s %12s %10s %10s %7s%% %9s%% %5s%% %6s %9s\n' "$w" "$it" "$ip50" "$ip99" "$et" "$ep50" \
+			"$ep99" "${ratios[-1]}" "$(pct $((c1 - c0)) $(((t1 - t0) / 1000000)))" \
+			"$(pct $((i1 - i0)) $(($(nproc) * (t1 - t0) / 1000000)))" "$batch" "$commit_us"
 	done
 	((ROUNDS > 1)) && printf '%-10s median of %d rounds: %s%%\n' "$w" "$ROUNDS" \
 		"$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 done
 echo "enrolments stored: $(sqlite3 "$T/ut-enrold.db" "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")"
 echo "enrold_cpu: ut-enrold's user+system time over the run's wall time (100% = one core of $(nproc)); idle: the machine's idle share (100% = all $(nproc) idle)"
+echo "batch: ut-enrold's requests per commit (group commit); commit_us: the time one commit took, fsync included (its status counters)"
 echo "ut-enrold's WAL file after the runs: $(awk -v b="$(stat -c %s "$T/ut-enrold.db-wal")" 'BEGIN { printf "%.1f", b / 1048576 }') MiB"
 if [[ -n ${SYSCALLS:-} ]]; then
 	# the bytes written to the WAL's descriptors, in frames of 4,120 (24 of header, a 4,096 page)

@@ -1,7 +1,8 @@
 /* ut-load: keeps W requests in flight on one DEALER socket and reports replies, status counts,
  * latency and throughput. Requests are `course add` to ut-schedd (each a unique code) or, with
  * -c NCLASSES, `enrol` to ut-enrold (cadre PREFIX%05d into class 1 + i % NCLASSES). Every request
- * must be answered exactly once; the exit status says whether it was. */
+ * must be answered exactly once; the exit status says whether it was. With -s, the daemon's own
+ * figures for the run (requests, commits and the time they took, from its status before and after). */
 #include "enrol.pb-c.h"
 #include "envelope.pb-c.h"
 #include "sched.pb-c.h"
@@ -29,6 +30,24 @@ static int cmp64(const void *a, const void *b)
 }
 
 static int nclasses; /* > 0: enrolment requests */
+
+/* The daemon's counters; 0 when it does not answer a status request. */
+static int daemon_status(void *ctx, const char *endpoint, int64_t out[3])
+{
+	ut_rpc_client_t *cl = ut_rpc_client_new(ctx, endpoint, 5000);
+	Ut__Envelope *rep = NULL;
+	Ut__StatusReply *st = NULL;
+	if (cl && ut_rpc_call(cl, UT__MSG_TYPE__MSG_STATUS, NULL, &rep) == 0 && rep->status == UT__STATUS__STATUS_OK)
+		st = ut__status_reply__unpack(NULL, rep->body.len, rep->body.data);
+	if (st) {
+		out[0] = st->requests_served, out[1] = st->commits, out[2] = st->commit_us;
+		ut__status_reply__free_unpacked(st, NULL);
+	}
+	if (rep)
+		ut__envelope__free_unpacked(rep, NULL);
+	ut_rpc_client_destroy(&cl);
+	return st != NULL;
+}
 
 static void send_one(void *s, const char *prefix, long i)
 {
@@ -67,17 +86,19 @@ int main(int argc, char **argv)
 {
 	long count = 1000, inflight = 16, rate = 0;
 	const char *prefix = "L";
-	int c;
-	while ((c = getopt(argc, argv, "n:w:p:r:c:h")) != -1) {
+	int c, status_of_daemon = 0;
+	while ((c = getopt(argc, argv, "n:w:p:r:c:sh")) != -1) {
 		switch (c) {
+		case 's': status_of_daemon = 1; break;
 		case 'c': nclasses = atoi(optarg); break;
 		case 'r': rate = atol(optarg); break;
 		case 'n': count = atol(optarg); break;
 		case 'w': inflight = atol(optarg); break;
 		case 'p': prefix = optarg; break;
 		default:
-			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-r PER_SECOND] [-p PREFIX] [-c NCLASSES] ENDPOINT\n"
-					"  -c N: enrol cadre PREFIX%%05d (1..COUNT) into class 1 + i %% N instead of adding courses\n");
+			fprintf(stderr, "usage: ut-load [-n COUNT] [-w IN_FLIGHT] [-r PER_SECOND] [-p PREFIX] [-c NCLASSES] [-s] ENDPOINT\n"
+					"  -c N: enrol cadre PREFIX%%05d (1..COUNT) into class 1 + i %% N instead of adding courses\n"
+					"  -s: also print the daemon's requests, commits and commit time over the run\n");
 			return 2;
 		}
 	}
@@ -90,6 +111,9 @@ int main(int argc, char **argv)
 		return 3;
 	int64_t *sent_at = calloc((size_t)count, sizeof *sent_at), *lat = calloc((size_t)count, sizeof *lat);
 	char *answered = calloc((size_t)count, 1);
+	int64_t before[3], after[3];
+	if (status_of_daemon && !daemon_status(ctx, argv[optind], before))
+		return 3;
 	long next = 0, got = 0, dup = 0, status[8] = {0};
 	int64_t t0 = now_us();
 	while (got < count) {
@@ -125,6 +149,12 @@ int main(int argc, char **argv)
 	if (got)
 		printf("throughput %.0f req/s p50 %lld us p99 %lld us in-flight %ld\n", (double)got / secs,
 		       (long long)lat[got / 2], (long long)lat[(got * 99) / 100], inflight);
+	if (status_of_daemon && daemon_status(ctx, argv[optind], after)) {
+		int64_t req = after[0] - before[0] - 1, commits = after[1] - before[1]; /* less the first status */
+		printf("daemon %lld requests %lld commits %.1f per commit %.0f us per commit\n", (long long)req,
+		       (long long)commits, commits ? (double)req / (double)commits : 0.0,
+		       commits ? (double)(after[2] - before[2]) / (double)commits : 0.0);
+	}
 	zmq_close(s);
 	zmq_ctx_term(ctx);
 	free(sent_at);
