@@ -4,6 +4,7 @@
  * connection error drops both; the service reconnects on a timer and consumers re-read their
  * pending entries. */
 #include "ut/bus.h"
+#include "ut/buf.h"
 #include "ut/err.h"
 #include "ut/log.h"
 
@@ -222,6 +223,16 @@ redisReply *ut_bus_command(ut_bus_t *b, const char *fmt, ...)
 	return r;
 }
 
+/* One argument of a command in Redis's protocol: "$<n>\r\n<bytes>\r\n". */
+static void resp_arg(ut_buf_t *out, const void *s, size_t n)
+{
+	char head[32] = "$", *p = ut_decimal(head + 1, n);
+	*p++ = '\r', *p++ = '\n';
+	ut_buf_add(out, head, (size_t)(p - head));
+	ut_buf_add(out, s, n);
+	ut_buf_add(out, "\r\n", 2);
+}
+
 int ut_bus_publish_send(ut_bus_t *b, const char *stream, int n, const char *const *ids,
 			const unsigned char *const *data, const size_t *len)
 {
@@ -231,30 +242,24 @@ int ut_bus_publish_send(ut_bus_t *b, const char *stream, int n, const char *cons
 		return UT_EINTERNAL; /* the caller takes each result before sending again */
 	if (cmd_ready(b) != 0)
 		return UT_EUNAVAIL;
-	int argc = 4 + 2 * n;
-	const char **argv = malloc((size_t)argc * sizeof *argv);
-	size_t *argl = malloc((size_t)argc * sizeof *argl);
-	if (!argv || !argl) {
-		free(argv);
-		free(argl);
-		return UT_ENOMEM;
-	}
 	snprintf(b->pub_key, sizeof b->pub_key, "%s", ut_bus_key(b, stream));
-	argv[0] = "EVAL";
-	argv[1] = publish_lua;
-	argv[2] = "1";
-	argv[3] = b->pub_key;
-	for (int i = 0; i < 4; i++)
-		argl[i] = strlen(argv[i]);
+	/* formatted here rather than by hiredis from an argument array: a tenth of the work */
+	ut_buf_t cmd = {0};
+	char head[32] = "*", *p = ut_decimal(head + 1, 4 + 2 * (uint64_t)n);
+	*p++ = '\r', *p++ = '\n';
+	ut_buf_add(&cmd, head, (size_t)(p - head));
+	resp_arg(&cmd, "EVAL", 4);
+	resp_arg(&cmd, publish_lua, sizeof publish_lua - 1);
+	resp_arg(&cmd, "1", 1);
+	resp_arg(&cmd, b->pub_key, strlen(b->pub_key));
 	for (int i = 0; i < n; i++) {
-		argv[4 + 2 * i] = ids[i];
-		argl[4 + 2 * i] = strlen(ids[i]);
-		argv[5 + 2 * i] = (const char *)data[i];
-		argl[5 + 2 * i] = len[i];
+		resp_arg(&cmd, ids[i], strlen(ids[i]));
+		resp_arg(&cmd, data[i], len[i]);
 	}
-	int rc = redisAppendCommandArgv(b->cmd, argc, argv, argl), done = 0;
-	free(argv);
-	free(argl);
+	int rc = cmd.failed ? REDIS_ERR : redisAppendFormattedCommand(b->cmd, cmd.p, cmd.n), done = 0;
+	ut_buf_free(&cmd);
+	if (rc != REDIS_OK && !b->cmd->err)
+		return UT_ENOMEM;
 	while (rc == REDIS_OK && !done)
 		rc = redisBufferWrite(b->cmd, &done);
 	if (rc != REDIS_OK)

@@ -1,6 +1,7 @@
 /* Transactional outbox (events written with their state change, relayed to Redis afterwards)
  * and inbox (event ids a consumer applied, recorded with their effect). */
 #include "ut/outbox.h"
+#include "ut/buf.h"
 #include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/log.h"
@@ -72,20 +73,7 @@ void ut_outbox_event_id(const ut_outbox_t *o, int64_t seq, char *buf, size_t len
 	snprintf(buf, len, "%s/%s/%lld-%lld", o->node, o->daemon, (long long)o->epoch, (long long)seq);
 }
 
-enum { RELAY_MAX_BYTES = 1 << 20 };
-
-/* Decimal digits of v >= 0 at p; returns the end. (snprintf was a tenth of a relay's time.) */
-static char *digits(char *p, int64_t v)
-{
-	char tmp[24];
-	int n = 0;
-	do
-		tmp[n++] = (char)('0' + v % 10);
-	while ((v /= 10) > 0);
-	while (n)
-		*p++ = tmp[--n];
-	return p;
-}
+enum { RELAY_MAX_BYTES = 1 << 20, STREAM_ID_MAX = 48 /* "<epoch>-<seq>", two int64 and a dash */ };
 
 int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 {
@@ -98,20 +86,26 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 	sqlite3_bind_int64(st, 1, o->published);
 	sqlite3_bind_int(st, 2, max);
 	int n = 0, rc = SQLITE_DONE;
-	char **ids = malloc((size_t)max * sizeof *ids); /* only the first n are used: no need to zero */
-	unsigned char **data = malloc((size_t)max * sizeof *data);
+	/* the envelopes packed one after another in one buffer, the stream ids in slots of their own
+	 * (only the first n of each array are used: no need to zero) */
+	char(*sids)[STREAM_ID_MAX] = malloc((size_t)max * sizeof *sids);
+	const char **ids = malloc((size_t)max * sizeof *ids);
+	const unsigned char **data = malloc((size_t)max * sizeof *data);
 	size_t *len = malloc((size_t)max * sizeof *len);
+	ut_buf_t packed = {0};
 	int64_t last = o->published;
 	/* "<node>/<daemon>/<epoch>-<seq>", the stream id being its "<epoch>-<seq>" tail */
-	char eid[160 + 48];
+	char eid[160 + STREAM_ID_MAX];
 	int pre = snprintf(eid, 160, "%s/%s/", o->node, o->daemon);
 	pre = pre < 0 ? 0 : pre > 159 ? 159 : pre;
-	size_t bytes = 0; /* a batch stops at RELAY_MAX_BYTES: events of imports are ~100 KiB each */
-	while (ids && data && len && n < max && bytes < RELAY_MAX_BYTES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	/* a batch stops at RELAY_MAX_BYTES: events of imports are ~100 KiB each */
+	while (sids && ids && data && len && n < max && packed.n < RELAY_MAX_BYTES &&
+	       (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		last = sqlite3_column_int64(st, 0);
-		char *sid = eid + pre, *p = digits(sid, o->epoch);
+		char *p = ut_decimal(sids[n], (uint64_t)o->epoch);
 		*p++ = '-';
-		*digits(p, last) = '\0';
+		*ut_decimal(p, (uint64_t)last) = '\0';
+		strcpy(eid + pre, sids[n]);
 		Ut__Envelope env = UT__ENVELOPE__INIT;
 		env.id = eid;
 		env.type = sqlite3_column_int(st, 1);
@@ -120,31 +114,29 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 		env.body.data = (uint8_t *)sqlite3_column_blob(st, 3);
 		env.body.len = (size_t)sqlite3_column_bytes(st, 3);
 		len[n] = ut__envelope__get_packed_size(&env);
-		data[n] = malloc(len[n]);
-		ids[n] = strdup(sid);
-		if (!data[n] || !ids[n]) {
-			free(data[n]);
-			free(ids[n]);
+		uint8_t *at = ut_buf_room(&packed, len[n]);
+		if (!at) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		ut__envelope__pack(&env, data[n]);
-		bytes += len[n++];
+		ut__envelope__pack(&env, at);
+		n++;
 	}
 	sqlite3_reset(st);
-	if (!ids || !data || !len)
+	for (size_t i = 0, at = 0; i < (size_t)n; at += len[i++]) {
+		ids[i] = sids[i];
+		data[i] = (const unsigned char *)packed.p + at; /* where the buffer ended up */
+	}
+	if (!sids || !ids || !data || !len)
 		rc = UT_ENOMEM;
 	else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		rc = ut_store_err(o->store, rc, "outbox read");
 	else
-		rc = ut_bus_publish_send(bus, o->daemon, n, (const char *const *)ids, (const unsigned char *const *)data,
-					 len);
+		rc = ut_bus_publish_send(bus, o->daemon, n, ids, data, len);
 	if (rc == 0)
 		o->sent = last;
-	for (int i = 0; i < n; i++) {
-		free(ids[i]);
-		free(data[i]);
-	}
+	ut_buf_free(&packed);
+	free(sids);
 	free(ids);
 	free(data);
 	free(len);
