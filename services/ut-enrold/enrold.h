@@ -48,18 +48,18 @@ typedef struct es_class {
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
-/* What enrolling needs of a class only: capacity, version, state, and nsessions as 0 or 1. */
-int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out);
 
-/* What enrolling a cadre into a class depends on, in one lookup: UT_ENOTFOUND for no cadre. */
+/* What enrolling a cadre into a class depends on, in one lookup. */
 typedef struct es_check {
+	int found;         /* the cadre exists; nothing below is set otherwise */
 	int left;          /* the cadre has left */
 	char name[256];
 	char live[16];     /* state of the cadre's enrolment in the class, "" for none */
 	int64_t overlap;   /* a confirmed class of the cadre whose sessions overlap, 0 for none */
 	int confirmed;     /* seats taken in the class */
 } es_check_t;
-int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_check_t *out);
+/* The class (capacity, version and state) and the cadre's side in it: UT_ENOTFOUND for no class. */
+int es_enrol_check(ut_store_t *s, int64_t cls_id, const char *cadre, es_class_t *cls, es_check_t *out);
 int es_enrol_live(ut_store_t *s, ut_arena_t *a, const char *cadre, int64_t cls, Ut__Enrolment **out);
 int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out);
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e);

@@ -29,6 +29,7 @@ check_run "already confirmed" 1 'conflict: cadre C01 is already confirmed in cla
 check_run "already waitlisted" 1 'conflict: cadre C03 is already waitlisted in class 1' utctl enrol add C03 1
 check_run "unknown cadre" 1 'not_found: no cadre C99' utctl enrol add C99 1
 check_run "unknown class" 1 'not_found: no class 42' utctl enrol add C05 42
+check_run "unknown class and cadre: the class is named" 1 'not_found: no class 42' utctl enrol add C99 42
 check_run "overlapping class refused" 1 \
 	'conflict: cadre C01 is confirmed in class 1 \(安全生产\), whose sessions overlap class 2' utctl enrol add C01 2
 check_run "a waitlisted cadre may enrol elsewhere at the same time" 0 'confirmed in class 2' utctl enrol add C03 2
