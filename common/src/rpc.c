@@ -78,6 +78,8 @@ void *ut_rpc_body_in(const Ut__Envelope *req, const ProtobufCMessageDescriptor *
 struct ut_rpc_server {
 	void *sock;
 	size_t max_request;
+	ut_arena_t batch; /* the requests received since the last ut_rpc_server_batch_done: one
+			     allocation for many, where each envelope field was a malloc and a free */
 };
 
 ut_rpc_server_t *ut_rpc_server_new(void *zctx, const char *endpoint, size_t max_request)
@@ -109,18 +111,23 @@ void ut_rpc_server_destroy(ut_rpc_server_t **sp)
 	if (!*sp)
 		return;
 	zmq_close((*sp)->sock);
+	ut_arena_free(&(*sp)->batch);
 	free(*sp);
 	*sp = NULL;
 }
+
+void ut_rpc_server_batch_done(ut_rpc_server_t *s) { ut_arena_free(&s->batch); }
 
 void *ut_rpc_server_socket(ut_rpc_server_t *s) { return s->sock; }
 
 void ut_rpc_req_clear(ut_rpc_req_t *req)
 {
-	for (int i = 0; i < req->nroute; i++)
-		free(req->route[i]);
-	if (req->env)
-		ut__envelope__free_unpacked(req->env, NULL);
+	if (!req->mem) {
+		for (int i = 0; i < req->nroute; i++)
+			free(req->route[i]);
+		if (req->env)
+			ut__envelope__free_unpacked(req->env, NULL);
+	}
 	memset(req, 0, sizeof *req);
 }
 
@@ -133,13 +140,17 @@ void ut_rpc_req_decode(ut_rpc_req_t *req, const void *data, size_t len, size_t m
 		req->bad = "empty request";
 	else if (len > max_request)
 		req->bad = "request too large";
-	else if (!(req->env = ut__envelope__unpack(NULL, len, data)))
-		req->bad = "malformed envelope";
+	else {
+		ProtobufCAllocator al = {arena_alloc, arena_keep, req->mem};
+		if (!(req->env = ut__envelope__unpack(req->mem ? &al : NULL, len, data)))
+			req->bad = req->mem && req->mem->failed ? "out of memory" : "malformed envelope";
+	}
 }
 
 int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req)
 {
 	memset(req, 0, sizeof *req);
+	req->mem = &s->batch;
 	zmq_msg_t msg;
 	int more = 1, got = 0;
 	while (more) {
@@ -156,11 +167,14 @@ int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req)
 		size_t len = zmq_msg_size(&msg);
 		if (more) {
 			/* routing frames: identity, then for REQ peers an empty delimiter */
-			if (req->nroute < UT_RPC_MAX_ROUTE) {
-				req->route[req->nroute] = malloc(len ? len : 1);
-				memcpy(req->route[req->nroute], zmq_msg_data(&msg), len);
+			unsigned char *r = req->nroute < UT_RPC_MAX_ROUTE ? ut_arena_alloc(req->mem, len ? len : 1) : NULL;
+			if (r) {
+				memcpy(r, zmq_msg_data(&msg), len);
+				req->route[req->nroute] = r;
 				req->route_len[req->nroute++] = len;
-			} else
+			} else if (req->nroute < UT_RPC_MAX_ROUTE)
+				req->bad = "out of memory";
+			else
 				req->bad = "too many frames";
 		} else {
 			if (got == 1)

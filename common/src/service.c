@@ -242,6 +242,7 @@ static void handle_requests(ut_service_t *svc)
 		ut_reply_clear(&svc->reps[i]);
 		ut_rpc_req_clear(&svc->reqs[i]);
 	}
+	ut_rpc_server_batch_done(svc->rpc);
 	if (svc->emitted)
 		relay(svc);
 }

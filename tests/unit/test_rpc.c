@@ -78,6 +78,7 @@ static void *serve(void *arg)
 			ut_reply_clear(&rep);
 			ut_rpc_req_clear(&req);
 		}
+		ut_rpc_server_batch_done(server);
 	}
 	return NULL;
 }

@@ -41,6 +41,7 @@ typedef struct ut_rpc_req {
 	Ut__Envelope *env; /* NULL when the payload was malformed; see `bad` */
 	const char *bad;   /* why it was malformed */
 	size_t size;       /* payload bytes */
+	ut_arena_t *mem;   /* what route and env were allocated from; NULL: malloc */
 } ut_rpc_req_t;
 
 typedef struct ut_rpc_server ut_rpc_server_t;
@@ -50,12 +51,16 @@ typedef struct ut_rpc_server ut_rpc_server_t;
 ut_rpc_server_t *ut_rpc_server_new(void *zctx, const char *endpoint, size_t max_request);
 void ut_rpc_server_destroy(ut_rpc_server_t **s);
 void *ut_rpc_server_socket(ut_rpc_server_t *s);
-/* Non-blocking: 1 = a request is in req (its env may be NULL: malformed), 0 = none ready. */
+/* Non-blocking: 1 = a request is in req (its env may be NULL: malformed), 0 = none ready. The
+ * request lives in the server's batch memory until ut_rpc_server_batch_done. */
 int ut_rpc_server_recv(ut_rpc_server_t *s, ut_rpc_req_t *req);
+/* Every request received so far has been answered and cleared: free their memory at once. */
+void ut_rpc_server_batch_done(ut_rpc_server_t *s);
 /* Reply to req with rep; the envelope echoes the request id. */
 int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char *node, const ut_reply_t *rep);
 void ut_rpc_req_clear(ut_rpc_req_t *req);
-/* Decode a payload into req->env, or set req->bad (empty, larger than max_request, malformed). */
+/* Decode a payload into req->env (from req->mem when set), or set req->bad (empty, larger than
+ * max_request, malformed). */
 void ut_rpc_req_decode(ut_rpc_req_t *req, const void *data, size_t len, size_t max_request);
 
 typedef struct ut_rpc_client ut_rpc_client_t;
