@@ -99,10 +99,10 @@ static int enrollable(ut_store_t *s, ut_reply_t *rep, int64_t id, const char *ca
 
 int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
-	Ut__EnrolRequest *q = ut_rpc_body(req, &ut__enrol_request__descriptor, rep);
+	ut_arena_t a = {0}; /* the request and the reply */
+	Ut__EnrolRequest *q = ut_rpc_body_in(req, &ut__enrol_request__descriptor, &a, rep);
 	if (!q)
-		return UT_EINVAL;
-	ut_arena_t a = {0};
+		return ut_reply_msg(rep, &a, UT_EINVAL, NULL);
 	es_class_t cls;
 	es_check_t first;
 	Ut__EnrolReply out = UT__ENROL_REPLY__INIT;
@@ -135,7 +135,6 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	/* One cadre refused: the request itself is refused, so plain clients see the reason. */
 	if (!rc && q->n_cadre_ids == 1 && out.results[0]->status)
 		rc = ut_reply_err(rep, ut_status_to_err(out.results[0]->status), "%s", out.results[0]->message);
-	protobuf_c_message_free_unpacked(&q->base, NULL);
 	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
