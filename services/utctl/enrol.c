@@ -671,6 +671,7 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	Ut__CadreImport q = UT__CADRE_IMPORT__INIT;
+	ut_arena_t rows = {0}; /* the cadres and their fields: one allocation per 16 KiB, not per field */
 	q.dry_run = dry;
 	size_t cap = 1024;
 	q.cadres = malloc(cap * sizeof *q.cadres);
@@ -724,14 +725,14 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 				break;
 			}
 		}
-		Ut__Cadre *x = malloc(sizeof *x);
+		Ut__Cadre *x = ut_arena_alloc(&rows, sizeof *x);
 		if (!x) {
 			rc = EXIT_REFUSED;
 			break;
 		}
 		ut__cadre__init(x);
 		/* cells are taken as the text they are: "=1+2" is a name, "+84 ..." a phone number */
-#define F(j) (col[j] >= 0 ? strdup(ut_csv_field(&csv, col[j])) : strdup(""))
+#define F(j) (col[j] >= 0 ? ut_arena_strdup(&rows, ut_csv_field(&csv, col[j])) : "")
 		x->id = F(COL_ID);
 		x->name = F(COL_NAME);
 		x->unit_code = F(COL_UNIT);
@@ -765,11 +766,6 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 		fprintf(stderr, "utctl: %d bad line%s in %s; nothing imported\n", nbad, nbad > 1 ? "s" : "", file);
 		rc = EXIT_REFUSED;
 	}
-	if (!rc && protobuf_c_message_get_packed_size(&q.base) + 256 > (size_t)c->cfg.rpc_max_request_kb * 1024) {
-		fprintf(stderr, "utctl: %s is too large for one request ([rpc] max_request_kb %d); split it\n", file,
-			c->cfg.rpc_max_request_kb);
-		rc = EXIT_REFUSED;
-	}
 	ProtobufCMessage *rep = NULL;
 	if (!rc)
 		rc = call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_IMPORT, &q.base, &ut__import_reply__descriptor, &rep);
@@ -787,11 +783,7 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 			imported(c, rep, &q.base);
 		protobuf_c_message_free_unpacked(rep, NULL);
 	}
-	for (size_t i = 0; i < q.n_cadres; i++) {
-		Ut__Cadre *x = q.cadres[i];
-		free(x->id), free(x->name), free(x->unit_code), free(x->position), free(x->elected_on);
-		free(x->email), free(x->phone), free(x->locale), free(x);
-	}
+	ut_arena_free(&rows);
 	free(q.cadres);
 	free(q.lines);
 	ut_csv_free(&csv);

@@ -67,6 +67,11 @@ check_run "invalid UTF-8" 1 'line 3: not valid UTF-8' utctl cadre import "$T/utf
 check_run "an empty file" 1 'empty' utctl cadre import /dev/null
 { echo 'id,name,unit,position'; for i in $(seq 400); do echo "Z$i,Name $i,U1,chair"; done; } >"$T/big.csv"
 check_run "over the size limit" 1 'larger than 8 KiB' utctl cadre import "$T/big.csv"
+# a file within the import limit whose request is over the daemons' (utctl reads both from its config)
+sed 's/^import_max_kb = 8$/import_max_kb = 64/' "$T/node.ini" >"$T/small-rpc.ini"
+printf '[rpc]\nmax_request_kb = 4\n' >>"$T/small-rpc.ini"
+check_run "a request over max_request_kb is not sent" 1 'request is [0-9]* KiB, more than the daemons take .*max_request_kb 4' \
+	"$UT_BIN/utctl" --node-config "$T/small-rpc.ini" cadre import "$T/big.csv"
 check "nothing was stored by any of these" 4 "$(count)"
 
 # Legacy encodings from Excel on Chinese Windows.
