@@ -4,8 +4,9 @@
 # ut-enrold's CPU time in each run, to tell CPU from waiting.
 # Env: SYNC (both sides' synchronous, default full); DAEMON_SYNC (ut-enrold's alone, e.g. normal:
 # what it does without any fsync while the ideal keeps its own); WS (in-flight levels, default
-# "1 16 128"); CALLGRIND=1 (ut-enrold under valgrind: instructions per enrolment, counted over the
-# 128-in-flight run only; slow, so use N=5000; throughput figures are then meaningless); ROUNDS
+# "1 16 128"); CALLGRIND=1 (ut-enrold and ut-ideal under valgrind: instructions per request,
+# counted over the first 128-in-flight round only; slow, so use N=5000; throughput figures are then
+# meaningless); ROUNDS
 # (default 3): runs of the ideal and ut-enrold alternate this many times at each level, and the
 # level's ratio is the median of the rounds' ratios, since the machine's noise moves both sides;
 # SYSCALLS=1 (strace on ut-enrold over the first 128-in-flight round: its write and fdatasync
@@ -29,13 +30,13 @@ pids+=($!)
 until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
 printf '[node]\nrun_dir = .\nlog_level = warn\n[store]\nsynchronous = %s\n[enrol]\nimport_max_kb = 4096\n[rpc]\nmax_request_kb = 8192\n' \
 	"${DAEMON_SYNC:-$SYNC}" >"$T/node.ini"
-"$BUILD/tests/ut-ideal" "ipc://$T/ideal.sock" "$T/ideal.db" "$T/redis.sock" "$SYNC" &
-pids+=($!)
+cg() { [[ -n ${CALLGRIND:-} ]] && echo valgrind --tool=callgrind --callgrind-out-file="$T/$1.out"; }
+$(cg ideal) "$BUILD/tests/ut-ideal" "ipc://$T/ideal.sock" "$T/ideal.db" "$T/redis.sock" "$SYNC" 2>>"$T/ut-ideal.log" &
+ipid=$!
+pids+=("$ipid")
 "$BUILD/services/ut-schedd" --config "$T/node.ini" 2>>"$T/ut-schedd.log" &
 pids+=($!)
-cg=()
-[[ -n ${CALLGRIND:-} ]] && cg=(valgrind --tool=callgrind --callgrind-out-file="$T/cg.out")
-"${cg[@]}" "$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
+$(cg enrold) "$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
 epid=$!
 pids+=("$epid")
 sleep 0.5
@@ -64,10 +65,11 @@ for w in $WS; do
 	n=$N; ((w == 1)) && n=$((N / 10))
 	ratios=()
 	for r in $(seq "$ROUNDS"); do
+		cg_run=; [[ -n ${CALLGRIND:-} && $w == 128 && $r == 1 ]] && cg_run=1
+		[[ -n $cg_run ]] && callgrind_control -z "$ipid" >/dev/null
 		read -r it ip50 ip99 < <("$BUILD/tests/ut-load" -n "$n" -w "$w" -p "I${w}r${r}_" "ipc://$T/ideal.sock" |
 			awk '/^throughput/ { print $2, $5, $8 }')
-		cg_run=; [[ -n ${CALLGRIND:-} && $w == 128 && $r == 1 ]] && cg_run=1
-		[[ -n $cg_run ]] && callgrind_control -z "$epid" >/dev/null
+		[[ -n $cg_run ]] && callgrind_control -d "$ipid" >/dev/null && callgrind_control -z "$epid" >/dev/null
 		sc_run=; [[ -n ${SYSCALLS:-} && $w == 128 && $r == 1 ]] && sc_run=1
 		if [[ -n $sc_run ]]; then
 			strace -f -qq -e trace=pwrite64,fdatasync -p "$epid" -o "$T/strace" &
@@ -102,11 +104,14 @@ if [[ -n ${SYSCALLS:-} ]]; then
 		END { printf "system calls by ut-enrold per enrolment at 128 in flight (strace; throughput then meaningless): pwrite64 %.3f, fdatasync %.4f; WAL frames written per enrolment %.3f (SQLite alone writes each with two pwrite64)\n", w / n, s / n, b / 4120 / n }' "$T/strace"
 fi
 if [[ -n ${CALLGRIND:-} ]]; then
-	ir=
-	for _ in $(seq 100); do # the dump of the 128 run (cg.out.1) is written by the daemon
-		ir=$(callgrind_annotate "$T/cg.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-		[[ -n $ir ]] && break
-		sleep 0.1
-	done
-	echo "instructions per enrolment at 128 in flight (callgrind, everything ut-enrold ran): $((${ir:-0} / N))"
+	instructions() { # of the first dump of $1, which the process itself writes
+		for _ in $(seq 100); do
+			ir=$(callgrind_annotate "$T/$1.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+			[[ -n $ir ]] && break
+			sleep 0.1
+		done
+		echo $((${ir:-0} / N))
+	}
+	echo "instructions per request at 128 in flight (callgrind, everything the process ran):" \
+		"ut-enrold $(instructions enrold), ut-ideal $(instructions ideal)"
 fi
