@@ -98,14 +98,14 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 	char eid[160 + STREAM_ID_MAX];
 	int pre = snprintf(eid, 160, "%s/%s/", o->node, o->daemon);
 	pre = pre < 0 ? 0 : pre > 159 ? 159 : pre;
+	char *seq_at = ut_decimal(eid + pre, (uint64_t)o->epoch);
+	*seq_at++ = '-';
 	/* a batch stops at RELAY_MAX_BYTES: events of imports are ~100 KiB each */
 	while (sids && ids && data && len && n < max && packed.n < RELAY_MAX_BYTES &&
 	       (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		last = sqlite3_column_int64(st, 0);
-		char *p = ut_decimal(sids[n], (uint64_t)o->epoch);
-		*p++ = '-';
-		*ut_decimal(p, (uint64_t)last) = '\0';
-		strcpy(eid + pre, sids[n]);
+		*ut_decimal(seq_at, (uint64_t)last) = '\0';
+		strcpy(sids[n], eid + pre);
 		Ut__Envelope env = UT__ENVELOPE__INIT;
 		env.id = eid;
 		env.type = sqlite3_column_int(st, 1);
