@@ -2,7 +2,9 @@
 # checks every row, writes them with their outbox events, 500 cadres to an event, in one transaction)
 # against a raw batched SQLite insert of the same rows into a table with the cadres table's indexes,
 # one transaction, synchronous=full (ut-rawsql cadres), which like ut-enrold's holds the rows of the
-# runs before. Also ut-enrold's resident memory idle and after the import.
+# runs before. Also ut-enrold's resident memory idle and after the import. CALLGRIND=1 (utctl,
+# ut-enrold and ut-rawsql under valgrind: instructions per row of each over the first run; use
+# N=20000 RUNS=1, and read no times then).
 set -euo pipefail
 BUILD=${1:?usage: import.sh BUILD_DIR [N]}
 N=${2:-100000}
@@ -10,7 +12,8 @@ RUNS=${RUNS:-3}
 T=$(mktemp -d /tmp/ut-bm2.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-U() { "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 120000 "$@"; }
+cg() { [[ -n ${CALLGRIND:-} ]] && echo valgrind --tool=callgrind --callgrind-out-file="$T/$1.out"; }
+U() { "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 600000 "$@"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 hwm() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
@@ -29,7 +32,7 @@ for r in $(seq "$RUNS"); do
 done
 echo "CSV import of $N cadres ($(du -k "$T/c1.csv" | cut -f1) KiB file, one request; sqlite synchronous=full), $RUNS runs"
 
-"$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
+$(cg enrold) "$BUILD/services/ut-enrold" --config "$T/node.ini" 2>>"$T/ut-enrold.log" &
 epid=$!
 pids+=("$epid")
 until [[ -S $T/ut-enrold.sock ]]; do sleep 0.05; done
@@ -40,10 +43,14 @@ idle=$(rss "$epid")
 printf '%-4s %10s %10s %12s %10s %12s %8s\n' run raw_ms raw_rows/s ut-enrold_ms rows/s events_ms ratio
 for r in $(seq "$RUNS"); do
 	# into the same database each run, as ut-enrold's holds the cadres of the runs before
-	read -r raw_ms < <("$BUILD/tests/ut-rawsql" cadres "$T/raw.db" "$T/c$r.csv" | awk '{ print $4 }')
+	read -r raw_ms < <($( ((r == 1)) && cg raw) "$BUILD/tests/ut-rawsql" cadres "$T/raw.db" "$T/c$r.csv" 2>>"$T/raw.log" |
+		awk '{ print $4 }')
+	[[ -n ${CALLGRIND:-} && $r == 1 ]] && callgrind_control -z "$epid" >/dev/null
 	t0=$(ms)
-	out=$(U cadre import "$T/c$r.csv")
+	out=$($( ((r == 1)) && cg utctl) "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 600000 \
+		cadre import "$T/c$r.csv" 2>>"$T/utctl.log")
 	t1=$(ms)
+	[[ -n ${CALLGRIND:-} && $r == 1 ]] && callgrind_control -d "$epid" >/dev/null
 	[[ $out == *"$N added"* ]] || { echo "import $r: $out" >&2; exit 1; }
 	# and until every event is on the stream (the relay runs after the reply; the cadres go 500 to
 	# an event; the outbox's newest seq counts the events, as its newest row is always kept)
@@ -59,3 +66,15 @@ for r in $(seq "$RUNS"); do
 done
 echo "cadres stored: $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM cadres'), events on the stream: $(redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold)"
 echo "ut-enrold RSS idle: $idle MiB, after load ($((RUNS * N)) cadres imported): $(rss "$epid") MiB, peak $(hwm "$epid") MiB (targets < 16 / < 64)"
+if [[ -n ${CALLGRIND:-} ]]; then
+	instructions() { # per row, of a callgrind output file (a daemon's dump is written by the daemon)
+		for _ in $(seq 100); do
+			ir=$(callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+			[[ -n $ir ]] && break
+			sleep 0.1
+		done
+		echo $((${ir:-0} / N))
+	}
+	echo "instructions per row of the first import (callgrind): utctl $(instructions "$T/utctl.out")," \
+		"ut-enrold $(instructions "$T/enrold.out.1"), ut-rawsql $(instructions "$T/raw.out")"
+fi
