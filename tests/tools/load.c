@@ -39,6 +39,7 @@ static int daemon_status(void *ctx, const char *endpoint, int64_t out[3])
 	Ut__StatusReply *st = NULL;
 	if (cl && ut_rpc_call(cl, UT__MSG_TYPE__MSG_STATUS, NULL, &rep) == 0 && rep->status == UT__STATUS__STATUS_OK)
 		st = ut__status_reply__unpack(NULL, rep->body.len, rep->body.data);
+	int ok = st != NULL;
 	if (st) {
 		out[0] = st->requests_served, out[1] = st->commits, out[2] = st->commit_us;
 		ut__status_reply__free_unpacked(st, NULL);
@@ -46,7 +47,7 @@ static int daemon_status(void *ctx, const char *endpoint, int64_t out[3])
 	if (rep)
 		ut__envelope__free_unpacked(rep, NULL);
 	ut_rpc_client_destroy(&cl);
-	return st != NULL;
+	return ok;
 }
 
 static void send_one(void *s, const char *prefix, long i)
