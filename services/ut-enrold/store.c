@@ -541,11 +541,18 @@ int es_enrol_waiting_classes(ut_store_t *s, const char *cadre, int64_t *out, int
 
 int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__EnrolList *out)
 {
-	/* live rows first (confirmed, then the waitlist in order), then cancellations */
-	sqlite3_stmt *st = ut_store_stmt(
-		s, "SELECT " ENROL_COLS " FROM enrolments WHERE (?1 = 0 OR class_id = ?1) AND (?2 = '' OR cadre_id = ?2)"
-		   " AND (?3 = '' OR state = ?3) ORDER BY class_id,"
-		   " CASE state WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, id LIMIT 10000");
+	/* live rows first (confirmed, then the waitlist in order), then cancellations; one statement
+	 * for a class (with or without a cadre) and one for a cadre, so that each reads its own part
+	 * of an index, not every enrolment of the node (both name ?1 to ?3: one binding for both) */
+#define LIST_REST                                                                                         \
+	" AND (?3 = '' OR state = ?3) ORDER BY class_id,"                                                  \
+	" CASE state WHEN 'confirmed' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, id LIMIT 10000"
+	static const char *const by_class = "SELECT " ENROL_COLS " FROM enrolments WHERE class_id = ?1"
+					    " AND (?2 = '' OR cadre_id = ?2)" LIST_REST,
+				 *const by_cadre = "SELECT " ENROL_COLS " FROM enrolments WHERE cadre_id = ?2"
+						   " AND ?1 = 0" LIST_REST;
+#undef LIST_REST
+	sqlite3_stmt *st = ut_store_stmt(s, q->class_id ? by_class : by_cadre);
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, q->class_id);
@@ -560,8 +567,9 @@ int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__Enr
 			cls = e->class_id;
 			pos = 0;
 		}
+		/* counted in the list only when it holds the class's whole queue */
 		if (!strcmp(e->state, "waitlisted"))
-			e->waitlist_pos = q->class_id ? ++pos : es_enrol_waitpos(s, e->class_id, e->id);
+			e->waitlist_pos = q->class_id && !*q->cadre_id ? ++pos : es_enrol_waitpos(s, e->class_id, e->id);
 	}
 	return rc;
 }

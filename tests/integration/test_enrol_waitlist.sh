@@ -49,6 +49,12 @@ check_run "re-enrol after cancelling joins the end of the queue" 0 'waitlisted i
 check_run "enrol list shows seats then the queue" 0 'class 1: 2 of 2 seats taken, 2 waiting' utctl enrol list --class 1
 check "waitlist places" "C03:1 C02:2" \
 	"$(utctl enrol list --class 1 --state waitlisted | awk 'NR > 2 {printf "%s%s:%s", sep, $2, $4; sep = " "}')"
+listed() { utctl --json enrol list "$@" | /usr/bin/python3 -c 'import json, sys
+print(" ".join("%s:%s:%s:%s" % (e["class_id"], e["cadre_id"], e["state"], e.get("waitlist_pos", 0))
+               for e in json.load(sys.stdin).get("enrolments", [])))'; }
+check "a cadre's list: its classes, its place in a queue" "1:C03:waitlisted:1 2:C03:confirmed:0" "$(listed --cadre C03)"
+check "a cadre in a class: its place in the whole queue" "1:C02:waitlisted:2 1:C02:cancelled:0" \
+	"$(listed --class 1 --cadre C02)"
 
 # Scheduling raises the capacity: the queue moves up in order (C03 still overlaps: skipped).
 check_run "capacity 2 -> 4" 0 'version' utctl class change 1 --capacity 4
