@@ -1,7 +1,7 @@
 /* Enrolment: a seat while the class has one, else a place on its waitlist in the order asked;
  * cancelling a seat promotes the first waiting. The hot path is four statements per cadre (one
- * lookup for the class, the cadre, its live enrolment, overlap and seats taken; the insert; the
- * seat count; the outbox row), batched by group commit. */
+ * lookup for the cadre, its live enrolment, overlap and seats taken; the insert; the seat count;
+ * the outbox row), batched by group commit; the class comes from classes.c. */
 #include "enrold.h"
 #include "ut/err.h"
 #include "ut/valid.h"
@@ -15,28 +15,20 @@
 
 static int live_state(const char *state) { return strcmp(state, "cancelled") && strcmp(state, "closed"); }
 
-/* Enrol one cadre into cls. `looked` is what es_enrol_check found for this cadre when the class
- * was looked up with it (the request's first), NULL to look it up. Sets res (status, message,
- * enrolment from the arena). Returns UT_E* only for failures that must undo the whole request
- * (storage); a refusal is in res->status and comes before anything is written (the handler runs
- * without a savepoint of its own). */
-static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id,
-		     const es_check_t *looked, Ut__EnrolResult *res)
+/* Enrol one cadre into cls. Sets res (status, message, enrolment from the arena). Returns UT_E*
+ * only for failures that must undo the whole request (storage); a refusal is in res->status and
+ * comes before anything is written (the handler runs without a savepoint of its own). */
+static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id, Ut__EnrolResult *res)
 {
 	ut_store_t *s = ut_service_store(svc);
 	ut_reply_t r = {0};
-	es_class_t same;
 	es_check_t k;
 	int64_t other;
 	char title[256];
 	res->cadre_id = ut_arena_strdup(a, cadre_id);
 	int rc = ut_valid_text(&r, "cadre id", cadre_id, 1, 64);
-	if (!rc && looked)
-		k = *looked;
-	else if (!rc)
-		rc = es_enrol_check(s, cls->id, cadre_id, &same, &k);
-	if (!rc && !k.found)
-		rc = ut_reply_err(&r, UT_ENOTFOUND, "no cadre %s", cadre_id);
+	if (!rc && (rc = es_enrol_check(s, cls, cadre_id, &k)) == UT_ENOTFOUND)
+		rc = ut_reply_err(&r, rc, "no cadre %s", cadre_id);
 	else if (!rc && k.left)
 		rc = ut_reply_err(&r, UT_ECONFLICT, "cadre %s (%s) has left", cadre_id, k.name);
 	else if (!rc && *k.live)
@@ -83,12 +75,10 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 	return 0;
 }
 
-/* The class from the projection, looked up with the first cadre (into first); refused unless
- * enrolment is open. */
-static int enrollable(ut_store_t *s, ut_reply_t *rep, int64_t id, const char *cadre, es_class_t *cls,
-		      es_check_t *first)
+/* The class from the projection, refused unless enrolment is open. */
+static int enrollable(ut_service_t *svc, ut_reply_t *rep, int64_t id, es_class_t *cls)
 {
-	int rc = es_enrol_check(s, id, cadre, cls, first);
+	int rc = enrol_class_seats(svc, id, cls);
 	if (rc == UT_ENOTFOUND)
 		return ut_reply_err(rep, rc, "no class %lld (if it was just created, its event may still be on the way)",
 				    (long long)id);
@@ -104,7 +94,6 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if (!q)
 		return ut_reply_msg(rep, &a, UT_EINVAL, NULL);
 	es_class_t cls;
-	es_check_t first;
 	Ut__EnrolReply out = UT__ENROL_REPLY__INIT;
 	int rc = 0;
 	if (!q->n_cadre_ids)
@@ -112,7 +101,7 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	else if (q->n_cadre_ids > MAX_BULK)
 		rc = ut_reply_err(rep, UT_EINVAL, "at most %d cadres in one request (got %zu)", MAX_BULK, q->n_cadre_ids);
 	if (!rc)
-		rc = enrollable(ut_service_store(svc), rep, q->class_id, q->cadre_ids[0], &cls, &first);
+		rc = enrollable(svc, rep, q->class_id, &cls);
 	if (!rc && !(out.results = (Ut__EnrolResult **)ut_arena_ptrs(&a, q->n_cadre_ids)))
 		rc = UT_ENOMEM;
 	for (size_t i = 0; i < q->n_cadre_ids && !rc; i++) {
@@ -123,7 +112,7 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		}
 		ut__enrol_result__init(res);
 		/* the same cadre twice in one list: the second is refused by the live-row check */
-		rc = enrol_one(svc, &a, &cls, q->cadre_ids[i], i ? NULL : &first, res);
+		rc = enrol_one(svc, &a, &cls, q->cadre_ids[i], res);
 		out.results[out.n_results++] = res;
 		if (res->status)
 			out.refused++;

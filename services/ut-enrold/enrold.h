@@ -1,5 +1,6 @@
 /* ut-enrold internals: all SQL in store.c; handlers in unit.c, cadre.c, enrol.c, rollcall.c; the
- * wrapped scheduling-event handlers in events.c; name folding in names.c. */
+ * wrapped scheduling-event handlers in events.c; name folding in names.c; the classes enrolment
+ * keeps in memory in classes.c. */
 #ifndef ENROLD_H
 #define ENROLD_H
 
@@ -48,18 +49,18 @@ typedef struct es_class {
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
+/* What enrolling needs of a class only: capacity, version, state, and nsessions as 0 or 1. */
+int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out);
 
-/* What enrolling a cadre into a class depends on, in one lookup. */
+/* What enrolling a cadre into a class depends on, in one lookup: UT_ENOTFOUND for no cadre. */
 typedef struct es_check {
-	int found;         /* the cadre exists; nothing below is set otherwise */
 	int left;          /* the cadre has left */
 	char name[256];
 	char live[16];     /* state of the cadre's enrolment in the class, "" for none */
 	int64_t overlap;   /* a confirmed class of the cadre whose sessions overlap, 0 for none */
 	int confirmed;     /* seats taken in the class */
 } es_check_t;
-/* The class (capacity, version and state) and the cadre's side in it: UT_ENOTFOUND for no class. */
-int es_enrol_check(ut_store_t *s, int64_t cls_id, const char *cadre, es_class_t *cls, es_check_t *out);
+int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_check_t *out);
 int es_enrol_live(ut_store_t *s, ut_arena_t *a, const char *cadre, int64_t cls, Ut__Enrolment **out);
 int es_enrol_by_id(ut_store_t *s, ut_arena_t *a, int64_t id, Ut__Enrolment **out);
 int es_enrol_insert(ut_store_t *s, Ut__Enrolment *e);
@@ -126,5 +127,12 @@ int enrol_complete_class(ut_service_t *svc, int64_t cls);
 
 /* events.c: the scheduling projection, plus what enrolment does about each class event. */
 int enrol_on_class_event(ut_service_t *svc, const Ut__Envelope *ev);
+
+/* classes.c: es_class_seats, kept until the projection changes (the service's app state). */
+int enrol_classes_init(ut_service_t *svc);
+void enrol_classes_fini(ut_service_t *svc);
+int enrol_class_seats(ut_service_t *svc, int64_t id, es_class_t *out);
+/* The projection is about to change: forget every kept class. */
+void enrol_classes_changed(ut_service_t *svc);
 
 #endif

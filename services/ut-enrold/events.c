@@ -33,6 +33,7 @@ static int cancel_all(ut_service_t *svc, int64_t cls, const char *reason)
 
 int enrol_on_class_event(ut_service_t *svc, const Ut__Envelope *ev)
 {
+	enrol_classes_changed(svc);
 	int rc = ut_projection_apply(svc, ev);
 	if (rc)
 		return rc;

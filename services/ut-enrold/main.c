@@ -43,6 +43,8 @@ const ut_service_def_t ut_enrold_def = {
 	.consumes = consumes,
 	.events = events,
 	.nevents = sizeof events / sizeof events[0],
+	.init = enrol_classes_init,
+	.fini = enrol_classes_fini,
 };
 
 int main(int argc, char **argv) { return ut_service_main(&ut_enrold_def, argc, argv); }

@@ -275,6 +275,26 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 
 /* ---- classes (projection) ---- */
 
+int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT capacity, version, state, EXISTS(SELECT 1 FROM sched_sessions"
+					    " WHERE class_id = ?1) FROM sched_classes WHERE id = ?1");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = id;
+		out->capacity = sqlite3_column_int(st, 0);
+		out->version = sqlite3_column_int(st, 1);
+		ut_store_copy(st, 2, out->state, sizeof out->state);
+		out->nsessions = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "class seats");
+}
+
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out)
 {
 	sqlite3_stmt *st = ut_store_stmt(
@@ -441,35 +461,27 @@ int es_enrol_waitpos(ut_store_t *s, int64_t cls, int64_t id)
 	" JOIN sched_sessions b ON b.class_id = " cls " AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at" \
 	" WHERE e.cadre_id = " cadre " AND e.state = 'confirmed' AND e.class_id != " cls " LIMIT 1"
 
-int es_enrol_check(ut_store_t *s, int64_t cls_id, const char *cadre, es_class_t *cls, es_check_t *out)
+int es_enrol_check(ut_store_t *s, const es_class_t *cls, const char *cadre, es_check_t *out)
 {
 	/* one statement for what an enrolment decides on; the overlap only for a class with sessions */
 	sqlite3_stmt *st = ut_store_stmt(
-		s, "SELECT k.capacity, k.version, k.state, c.id IS NOT NULL, c.state, c.name,"
+		s, "SELECT c.state, c.name,"
 		   " (SELECT state FROM enrolments WHERE cadre_id = ?1 AND class_id = ?2 AND state != 'cancelled'),"
-		   " CASE WHEN c.id IS NOT NULL AND EXISTS(SELECT 1 FROM sched_sessions WHERE class_id = ?2)"
-		   " THEN (SELECT class_id FROM (" OVERLAP_SQL("?1", "?2") ")) ELSE 0 END,"
+		   " CASE WHEN ?3 THEN (SELECT class_id FROM (" OVERLAP_SQL("?1", "?2") ")) ELSE 0 END,"
 		   " (SELECT confirmed FROM enrol_counts WHERE class_id = ?2)"
-		   " FROM sched_classes k LEFT JOIN cadres c ON c.id = ?1 WHERE k.id = ?2");
+		   " FROM cadres c WHERE c.id = ?1");
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, cadre);
-	sqlite3_bind_int64(st, 2, cls_id);
+	sqlite3_bind_int64(st, 2, cls->id);
+	sqlite3_bind_int(st, 3, cls->nsessions > 0);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		memset(cls, 0, sizeof *cls);
-		cls->id = cls_id;
-		cls->capacity = sqlite3_column_int(st, 0);
-		cls->version = sqlite3_column_int(st, 1);
-		ut_store_copy(st, 2, cls->state, sizeof cls->state);
-		memset(out, 0, sizeof *out);
-		if ((out->found = sqlite3_column_int(st, 3))) {
-			out->left = !strcmp(ut_store_text(st, 4), "left");
-			ut_store_copy(st, 5, out->name, sizeof out->name);
-			ut_store_copy(st, 6, out->live, sizeof out->live);
-			out->overlap = sqlite3_column_int64(st, 7);
-			out->confirmed = sqlite3_column_int(st, 8);
-		}
+		out->left = !strcmp(ut_store_text(st, 0), "left");
+		ut_store_copy(st, 1, out->name, sizeof out->name);
+		ut_store_copy(st, 2, out->live, sizeof out->live);
+		out->overlap = sqlite3_column_int64(st, 3);
+		out->confirmed = sqlite3_column_int(st, 4);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "enrolment check");
