@@ -1,4 +1,5 @@
-/* Bump allocator in 16 KiB chunks (larger requests get a chunk of their own). */
+/* Bump allocator: a first chunk small enough for malloc's per-thread cache, as most replies fit
+ * in it, then 16 KiB chunks (larger requests get a chunk of their own). */
 #include "ut/arena.h"
 
 #include <stdint.h>
@@ -24,7 +25,7 @@ void *ut_arena_alloc(ut_arena_t *a, size_t n)
 	n = (n + ALIGN - 1) / ALIGN * ALIGN;
 	ut_arena_chunk_t *c = a->head;
 	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 16384 ? n : 16384;
+		size_t want = c ? 16384 : 1000 - sizeof *c, cap = n > want ? n : want;
 		c = malloc(sizeof *c + cap);
 		if (!c) {
 			a->failed = 1;
