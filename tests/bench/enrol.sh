@@ -30,7 +30,7 @@ pids+=($!)
 until redis-cli -s "$T/redis.sock" ping >/dev/null 2>&1; do sleep 0.05; done
 printf '[node]\nrun_dir = .\nlog_level = warn\n[store]\nsynchronous = %s\n[enrol]\nimport_max_kb = 4096\n[rpc]\nmax_request_kb = 8192\n' \
 	"${DAEMON_SYNC:-$SYNC}" >"$T/node.ini"
-cg() { [[ -n ${CALLGRIND:-} ]] && echo valgrind --tool=callgrind --callgrind-out-file="$T/$1.out"; }
+source "$(dirname "$0")/lib/callgrind.sh"
 $(cg ideal) "$BUILD/tests/ut-ideal" "ipc://$T/ideal.sock" "$T/ideal.db" "$T/redis.sock" "$SYNC" 2>>"$T/ut-ideal.log" &
 ipid=$!
 pids+=("$ipid")
@@ -104,14 +104,6 @@ if [[ -n ${SYSCALLS:-} ]]; then
 		END { printf "system calls by ut-enrold per enrolment at 128 in flight (strace; throughput then meaningless): pwrite64 %.3f, fdatasync %.4f; WAL frames written per enrolment %.3f (SQLite alone writes each with two pwrite64)\n", w / n, s / n, b / 4120 / n }' "$T/strace"
 fi
 if [[ -n ${CALLGRIND:-} ]]; then
-	instructions() { # of the first dump of $1, which the process itself writes
-		for _ in $(seq 100); do
-			ir=$(callgrind_annotate "$T/$1.out.1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-			[[ -n $ir ]] && break
-			sleep 0.1
-		done
-		echo $((${ir:-0} / N))
-	}
 	echo "instructions per request at 128 in flight (callgrind, everything the process ran):" \
-		"ut-enrold $(instructions enrold), ut-ideal $(instructions ideal)"
+		"ut-enrold $(cg_per "$T/enrold.out.1" "$N"), ut-ideal $(cg_per "$T/ideal.out.1" "$N")"
 fi

@@ -12,7 +12,7 @@ RUNS=${RUNS:-3}
 T=$(mktemp -d /tmp/ut-bm2.XXXXXX)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT
-cg() { [[ -n ${CALLGRIND:-} ]] && echo valgrind --tool=callgrind --callgrind-out-file="$T/$1.out"; }
+source "$(dirname "$0")/lib/callgrind.sh"
 U() { "$BUILD/services/utctl" --node-config "$T/node.ini" --timeout 600000 "$@"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
@@ -67,14 +67,6 @@ done
 echo "cadres stored: $(sqlite3 "$T/ut-enrold.db" 'SELECT count(*) FROM cadres'), events on the stream: $(redis-cli -s "$T/redis.sock" XLEN ut:ev:ut-enrold)"
 echo "ut-enrold RSS idle: $idle MiB, after load ($((RUNS * N)) cadres imported): $(rss "$epid") MiB, peak $(hwm "$epid") MiB (targets < 16 / < 64)"
 if [[ -n ${CALLGRIND:-} ]]; then
-	instructions() { # per row, of a callgrind output file (a daemon's dump is written by the daemon)
-		for _ in $(seq 100); do
-			ir=$(callgrind_annotate "$1" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
-			[[ -n $ir ]] && break
-			sleep 0.1
-		done
-		echo $((${ir:-0} / N))
-	}
-	echo "instructions per row of the first import (callgrind): utctl $(instructions "$T/utctl.out")," \
-		"ut-enrold $(instructions "$T/enrold.out.1"), ut-rawsql $(instructions "$T/raw.out")"
+	echo "instructions per row of the first import (callgrind): utctl $(cg_per "$T/utctl.out" "$N")," \
+		"ut-enrold $(cg_per "$T/enrold.out.1" "$N"), ut-rawsql $(cg_per "$T/raw.out" "$N")"
 fi
