@@ -187,30 +187,19 @@ int main(int argc, char **argv)
 			" answers, %.2f s, %.0f answers/s\n",
 		clients, sent, answered, ok, timeouts, dups, secs, secs > 0 ? (double)answered / secs : 0.0);
 	/* how many transactions the daemon needed: the group-commit ratio */
-	void *st = zmq_socket(zctx, ZMQ_DEALER);
-	int linger = 0;
-	zmq_setsockopt(st, ZMQ_LINGER, &linger, sizeof linger);
-	Ut__Envelope env = UT__ENVELOPE__INIT;
-	env.id = "load-status";
-	env.type = UT__MSG_TYPE__MSG_STATUS;
-	env.node = "";
-	unsigned char buf[128];
-	size_t n = ut__envelope__pack(&env, buf);
-	zmq_pollitem_t it = {st, 0, ZMQ_POLLIN, 0};
-	if (zmq_connect(st, argv[1]) == 0 && zmq_send(st, "", 0, ZMQ_SNDMORE) >= 0 && zmq_send(st, buf, n, 0) >= 0 &&
-	    zmq_poll(&it, 1, 5000) > 0) {
-		Ut__Envelope *r;
-		ut_rpc_recv_envelope(st, 0, &r);
-		Ut__StatusReply *sr = r ? ut__status_reply__unpack(NULL, r->body.len, r->body.data) : NULL;
-		if (sr) {
-			fprintf(stderr, "ut-enrol-load: daemon served %lld requests in %lld commits\n",
-				(long long)sr->requests_served, (long long)sr->commits);
-			ut__status_reply__free_unpacked(sr, NULL);
-		}
-		if (r)
-			ut__envelope__free_unpacked(r, NULL);
+	ut_rpc_client_t *cl = ut_rpc_client_new(zctx, argv[1], 5000);
+	Ut__Envelope *r = NULL;
+	Ut__StatusReply *sr = NULL;
+	if (cl && ut_rpc_call(cl, UT__MSG_TYPE__MSG_STATUS, NULL, &r) == 0 && r->status == UT__STATUS__STATUS_OK)
+		sr = ut__status_reply__unpack(NULL, r->body.len, r->body.data);
+	if (sr) {
+		fprintf(stderr, "ut-enrol-load: daemon served %lld requests in %lld commits\n",
+			(long long)sr->requests_served, (long long)sr->commits);
+		ut__status_reply__free_unpacked(sr, NULL);
 	}
-	zmq_close(st);
+	if (r)
+		ut__envelope__free_unpacked(r, NULL);
+	ut_rpc_client_destroy(&cl);
 	free(jobs);
 	free(th);
 	zmq_ctx_term(zctx);
