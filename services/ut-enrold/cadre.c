@@ -453,7 +453,8 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		goto out; /* nothing written: the officer fixes the file and imports it again */
 	for (size_t i = 0; i < n; i++)
 		out.added += what[i] == ADDED, out.changed += what[i] == CHANGED, out.unchanged += what[i] == UNCHANGED;
-	/* the events go out BATCH_MAX cadres at a time: one each cost a quarter of the import */
+	/* the events go out BATCH_MAX cadres at a time: one each was an outbox row written, read,
+	 * published and deleted per cadre */
 	Ut__Cadre *reg[BATCH_MAX], *chg[BATCH_MAX];
 	Ut__CadreBatch batch = UT__CADRE_BATCH__INIT;
 	batch.registered = reg;

@@ -1,6 +1,7 @@
 /* The classes enrolment looks up, kept in memory until the next scheduling event: the class
  * projection (sched_classes, sched_sessions) is written only by events.c, which forgets them all,
- * so a kept class is the stored one. Looking the class up again was 8% of an enrolment's work. */
+ * so a kept class is the stored one. Kept, an enrolment takes 60.3k instructions instead of 64.3k
+ * (`CALLGRIND=1 tests/bench/enrol.sh`). */
 #include "enrold.h"
 #include "ut/err.h"
 

@@ -3,8 +3,8 @@
  * is left queued: flush the XADDs, COMMIT, read the XADD replies, send every reply. Speaks the
  * same envelope as the daemons, so ut-load drives it exactly as it drives ut-schedd. Its SQLite
  * is opened as the daemons' is (ut_store_open: WAL writes gathered per commit); it checkpoints
- * in its own thread, as SQLite does by default: with a few pages per commit, a checkpoint thread
- * made it a third slower at 16 in flight in alternating runs (its fsyncs competed with the
+ * in its own thread, as SQLite does by default: with its few pages per commit, a checkpoint
+ * thread, tried in alternating runs, made it slower at 16 in flight (its fsyncs competed with the
  * commits'). */
 #include "envelope.pb-c.h"
 #include "sched.pb-c.h"

@@ -16,8 +16,8 @@ void ut_buf_add(ut_buf_t *b, const void *s, size_t n);
 /* Room for n more bytes at the end, counted as added, for the caller to fill; NULL if it failed. */
 void *ut_buf_room(ut_buf_t *b, size_t n);
 void ut_buf_str(ut_buf_t *b, const char *s);
-/* Write v's decimal digits at p (up to 20, no NUL); returns the end. (snprintf costs ten times as
- * much, which shows on the relay's path.) */
+/* Write v's decimal digits at p (up to 20, no NUL); returns the end. For hot paths (the relay's
+ * event ids and command), where snprintf's format parsing shows. */
 char *ut_decimal(char *p, uint64_t v);
 void ut_buf_free(ut_buf_t *b);
 

@@ -1,6 +1,7 @@
 /* The WAL's writes and checkpoints made cheap for the thread that commits: a commit's WAL writes
  * go out in one system call, and a thread with a connection of its own copies the WAL into the
- * database, so a commit never waits for that copy and its fsync. */
+ * database, so a commit seldom waits for that copy and its fsync (only to start the WAL again
+ * from its beginning, every few thousand pages, with what the thread had not yet copied). */
 #ifndef UT_WAL_H
 #define UT_WAL_H
 
