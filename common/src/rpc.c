@@ -214,6 +214,7 @@ int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char 
 struct ut_rpc_client {
 	void *sock;
 	int timeout_ms;
+	size_t max; /* largest payload sent; 0: any */
 	unsigned long seq;
 	char prefix[32];
 };
@@ -237,6 +238,8 @@ ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout
 	return c;
 }
 
+void ut_rpc_client_limit(ut_rpc_client_t *c, size_t max) { c->max = max; }
+
 void ut_rpc_client_destroy(ut_rpc_client_t **cp)
 {
 	if (!*cp)
@@ -259,6 +262,8 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 	env.body.data = (uint8_t *)body;
 	env.body.len = len;
 	size_t n = ut__envelope__get_packed_size(&env);
+	if (c->max && n > c->max)
+		return UT_EINVAL;
 	unsigned char *buf = malloc(n ? n : 1);
 	if (!buf)
 		return UT_ENOMEM;

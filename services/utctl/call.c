@@ -68,6 +68,8 @@ static int connect_to(ctx_t *c, const char *daemon)
 		c->zctx = zmq_ctx_new();
 	if (c->client_endpoint && c->zctx)
 		c->client = ut_rpc_client_new(c->zctx, c->client_endpoint, c->timeout_ms);
+	if (c->client)
+		ut_rpc_client_limit(c->client, (size_t)c->cfg.rpc_max_request_kb * 1024);
 	if (!c->client) {
 		say_down(daemon, c->client_endpoint);
 		return EXIT_DOWN;
@@ -83,19 +85,13 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 	int rc = ctx_ready(c);
 	if (rc || (rc = connect_to(c, daemon)))
 		return rc;
-	/* packed here, so that the size is known before anything is sent (and taken once) */
-	size_t n = req ? protobuf_c_message_get_packed_size(req) : 0;
-	if (n + 256 > (size_t)c->cfg.rpc_max_request_kb * 1024) {
+	Ut__Envelope *rep = NULL;
+	int err = ut_rpc_call(c->client, type, req, &rep);
+	if (err == UT_EINVAL) { /* over the limit connect_to set: nothing was sent */
 		fprintf(stderr, "utctl: this request is %zu KiB, more than the daemons take ([rpc] max_request_kb %d); split it\n",
-			(n + 1023) / 1024, c->cfg.rpc_max_request_kb);
+			(protobuf_c_message_get_packed_size(req) + 1023) / 1024, c->cfg.rpc_max_request_kb);
 		return EXIT_REFUSED;
 	}
-	unsigned char *body = malloc(n ? n : 1);
-	Ut__Envelope *rep = NULL;
-	if (body && req)
-		protobuf_c_message_pack(req, body);
-	int err = body ? ut_rpc_call_raw(c->client, type, body, n, &rep) : UT_ENOMEM;
-	free(body);
 	if (err == UT_ENOMEM) {
 		fprintf(stderr, "utctl: out of memory\n");
 		return EXIT_REFUSED;

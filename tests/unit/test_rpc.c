@@ -243,6 +243,19 @@ static void test_call_echo(void **state)
 	assert_int_equal(r->status, UT__STATUS__STATUS_INVALID);
 	assert_string_equal(r->message, "type 4242 not handled");
 	ut__envelope__free_unpacked(r, NULL);
+	/* with a limit, a payload over it is refused unsent; one under it goes */
+	ut_rpc_client_limit(c, 200);
+	unsigned char big[300] = {0};
+	int before = atomic_load(&served);
+	assert_int_equal(ut_rpc_call_raw(c, TYPE_ECHO, big, sizeof big, &r), UT_EINVAL);
+	assert_null(r);
+	assert_int_equal(ut_rpc_call_raw(c, TYPE_ECHO, big, 100, &r), 0);
+	assert_int_equal(r->body.len, 100);
+	ut__envelope__free_unpacked(r, NULL);
+	for (int i = 0; i < 100 && atomic_load(&served) < before + 1; i++)
+		sleep_ms(10); /* the server counts a reply just after sending it */
+	sleep_ms(20);
+	assert_int_equal(atomic_load(&served), before + 1); /* only the second reached the server */
 	client_done(&c);
 }
 

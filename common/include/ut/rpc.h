@@ -67,6 +67,9 @@ typedef struct ut_rpc_client ut_rpc_client_t;
 
 ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout_ms);
 void ut_rpc_client_destroy(ut_rpc_client_t **c);
+/* From now on refuse, with UT_EINVAL and without sending it, a request whose payload is over max
+ * bytes: the most a daemon answers ([rpc] max_request_kb). 0, the default: no limit. */
+void ut_rpc_client_limit(ut_rpc_client_t *c, size_t max);
 /* Send a request and wait for its reply. 0 with *reply set (check (*reply)->status),
  * UT_ETIMEOUT when the daemon did not answer in time. Free with ut__envelope__free_unpacked. */
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);
