@@ -14,9 +14,6 @@
 #include <malloc.h>
 #endif
 
-const char *const enrol_positions[] = {"chair",      "vice_chair",          "committee_member", "finance_audit",
-				       "information_officer", "negotiator", "other", NULL};
-const char *const enrol_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
 
 #define MAX_LIVE 1000 /* live enrolments of one cadre we cancel when they leave */
 

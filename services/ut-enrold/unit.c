@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const enrol_unit_kinds[] = {"union", "enterprise", "school", "agency", "public_body", "social_org", NULL};
-static const char *const ownerships[] = {"public", "non_public", NULL};
+#define ownerships ut_ownerships
 
 /* Codes are typed in commands and CSV files: printable ASCII without blanks or commas. */
 static int valid_code(ut_reply_t *rep, const char *field, const char *s)

@@ -1,0 +1,21 @@
+/* The value words of the protocol (course categories, class levels and states, positions, marks
+ * ...): the daemons validate requests against these lists and the clients offer them, so both
+ * know the same words. Each list ends with NULL. People read them through the catalogues' "value"
+ * context (ut_i18n_render, ut_tr_word). */
+#ifndef UT_WORDS_H
+#define UT_WORDS_H
+
+/* A value word, marked for the catalogues' "value" context (xgettext -kNC_:1c,2). */
+#define NC_(ctx, s) (s)
+
+extern const char *const ut_categories[];    /* course categories, the key of yearly plans */
+extern const char *const ut_levels[];        /* who organises a class: federation ... grassroots */
+extern const char *const ut_formats[];       /* in_person, online, on_site */
+extern const char *const ut_class_states[];  /* planned, open, running, closed, cancelled */
+extern const char *const ut_positions[];     /* a cadre's position */
+extern const char *const ut_marks[];         /* roll-call marks */
+extern const char *const ut_unit_kinds[];    /* union, enterprise, school ... */
+extern const char *const ut_ownerships[];    /* public, non_public */
+extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
+
+#endif

@@ -1,0 +1,33 @@
+/* The protocol's value words, one list each (see words.h); NC_ marks them for the catalogues. */
+#include "ut/words.h"
+
+#include <stddef.h>
+
+const char *const ut_categories[] = {
+	NC_("value", "onboarding"),  NC_("value", "chair_rotation"), NC_("value", "finance_audit"),
+	NC_("value", "information"), NC_("value", "negotiation"),    NC_("value", "labour_law"),
+	NC_("value", "safety"),      NC_("value", "other"),          NULL,
+};
+const char *const ut_levels[] = {
+	NC_("value", "federation"), NC_("value", "province"),   NC_("value", "city"),
+	NC_("value", "county"),     NC_("value", "grassroots"), NULL,
+};
+const char *const ut_formats[] = {NC_("value", "in_person"), NC_("value", "online"), NC_("value", "on_site"), NULL};
+const char *const ut_class_states[] = {
+	NC_("value", "planned"), NC_("value", "open"),      NC_("value", "running"),
+	NC_("value", "closed"),  NC_("value", "cancelled"), NULL,
+};
+const char *const ut_positions[] = {
+	NC_("value", "chair"),         NC_("value", "vice_chair"),          NC_("value", "committee_member"),
+	NC_("value", "finance_audit"), NC_("value", "information_officer"), NC_("value", "negotiator"),
+	NC_("value", "other"),         NULL,
+};
+const char *const ut_marks[] = {
+	NC_("value", "present"), NC_("value", "late"), NC_("value", "excused"), NC_("value", "absent"), NULL,
+};
+const char *const ut_unit_kinds[] = {
+	NC_("value", "union"),  NC_("value", "enterprise"),  NC_("value", "school"),
+	NC_("value", "agency"), NC_("value", "public_body"), NC_("value", "social_org"), NULL,
+};
+const char *const ut_ownerships[] = {NC_("value", "public"), NC_("value", "non_public"), NULL};
+const char *const ut_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
