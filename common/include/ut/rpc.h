@@ -10,15 +10,22 @@
 
 #define UT_RPC_MAX_ROUTE 8
 
+#define UT_REPLY_MAX_ARGS 8
+
 typedef struct ut_reply {
 	int status;          /* UT__STATUS__* */
-	char message[512];   /* for a person */
+	char message[512];   /* for a person, in English */
+	const char *code;    /* the message's format, a string literal: the catalogues' msgid */
+	int nargs;           /* the format's arguments, each as text, NUL-separated in args */
+	char args[512];
 	unsigned char *body; /* packed reply message, malloc'd, may be NULL */
 	size_t body_len;
 } ut_reply_t;
 
 /* Set status and message. `err` is a UT_E* code (0 = ok). Returns err, so handlers can
- * `return ut_reply_err(rep, UT_EINVAL, "capacity must be positive");`. */
+ * `return ut_reply_err(rep, UT_EINVAL, "capacity must be positive");`. The format (always a string
+ * literal) travels as the reply's code and each argument as text, so a client can say the same in
+ * its reader's language from the catalogues (common/po/). */
 int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Pack `m` as the reply body. */
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m);
