@@ -39,7 +39,7 @@ check_run "a class held in the past can be entered" 0 '^class 3 created' \
 # Changes bump the version; moving a session checks clashes again.
 check_run "open the class" 0 'version 2' utctl class change 1 --state open
 check_run "state cannot go back" 1 'conflict: class 1 is already open' utctl class change 1 --state open
-check_run "second session added" 0 'session 4 added to class 1 \(version 3\)' \
+check_run "second session added, by its number in the class" 0 'session 2 added to class 1 \(version 3\)' \
 	utctl session add 1 --at '2026-03-06 09:00-12:00' --venue 1 --lecturer 1
 check_run "moving a session onto class 2's slot is refused" 1 'conflict: venue 1 is already booked .* by class 2' \
 	utctl class change 1 --session 4 --at '2026-03-05 13:00-15:00'

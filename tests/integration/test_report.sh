@@ -279,7 +279,7 @@ check_run "coverage table names the target" 0 'Coverage target by the end of the
 # event and take precedence over the configuration's.
 check_run "coverage targets set in the plan" 0 'coverage targets: 2015 40%, 2016 75%, 2017 100%' \
 	utctl plan set --coverage-target 2015:40,2016:75,2017:100
-check_run "targets listed" 0 '2016 75%' utctl plan targets
+check_run "targets listed" 0 '2016 +75%' utctl plan targets
 check_run "a target over 100% is refused" 1 'invalid: coverage percent must be between 0 and 100' \
 	utctl plan set --coverage-target 2018:120
 check_run "a malformed target list is a usage error" 2 '' utctl plan set --coverage-target 2018-50
