@@ -505,6 +505,16 @@ void ut_cmd_fill_free(ut_fill_t *f)
 
 /* ---- help ---- */
 
+/* Columns a line of UTF-8 takes in a terminal: CJK counts two. Enough for help's left column. */
+static int display_cols(const char *s)
+{
+	int w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			w += *p >= 0xE3 && *p <= 0xED ? 2 : 1;
+	return w > 24 ? 24 : w;
+}
+
 static void arg_synopsis(const ut_arg_t *a, FILE *o)
 {
 	int opt = !(a->flags & UT_ARG_REQUIRED);
@@ -516,7 +526,7 @@ static void arg_synopsis(const ut_arg_t *a, FILE *o)
 	else if (a->kind == UT_ARG_FLAG)
 		fprintf(o, "--%s", a->name);
 	else
-		fprintf(o, "--%s %s", a->name, a->meta ? a->meta : "VALUE");
+		fprintf(o, "--%s %s", a->name, ut_trc("meta", a->meta ? a->meta : "VALUE"));
 	if (opt)
 		fputc(']', o);
 	if (a->flags & UT_ARG_REPEAT)
@@ -547,14 +557,17 @@ void ut_cmd_print_help(const ut_cmd_t *cmd, FILE *o)
 		else if (a->kind == UT_ARG_FLAG)
 			snprintf(left, sizeof left, "--%s", a->name);
 		else
-			snprintf(left, sizeof left, "--%s %s", a->name, a->meta ? a->meta : "VALUE");
+			snprintf(left, sizeof left, "--%s %s", a->name, ut_trc("meta", a->meta ? a->meta : "VALUE"));
 		if (!any++)
 			fprintf(o, "\n%s\n", _("arguments:"));
-		fprintf(o, "  %-24s %s", left, _(a->help));
+		fprintf(o, "  %s%*s %s", left, 24 - display_cols(left), "", _(a->help));
 		if (a->kind == UT_ARG_CHOICE && a->choices) {
 			fputs(" (", o);
-			for (const char *const *c = a->choices; *c; c++)
-				fprintf(o, "%s%s", c == a->choices ? "" : ", ", *c);
+			/* the word to type, and what it means where the reader's language says it otherwise */
+			for (const char *const *c = a->choices; *c; c++) {
+				const char *w = ut_tr_word(*c);
+				fprintf(o, w != *c ? "%s%s %s" : "%s%s", c == a->choices ? "" : ", ", *c, w);
+			}
 			fputc(')', o);
 		}
 		fputc('\n', o);

@@ -20,16 +20,16 @@
 
 /* ---- arguments many rows share, defined once ---- */
 
-#define ARG_LIMIT {"limit", "limit", UT_ARG_INT, 0, "N", N_("at most N items (default 1000)"), 1, 100000}
-#define ARG_AFTER {"after", "after_id", UT_ARG_INT, 0, "ID", N_("only items with an id greater than ID (the next page)"), 0, INT64_MAX}
-#define ARG_YEAR(field, help) {"year", field, UT_ARG_INT, 0, "YYYY", help, 2000, 2100}
+#define ARG_LIMIT {"limit", "limit", UT_ARG_INT, 0, NC_("meta", "N"), N_("at most N items (default 1000)"), 1, 100000}
+#define ARG_AFTER {"after", "after_id", UT_ARG_INT, 0, NC_("meta", "ID"), N_("only items with an id greater than ID (the next page)"), 0, INT64_MAX}
+#define ARG_YEAR(field, help) {"year", field, UT_ARG_INT, 0, NC_("meta", "YYYY"), help, 2000, 2100}
 #define ARG_CLASS(field) {"CLASS", field, UT_ARG_INT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the class's number (its id)"), 1, INT64_MAX}
 /* a session's time, as --at or --date/--start/--end, collected by span_hook */
 #define ARGS_SPAN(at_help)                                                                                        \
-	{"at", NULL, UT_ARG_HOOK, 0, "WHEN", at_help},                                                            \
-	{"date", NULL, UT_ARG_HOOK, 0, "DATE", N_("the date, YYYY-MM-DD, with --start and --end instead of --at")}, \
-	{"start", NULL, UT_ARG_HOOK, 0, "HH:MM", N_("the start time")},                                            \
-	{"end", NULL, UT_ARG_HOOK, 0, "HH:MM", N_("the end time (or YYYY-MM-DD HH:MM when it ends on another day)")}
+	{"at", NULL, UT_ARG_HOOK, 0, NC_("meta", "WHEN"), at_help},                                                            \
+	{"date", NULL, UT_ARG_HOOK, 0, NC_("meta", "DATE"), N_("the date, YYYY-MM-DD, with --start and --end instead of --at")}, \
+	{"start", NULL, UT_ARG_HOOK, 0, NC_("meta", "HH:MM"), N_("the start time")},                                            \
+	{"end", NULL, UT_ARG_HOOK, 0, NC_("meta", "HH:MM"), N_("the end time (or YYYY-MM-DD HH:MM when it ends on another day)")}
 
 /* ---- session times as people type them ---- */
 
@@ -246,10 +246,10 @@ static void session_added(const ProtobufCMessage *req, const ProtobufCMessage *r
 static const ut_arg_t list_args[] = {ARG_LIMIT, ARG_AFTER, {0}};
 
 static const ut_arg_t course_add_args[] = {
-	{"code", "code", UT_ARG_TEXT, UT_ARG_REQUIRED, "CODE", N_("unique course code chosen by the training office, e.g. LAW-2026")},
-	{"title", "title", UT_ARG_TEXT, UT_ARG_REQUIRED, "TEXT", N_("course title")},
-	{"category", "category", UT_ARG_CHOICE, UT_ARG_REQUIRED, "CAT", N_("what the course is about"), .choices = ut_categories},
-	{"hours", "default_hours", UT_ARG_INT, 0, "N", N_("usual length of the course in hours"), 0, 10000},
+	{"code", "code", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "CODE"), N_("unique course code chosen by the training office, e.g. LAW-2026")},
+	{"title", "title", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("course title")},
+	{"category", "category", UT_ARG_CHOICE, UT_ARG_REQUIRED, NC_("meta", "CAT"), N_("what the course is about"), .choices = ut_categories},
+	{"hours", "default_hours", UT_ARG_INT, 0, NC_("meta", "N"), N_("usual length of the course in hours"), 0, 10000},
 	{"reflection", "requires_reflection", UT_ARG_FLAG, 0, NULL, N_("participants must hand in a written reflection")},
 	{0},
 };
@@ -268,9 +268,9 @@ static const ut_arg_t course_show_args[] = {
 };
 
 static const ut_arg_t venue_add_args[] = {
-	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, "TEXT", N_("venue name, unique on this node")},
-	{"capacity", "capacity", UT_ARG_INT, UT_ARG_REQUIRED, "N", N_("number of seats"), 1, INT32_MAX},
-	{"address", "address", UT_ARG_TEXT, 0, "TEXT", N_("street address, for notices")},
+	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("venue name, unique on this node")},
+	{"capacity", "capacity", UT_ARG_INT, UT_ARG_REQUIRED, NC_("meta", "N"), N_("number of seats"), 1, INT32_MAX},
+	{"address", "address", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("street address, for notices")},
 	{0},
 };
 static const ut_col_t venue_cols[] = {
@@ -278,9 +278,9 @@ static const ut_col_t venue_cols[] = {
 };
 
 static const ut_arg_t lecturer_add_args[] = {
-	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, "TEXT", N_("lecturer's name, unique on this node")},
-	{"affiliation", "affiliation", UT_ARG_TEXT, 0, "TEXT", N_("where the lecturer comes from (party school, university ...)")},
-	{"email", "email", UT_ARG_TEXT, 0, "ADDR", N_("contact address")},
+	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("lecturer's name, unique on this node")},
+	{"affiliation", "affiliation", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("where the lecturer comes from (party school, university ...)")},
+	{"email", "email", UT_ARG_TEXT, 0, NC_("meta", "ADDR"), N_("contact address")},
 	{0},
 };
 static const ut_col_t lecturer_cols[] = {
@@ -288,24 +288,24 @@ static const ut_col_t lecturer_cols[] = {
 };
 
 static const ut_arg_t class_add_args[] = {
-	{"course", "cls.course_id", UT_ARG_REF, UT_ARG_REQUIRED, "CODE", N_("the course taught, by its code"), .ref = UT_REF_COURSE},
-	{"capacity", "cls.capacity", UT_ARG_INT, UT_ARG_REQUIRED, "N", N_("seats: how many cadres can enrol"), 1, INT32_MAX},
-	{"title", "cls.title", UT_ARG_TEXT, 0, "TEXT", N_("class title (default: the course's title)")},
-	{"level", "cls.level", UT_ARG_CHOICE, 0, "LEVEL", N_("organised by"), .choices = ut_levels},
-	{"format", "cls.format", UT_ARG_CHOICE, 0, "FORMAT", N_("how it is held"), .choices = ut_formats},
-	{"audience", "cls.audience", UT_ARG_TEXT, 0, "TEXT", N_("who the class is for, e.g. \"newly elected grassroots chairs\"")},
-	{"session", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, "WHEN", N_("a session, \"YYYY-MM-DD HH:MM-HH:MM\" (or \"YYYY-MM-DD HH:MM\" and --end)")},
-	{"end", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, "WHEN", N_("end of the --session before it: HH:MM, or YYYY-MM-DD HH:MM for overnight")},
-	{"venue", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, "NAME", N_("venue of the --session before it (name or id); before any --session: of all; none = online")},
-	{"lecturer", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, "NAME", N_("lecturer of the --session before it (name or id); before any --session: of all; none")},
+	{"course", "cls.course_id", UT_ARG_REF, UT_ARG_REQUIRED, NC_("meta", "CODE"), N_("the course taught, by its code"), .ref = UT_REF_COURSE},
+	{"capacity", "cls.capacity", UT_ARG_INT, UT_ARG_REQUIRED, NC_("meta", "N"), N_("seats: how many cadres can enrol"), 1, INT32_MAX},
+	{"title", "cls.title", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("class title (default: the course's title)")},
+	{"level", "cls.level", UT_ARG_CHOICE, 0, NC_("meta", "LEVEL"), N_("organised by"), .choices = ut_levels},
+	{"format", "cls.format", UT_ARG_CHOICE, 0, NC_("meta", "FORMAT"), N_("how it is held"), .choices = ut_formats},
+	{"audience", "cls.audience", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("who the class is for, e.g. \"newly elected grassroots chairs\"")},
+	{"session", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "WHEN"), N_("a session, \"YYYY-MM-DD HH:MM-HH:MM\" (or \"YYYY-MM-DD HH:MM\" and --end)")},
+	{"end", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "WHEN"), N_("end of the --session before it: HH:MM, or YYYY-MM-DD HH:MM for overnight")},
+	{"venue", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "NAME"), N_("venue of the --session before it (name or id); before any --session: of all; none = online")},
+	{"lecturer", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "NAME"), N_("lecturer of the --session before it (name or id); before any --session: of all; none")},
 	{0},
 };
 
 static const ut_arg_t class_list_args[] = {
-	{"state", "state", UT_ARG_CHOICE, 0, "STATE", N_("only classes in this state"), .choices = ut_class_states},
-	{"course", "course_code", UT_ARG_TEXT, 0, "CODE", N_("only classes of this course")},
-	{"from", "from", UT_ARG_DATE, 0, "DATE", N_("only classes with a session starting on or after DATE (YYYY-MM-DD [HH:MM])")},
-	{"to", "to", UT_ARG_DATE_END, 0, "DATE", N_("... and before DATE; a bare date includes that whole day")},
+	{"state", "state", UT_ARG_CHOICE, 0, NC_("meta", "STATE"), N_("only classes in this state"), .choices = ut_class_states},
+	{"course", "course_code", UT_ARG_TEXT, 0, NC_("meta", "CODE"), N_("only classes of this course")},
+	{"from", "from", UT_ARG_DATE, 0, NC_("meta", "DATE"), N_("only classes with a session starting on or after DATE (YYYY-MM-DD [HH:MM])")},
+	{"to", "to", UT_ARG_DATE_END, 0, NC_("meta", "DATE"), N_("... and before DATE; a bare date includes that whole day")},
 	ARG_LIMIT,
 	ARG_AFTER,
 	{0},
@@ -351,15 +351,15 @@ static const ut_col_t session_cols[] = {
 static const ut_arg_t class_ref_args[] = {ARG_CLASS("id"), {0}};
 static const ut_arg_t class_cancel_args[] = {
 	ARG_CLASS("id"),
-	{"reason", "reason", UT_ARG_TEXT, 0, "TEXT", N_("why, for the cadres already enrolled")},
+	{"reason", "reason", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("why, for the cadres already enrolled")},
 	{0},
 };
 
 static const ut_arg_t session_add_args[] = {
 	ARG_CLASS("class_id"),
 	ARGS_SPAN(N_("\"YYYY-MM-DD HH:MM-HH:MM\" (or \"YYYY-MM-DD HH:MM\" with --end)")),
-	{"venue", "venue_id", UT_ARG_REF, UT_ARG_NONE_OK, "NAME", N_("venue, by name or id; none or left out = online"), .ref = UT_REF_VENUE},
-	{"lecturer", "lecturer_id", UT_ARG_REF, UT_ARG_NONE_OK, "NAME", N_("lecturer, by name or id"), .ref = UT_REF_LECTURER},
+	{"venue", "venue_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("venue, by name or id; none or left out = online"), .ref = UT_REF_VENUE},
+	{"lecturer", "lecturer_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("lecturer, by name or id"), .ref = UT_REF_LECTURER},
 	{0},
 };
 

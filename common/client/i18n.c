@@ -92,18 +92,26 @@ const char *ut_tr(const char *s)
 
 /* A word that stands for a value (a state, a mark, a level) has a catalogue entry in the "value"
  * context; anything else (a name, a date, a number) is shown as it is. */
+const char *ut_trc(const char *ctx, const char *s)
+{
+	char key[200];
+	size_t c = strlen(ctx), n = strlen(s);
+	if (!active || !*s || c + n + 2 > sizeof key)
+		return s;
+	memcpy(key, ctx, c);
+	key[c] = '\004';
+	memcpy(key + c + 1, s, n + 1);
+	const char *t = dgettext(DOMAIN, key);
+	return t == key ? s : t;
+}
+
 const char *ut_tr_word(const char *arg)
 {
 	if (!active || !*arg)
 		return arg;
-	char key[160];
 	size_t n = strlen(arg);
-	if (n + 7 > sizeof key)
-		return arg;
-	memcpy(key, "value\004", 6);
-	memcpy(key + 6, arg, n + 1);
-	const char *t = dgettext(DOMAIN, key);
-	if (t != key)
+	const char *t = ut_trc("value", arg);
+	if (t != arg)
 		return t;
 	/* a field's name in a daemon's message ("title is required") is a word of the clients too */
 	if (strspn(arg, "abcdefghijklmnopqrstuvwxyz_") == n)

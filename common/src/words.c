@@ -31,3 +31,11 @@ const char *const ut_unit_kinds[] = {
 };
 const char *const ut_ownerships[] = {NC_("value", "public"), NC_("value", "non_public"), NULL};
 const char *const ut_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
+/* Request fields the daemons' messages name ("title is required"): words of the catalogues too. */
+const char *const ut_field_words[] = {
+	NC_("value", "address"), NC_("value", "affiliation"), NC_("value", "audience"), NC_("value", "capacity"),
+	NC_("value", "category"), NC_("value", "code"),       NC_("value", "email"),    NC_("value", "format"),
+	NC_("value", "level"),    NC_("value", "name"),       NC_("value", "number"),   NC_("value", "planned"),
+	NC_("value", "reason"),   NC_("value", "title"),      NC_("value", "year"),     NC_("value", "coverage"),
+	NULL,
+};

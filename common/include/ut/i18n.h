@@ -7,6 +7,8 @@
 
 /* The msgid s in the chosen locale (s itself when the catalogue has none). */
 const char *ut_tr(const char *s) __attribute__((format_arg(1)));
+/* The msgid s in context ctx ("meta": a metavariable of help, "value": a value word). */
+const char *ut_trc(const char *ctx, const char *s);
 /* A value word (confirmed, open, safety ...) in the chosen locale, from the catalogues' "value"
  * context; anything else (a name, a date) as it is. */
 const char *ut_tr_word(const char *w);

@@ -17,5 +17,6 @@ extern const char *const ut_marks[];         /* roll-call marks */
 extern const char *const ut_unit_kinds[];    /* union, enterprise, school ... */
 extern const char *const ut_ownerships[];    /* public, non_public */
 extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
+extern const char *const ut_field_words[];   /* request fields named in replies */
 
 #endif
