@@ -122,6 +122,8 @@ static int number(ut_fill_t *f, const char *what, const char *s, int64_t min, in
 	return 0;
 }
 
+static int same_name(const char *a, const char *b);
+
 static int is_id(const char *s) { return *s && strspn(s, "0123456789") == strlen(s); }
 
 static int date(ut_fill_t *f, const char *what, const char *s, int end_of_day, int64_t *out)
@@ -348,17 +350,20 @@ int ut_cmd_set(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		return a->set ? store(f, a->set, json_true()) : 0;
 	switch (a->kind) {
 	case UT_ARG_TEXT: return store(f, a->field, json_string(value));
-	case UT_ARG_CHOICE:
+	case UT_ARG_CHOICE: {
+		/* the protocol's word, or the same word in the reader's language */
 		for (const char *const *c = a->choices; *c; c++)
-			if (!strcmp(*c, value))
-				return store(f, a->field, json_string(value));
-		{
-			char list[400] = "";
-			size_t used = 0;
-			for (const char *const *c = a->choices; *c && used + 40 < sizeof list; c++)
-				used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", c == a->choices ? "" : ", ", *c);
-			return ut_cmd_fail(f, 1, _("%s: '%s' is not one of %s"), what, value, list);
+			if (!strcmp(*c, value) || same_name(ut_tr_word(*c), value))
+				return store(f, a->field, json_string(*c));
+		char list[600] = "";
+		size_t used = 0;
+		for (const char *const *c = a->choices; *c && used + 60 < sizeof list; c++) {
+			const char *w = ut_tr_word(*c);
+			used += (size_t)snprintf(list + used, sizeof list - used, w != *c ? "%s%s (%s)" : "%s%s",
+						 c == a->choices ? "" : ", ", w, *c);
 		}
+		return ut_cmd_fail(f, 1, _("%s: '%s' is not one of %s"), what, value, list);
+	}
 	case UT_ARG_INT:
 		if (number(f, what, value, a->min, a->max, &v))
 			return UT_EINVAL;
@@ -562,13 +567,12 @@ void ut_cmd_print_help(const ut_cmd_t *cmd, FILE *o)
 			fprintf(o, "\n%s\n", _("arguments:"));
 		fprintf(o, "  %s%*s %s", left, 24 - display_cols(left), "", _(a->help));
 		if (a->kind == UT_ARG_CHOICE && a->choices) {
-			fputs(" (", o);
+			fputs(": ", o);
 			/* the word to type, and what it means where the reader's language says it otherwise */
 			for (const char *const *c = a->choices; *c; c++) {
 				const char *w = ut_tr_word(*c);
-				fprintf(o, w != *c ? "%s%s %s" : "%s%s", c == a->choices ? "" : ", ", *c, w);
+				fprintf(o, w != *c ? "%s%s (%s)" : "%s%s", c == a->choices ? "" : ", ", w, *c);
 			}
-			fputc(')', o);
 		}
 		fputc('\n', o);
 	}
