@@ -240,13 +240,14 @@ static int by_name(ut_fill_t *f, const char *what, int type, const ProtobufCMess
 	return rc;
 }
 
-static int cmp_start(const void *a, const void *b)
+static int cmp_id(const void *a, const void *b)
 {
 	const Ut__Session *x = *(Ut__Session *const *)a, *y = *(Ut__Session *const *)b;
-	return x->starts_at < y->starts_at ? -1 : x->starts_at > y->starts_at ? 1 : (x->id > y->id) - (x->id < y->id);
+	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Session number `value` of class `class_id`: the sessions in the order they happen. */
+/* Session number `value` of class `class_id`: the sessions in the order they were added, so a
+ * session keeps its number when it moves (sessions are mostly added in the order they happen). */
 static int session_number(ut_fill_t *f, int64_t class_id, const char *value, int64_t *id)
 {
 	int64_t n;
@@ -261,7 +262,7 @@ static int session_number(ut_fill_t *f, int64_t class_id, const char *value, int
 		      (ProtobufCMessage **)&k);
 	if (rc)
 		return rc;
-	qsort(k->sessions, k->n_sessions, sizeof *k->sessions, cmp_start);
+	qsort(k->sessions, k->n_sessions, sizeof *k->sessions, cmp_id);
 	if ((size_t)n <= k->n_sessions) {
 		*id = k->sessions[n - 1]->id;
 		ut__class__free_unpacked(k, NULL);

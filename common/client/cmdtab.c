@@ -219,6 +219,36 @@ static int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	return 0;
 }
 
+/* class change: the session's new time; the options that change a session need --session; and
+ * something must change. */
+static int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	span_t *w = span_state(f);
+	if (!w)
+		return UT_ENOMEM;
+	if (a)
+		return span_word(w, a->name, value), 0;
+	Ut__ClassChange *ch = (Ut__ClassChange *)f->req;
+	Ut__Session *s = ch->session;
+	int given, moves = w->at || w->date || w->start || w->end;
+	if (!s && moves) {
+		if (!(s = ch->session = malloc(sizeof *s)))
+			return UT_ENOMEM;
+		ut__session__init(s);
+	}
+	if (s && !s->id)
+		return ut_cmd_fail(f, 1, _("--at, --date, --venue and --lecturer change a session: say which with --session N"));
+	if (s && !moves && !s->venue_id && !s->lecturer_id && !ch->clear_venue && !ch->clear_lecturer)
+		return ut_cmd_fail(f, 1, _("--session %lld: nothing to change (give --at, --venue or --lecturer)"), (long long)s->id);
+	if (!s && !ch->capacity && !*ch->title && !*ch->audience && !*ch->state && !*ch->format)
+		return ut_cmd_fail(f, 1, _("nothing to change"));
+	if (!s)
+		return 0;
+	s->class_id = ch->id;
+	/* without new times starts_at and ends_at stay 0: the daemon keeps the session's times */
+	return span_parse(f, w, &s->starts_at, &s->ends_at, &given);
+}
+
 static int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 {
 	const Ut__ClassQuery *q = (const Ut__ClassQuery *)f->req;
@@ -227,18 +257,12 @@ static int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	return 0;
 }
 
-/* session add: the reply is the whole class; the new session is the one at the requested time, and
- * people know it by its number in the class. */
+/* session add: the reply is the whole class; people know the new session by its number in the
+ * class, which is the count of its sessions (numbers follow the order sessions were added). */
 static void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len)
 {
 	const Ut__Class *k = (const Ut__Class *)rep;
-	const Ut__Session *want = (const Ut__Session *)req;
-	size_t number = 0;
-	for (size_t i = 0; i < k->n_sessions; i++)
-		if (k->sessions[i]->starts_at < want->starts_at ||
-		    (k->sessions[i]->starts_at == want->starts_at && k->sessions[i]->ends_at <= want->ends_at))
-			number++;
-	snprintf(out, len, _("session %zu added to class %lld (version %d)"), number, (long long)k->id, k->version);
+	snprintf(out, len, _("session %zu added to class %lld (version %d)"), k->n_sessions, (long long)k->id, k->version);
 }
 
 /* ---- the rows ---- */
@@ -348,6 +372,21 @@ static const ut_col_t session_cols[] = {
 	{0},
 };
 
+static const char *const forward_states[] = {NC_("value", "open"), NC_("value", "running"), NULL};
+static const ut_arg_t class_change_args[] = {
+	ARG_CLASS("id"),
+	{"capacity", "capacity", UT_ARG_INT, 0, NC_("meta", "N"), N_("new number of seats"), 1, INT32_MAX},
+	{"title", "title", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new title")},
+	{"audience", "audience", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new audience description")},
+	{"format", "format", UT_ARG_CHOICE, 0, NC_("meta", "FORMAT"), N_("how it is held"), .choices = ut_formats},
+	{"state", "state", UT_ARG_CHOICE, 0, NC_("meta", "STATE"), N_("open (enrolment starts) or running; cancel and close have their own verbs"), .choices = forward_states},
+	{"session", "session.id", UT_ARG_REF, 0, NC_("meta", "N"), N_("the session the options below change, by its number in the class (see 'utctl session list'); it keeps its number when moved"), .ref = UT_REF_CLASS_SESSION, .ctx_field = "id"},
+	ARGS_SPAN(N_("its new time, \"YYYY-MM-DD HH:MM-HH:MM\"")),
+	{"venue", "session.venue_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("its new venue, by name or id; none = online"), .ref = UT_REF_VENUE, .set = "clear_venue"},
+	{"lecturer", "session.lecturer_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("its new lecturer, by name or id; none = no lecturer"), .ref = UT_REF_LECTURER, .set = "clear_lecturer"},
+	{0},
+};
+
 static const ut_arg_t class_ref_args[] = {ARG_CLASS("id"), {0}};
 static const ut_arg_t class_cancel_args[] = {
 	ARG_CLASS("id"),
@@ -413,6 +452,12 @@ const ut_cmd_t ut_cmds[] = {
 	{"class", "show", N_("show a class and its timetable"), SCHEDD, MSG(CLASS_GET), REQ(ref), REQ(class),
 	 UT_ROLE_VIEWER, class_ref_args, NULL, class_lines, .example = "utctl class show 12", .subcols = session_cols,
 	 .subitems = "sessions"},
+	{"class", "change", N_("change a class, or move one of its sessions"), SCHEDD, MSG(CLASS_CHANGE), REQ(class_change),
+	 REQ(class), UT_ROLE_OFFICER, class_change_args, .done = N_("class %s changed (version %s)"), .done_args = "id,version",
+	 .example = "utctl class change 12 --capacity 150\n"
+		    "  utctl class change 12 --session 2 --at \"2026-03-06 09:00-12:00\" --venue none",
+	 .notes = N_("Only what is given changes. A session keeps its time when only --venue or --lecturer is given."),
+	 .hook = class_change_hook},
 	{"class", "cancel", N_("cancel a class"), SCHEDD, MSG(CLASS_CANCEL), REQ(class_action), REQ(class),
 	 UT_ROLE_OFFICER, class_cancel_args, .done = N_("class %s cancelled (version %s)"), .done_args = "id,version",
 	 .example = "utctl class cancel 12 --reason \"场地维修\""},
@@ -424,7 +469,7 @@ const ut_cmd_t ut_cmds[] = {
 	 UT_ROLE_OFFICER, session_add_args, .said = session_added,
 	 .example = "utctl session add 12 --at \"2026-03-12 09:00-12:00\" --venue \"Hội trường A\" --lecturer \"王丽\"",
 	 .hook = session_add_hook},
-	{"session", "list", N_("list the sessions of a class, numbered in the order they happen"), SCHEDD,
+	{"session", "list", N_("list the sessions of a class with their numbers (in the order they were added)"), SCHEDD,
 	 MSG(SESSION_LIST), REQ(ref), REQ(session_list), UT_ROLE_VIEWER, class_ref_args, "sessions", session_cols,
 	 .example = "utctl session list 12"},
 

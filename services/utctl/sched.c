@@ -116,10 +116,13 @@ static int plan_set(ctx_t *c, int argc, char **argv)
 	return rc;
 }
 
-/* course, venue and lecturer verbs, plan show and plan targets are rows of the command table */
+/* course, venue, lecturer, class and session verbs, plan show and plan targets are rows of the
+ * command table */
 const verb_t course_verbs[] = {{0}};
 const verb_t venue_verbs[] = {{0}};
 const verb_t lecturer_verbs[] = {{0}};
+const verb_t class_verbs[] = {{0}};
+const verb_t session_verbs[] = {{0}};
 
 const verb_t plan_verbs[] = {
 	{"set", plan_set, "set the yearly plan of one category, or the multi-year coverage targets (replacing earlier ones)",

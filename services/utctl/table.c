@@ -127,11 +127,21 @@ static int ncols(const ut_col_t *cols)
 	return n;
 }
 
-/* Rows of items as an aligned table or as CSV (the one CSV writer, with the formula guard). */
-static void rows_print(const ut_col_t *cols, ProtobufCMessage *const *items, size_t n, int csv, int indent)
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = int_of(*(ProtobufCMessage *const *)a, "id"), y = int_of(*(ProtobufCMessage *const *)b, "id");
+	return (x > y) - (x < y);
+}
+
+/* Rows of items as an aligned table or as CSV (the one CSV writer, with the formula guard). A
+ * numbered list (a class's sessions) is in the order of its numbers, which is the order of ids. */
+static void rows_print(const ut_col_t *cols, ProtobufCMessage **items, size_t n, int csv, int indent)
 {
 	int nc = ncols(cols);
 	char buf[512];
+	for (int c = 0; c < nc; c++)
+		if (cols[c].kind == UT_COL_NUMBER)
+			qsort(items, n, sizeof *items, by_id);
 	if (csv) {
 		for (int c = 0; c < nc; c++) {
 			ut_csv_cell(stdout, _(cols[c].head));

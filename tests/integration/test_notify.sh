@@ -63,7 +63,7 @@ wait_for "delivered events on the outbox stream" 4 bash -c "'$UT_TOOLS/ut-stream
 
 # Reschedule: pending reminders of version 1 withdrawn, new ones for the new dates, a change notice.
 sid=$(sql ut-schedd "SELECT id FROM sessions WHERE class_id = 1")
-check_run "class 1 moved two days later" 0 '' utctl class change 1 --session "$sid" --at '2026-03-12 09:00-12:00'
+check_run "class 1 moved two days later" 0 '' utctl class change 1 --session 1 --at '2026-03-12 09:00-12:00'
 wait_for "old pending reminders withdrawn" 4 sql ut-notifyd "SELECT count(*) FROM messages WHERE class_version = 1 AND status = 'withdrawn'"
 wait_for "change notices spooled" 6 spooled
 check "change notice names the new dates" 1 "$(grep -c 'New dates: 2026-03-12 09:00' "$(spool_file C1/1/class_changed/0/2)")"

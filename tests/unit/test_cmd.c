@@ -132,6 +132,49 @@ static void help_names_every_argument(void **state)
 	}
 }
 
+/* Names are looked up through the caller's call: a stand-in node with three venues. */
+static int fake_node(void *ctx, const char *daemon, int type, const ProtobufCMessage *req,
+		     const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)req;
+	(void)err;
+	(void)errlen;
+	assert_string_equal(daemon, "ut-schedd");
+	if (type == UT__MSG_TYPE__MSG_CLASS_GET) { /* class N with sessions 31 and 32, the later first */
+		Ut__Class *k = malloc(sizeof *k);
+		ut__class__init(k);
+		k->id = ((const Ut__Ref *)req)->id;
+		k->n_sessions = 2;
+		k->sessions = calloc(2, sizeof *k->sessions);
+		for (int i = 0; i < 2; i++) {
+			k->sessions[i] = malloc(sizeof(Ut__Session));
+			ut__session__init(k->sessions[i]);
+			k->sessions[i]->id = 32 - i;
+			k->sessions[i]->starts_at = 1800000000 - 86400 * i;
+			k->sessions[i]->ends_at = k->sessions[i]->starts_at + 3600;
+		}
+		assert_ptr_equal(rdesc, &ut__class__descriptor);
+		*out = &k->base;
+		return 0;
+	}
+	assert_int_equal(type, UT__MSG_TYPE__MSG_VENUE_LIST);
+	static const char *const names[] = {"Hội trường A", "Hội trường B", "小会议室"};
+	Ut__VenueList *l = malloc(sizeof *l);
+	ut__venue_list__init(l);
+	l->n_venues = 3;
+	l->venues = calloc(3, sizeof *l->venues);
+	for (int i = 0; i < 3; i++) {
+		l->venues[i] = malloc(sizeof(Ut__Venue));
+		ut__venue__init(l->venues[i]);
+		l->venues[i]->id = i + 1;
+		l->venues[i]->name = strdup(names[i]);
+	}
+	assert_ptr_equal(rdesc, &ut__venue_list__descriptor);
+	*out = &l->base;
+	return 0;
+}
+
 /* A word that suits the argument: inside its bounds, one of its choices, an id for a name. */
 static const char *sample(const ut_arg_t *a, char *buf, size_t len)
 {
@@ -141,7 +184,7 @@ static const char *sample(const ut_arg_t *a, char *buf, size_t len)
 	case UT_ARG_INT: snprintf(buf, len, "%lld", (long long)(a->min > 7 ? a->min : a->max < 7 ? a->max : 7)); return buf;
 	case UT_ARG_DATE:
 	case UT_ARG_DATE_END: return "2027-03-05";
-	case UT_ARG_REF: return "7";
+	case UT_ARG_REF: return a->ref == UT_REF_CLASS_SESSION ? "2" : "7";
 	default: return "1";
 	}
 }
@@ -154,8 +197,8 @@ static void every_argument_reaches_its_field(void **state)
 	for (size_t i = 0; i < ut_ncmds; i++) {
 		const ut_cmd_t *c = &ut_cmds[i];
 		for (const ut_arg_t *a = c->args; a && a->name; a++) {
-			if (a->kind == UT_ARG_HOOK || (a->kind == UT_ARG_REF && a->ref == UT_REF_CLASS_SESSION))
-				continue;
+			if (a->kind == UT_ARG_HOOK || ((a->flags & UT_ARG_REQUIRED) && c->args[1].name))
+				continue; /* hooks have tests of their own; required ones are in every run below */
 			char *argv[64], bufs[64][32];
 			int argc = 0;
 			for (const ut_arg_t *r = c->args; r && r->name; r++) {
@@ -176,23 +219,32 @@ static void every_argument_reaches_its_field(void **state)
 					argc++;
 				}
 			}
+			if (a->field && !strncmp(a->field, "session.", 8)) {
+				/* the options that change one session name it, and naming it changes nothing */
+				argv[argc++] = strcmp(a->name, "session") ? "--session" : "--lecturer";
+				argv[argc++] = "1";
+			}
 			if (!strcmp(c->verb, "add") && !strcmp(c->noun, "session")) {
 				argv[argc++] = "--at";
 				argv[argc++] = "2027-03-05 09:00-12:00";
 			}
 			ut_fill_t f;
-			int rc = ut_cmd_fill_argv(&f, c, argc, argv, NULL, NULL);
+			int rc = ut_cmd_fill_argv(&f, c, argc, argv, fake_node, NULL);
 			if (rc)
 				fail_msg("%s %s --%s: %s", c->noun, c->verb, a->name, f.err);
 			json_t *j = ut_pbjson_from_msg(f.req);
-			json_t *v = j;
-			char path[128];
-			snprintf(path, sizeof path, "%s", a->field);
-			for (char *p = strtok(path, "."); p && v; p = strtok(NULL, "."))
-				v = json_object_get(v, p);
-			if (!v || json_is_false(v) || (json_is_integer(v) && !json_integer_value(v)) ||
-			    (json_is_string(v) && !*json_string_value(v)))
-				fail_msg("%s %s --%s left %s at its default", c->noun, c->verb, a->name, a->field);
+			for (const ut_arg_t *r = c->args; r && r->name; r++) {
+				if (r != a && (!(r->flags & UT_ARG_REQUIRED) || r->kind == UT_ARG_HOOK))
+					continue;
+				json_t *v = j;
+				char path[128];
+				snprintf(path, sizeof path, "%s", r->field);
+				for (char *p = strtok(path, "."); p && v; p = strtok(NULL, "."))
+					v = json_object_get(v, p);
+				if (!v || json_is_false(v) || (json_is_integer(v) && !json_integer_value(v)) ||
+				    (json_is_string(v) && !*json_string_value(v)))
+					fail_msg("%s %s %s left %s at its default", c->noun, c->verb, r->name, r->field);
+			}
 			json_decref(j);
 			ut_cmd_fill_free(&f);
 			checked++;
@@ -273,30 +325,28 @@ static void class_sessions(void **state)
 	ut_cmd_fill_free(&f);
 }
 
-/* Names are looked up through the caller's call: a stand-in node with three venues. */
-static int fake_node(void *ctx, const char *daemon, int type, const ProtobufCMessage *req,
-		     const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out, char *err, size_t errlen)
+/* A session by its number: the sessions in the order they happen, whatever their ids. */
+static void session_numbers(void **state)
 {
-	(void)ctx;
-	(void)req;
-	(void)err;
-	(void)errlen;
-	assert_string_equal(daemon, "ut-schedd");
-	assert_int_equal(type, UT__MSG_TYPE__MSG_VENUE_LIST);
-	static const char *const names[] = {"Hội trường A", "Hội trường B", "小会议室"};
-	Ut__VenueList *l = malloc(sizeof *l);
-	ut__venue_list__init(l);
-	l->n_venues = 3;
-	l->venues = calloc(3, sizeof *l->venues);
-	for (int i = 0; i < 3; i++) {
-		l->venues[i] = malloc(sizeof(Ut__Venue));
-		ut__venue__init(l->venues[i]);
-		l->venues[i]->id = i + 1;
-		l->venues[i]->name = strdup(names[i]);
-	}
-	assert_ptr_equal(rdesc, &ut__venue_list__descriptor);
-	*out = &l->base;
-	return 0;
+	(void)state;
+	const ut_cmd_t *c = ut_cmd_find("class", "change");
+	char *first[] = {"5", "--session", "1", "--venue", "none"};
+	ut_fill_t f;
+	assert_int_equal(ut_cmd_fill_argv(&f, c, 5, first, fake_node, NULL), 0);
+	Ut__ClassChange *ch = (Ut__ClassChange *)f.req;
+	assert_int_equal(ch->session->id, 31); /* the earlier of the two */
+	assert_int_equal(ch->session->class_id, 5);
+	assert_true(ch->clear_venue);
+	ut_cmd_fill_free(&f);
+	char *third[] = {"5", "--session", "3", "--at", "2027-03-05 09:00-10:00"};
+	assert_int_equal(ut_cmd_fill_argv(&f, c, 5, third, fake_node, NULL), UT_EINVAL);
+	assert_non_null(strstr(f.err, "class 5 has no session 3; its sessions: 1 "));
+	assert_non_null(strstr(f.err, ", 2 "));
+	ut_cmd_fill_free(&f);
+	char *loose[] = {"5", "--venue", "4"};
+	assert_int_equal(ut_cmd_fill_argv(&f, c, 3, loose, fake_node, NULL), UT_EINVAL);
+	assert_string_equal(f.err, "--at, --date, --venue and --lecturer change a session: say which with --session N");
+	ut_cmd_fill_free(&f);
 }
 
 static void names_to_ids(void **state)
@@ -337,6 +387,7 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(class_sessions),
 		cmocka_unit_test(names_to_ids),
+		cmocka_unit_test(session_numbers),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
