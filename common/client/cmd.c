@@ -6,6 +6,7 @@
 #include "ut/i18n.h"
 #include "ut/pbjson.h"
 #include "envelope.pb-c.h"
+#include "enrol.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <errno.h>
@@ -166,13 +167,18 @@ static int same_name(const char *a, const char *b)
 typedef struct named {
 	int64_t id;
 	const char *name;
+	const char *code; /* units: the code that stands for it in requests */
 } named_t;
 
-/* Pick the one of n things called `value`: an exact name, else the only one whose name holds it. */
-static int pick(ut_fill_t *f, const char *what, const char *value, const named_t *v, size_t n, int64_t *id)
+/* Pick the one of n things called `value`: its code, an exact name, else the only one whose name
+ * holds it. *at is its index. */
+static int pick(ut_fill_t *f, const char *what, const char *value, const named_t *v, size_t n, size_t *at)
 {
 	size_t hits = 0, last = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !hits; i++)
+		if (v[i].code && !strcmp(v[i].code, value))
+			hits++, last = i;
+	for (size_t i = 0; i < n && !hits; i++)
 		if (same_name(v[i].name, value))
 			hits++, last = i;
 	if (hits != 1) {
@@ -182,7 +188,7 @@ static int pick(ut_fill_t *f, const char *what, const char *value, const named_t
 				hits++, last = i;
 	}
 	if (hits == 1) {
-		*id = v[last].id;
+		*at = last;
 		return 0;
 	}
 	char list[700] = "";
@@ -190,8 +196,12 @@ static int pick(ut_fill_t *f, const char *what, const char *value, const named_t
 	for (size_t i = 0; i < n && used + 80 < sizeof list; i++) {
 		if (hits && !strcasestr(v[i].name, value))
 			continue;
-		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%lld)", shown ? ", " : "", v[i].name,
-					 (long long)v[i].id);
+		if (v[i].code)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s)", shown ? ", " : "", v[i].name,
+						 v[i].code);
+		else
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%lld)", shown ? ", " : "", v[i].name,
+						 (long long)v[i].id);
 		shown++;
 	}
 	if (hits)
@@ -234,7 +244,9 @@ static int by_name(ut_fill_t *f, const char *what, int type, const ProtobufCMess
 		v[i].id = *(int64_t *)((char *)items[i] + protobuf_c_message_descriptor_get_field_by_name(d, "id")->offset);
 		v[i].name = *(char **)((char *)items[i] + protobuf_c_message_descriptor_get_field_by_name(d, "name")->offset);
 	}
-	rc = pick(f, what, value, v, n, id);
+	size_t at;
+	if (!(rc = pick(f, what, value, v, n, &at)))
+		*id = v[at].id;
 	free(v);
 	protobuf_c_message_free_unpacked(rep, NULL);
 	return rc;
@@ -284,8 +296,38 @@ static int session_number(ut_fill_t *f, int64_t class_id, const char *value, int
 	return UT_EINVAL;
 }
 
+/* A unit by its code or name: the code into *code (malloc'd) and the id. */
+static int unit_ref(ut_fill_t *f, const char *value, int64_t *id, char **code)
+{
+	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
+	q.all = 1;
+	Ut__UnitList *l;
+	int rc = call(f, "ut-enrold", UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor,
+		      (ProtobufCMessage **)&l);
+	if (rc)
+		return rc;
+	named_t *v = calloc(l->n_units ? l->n_units : 1, sizeof *v);
+	if (!v) {
+		ut__unit_list__free_unpacked(l, NULL);
+		return UT_ENOMEM;
+	}
+	for (size_t i = 0; i < l->n_units; i++)
+		v[i] = (named_t){l->units[i]->id, l->units[i]->name, l->units[i]->code};
+	size_t at;
+	if (!(rc = pick(f, _("unit"), value, v, l->n_units, &at))) {
+		*id = v[at].id;
+		if (code && !(*code = strdup(v[at].code)))
+			rc = UT_ENOMEM;
+	}
+	free(v);
+	ut__unit_list__free_unpacked(l, NULL);
+	return rc;
+}
+
 int ut_cmd_resolve(ut_fill_t *f, ut_ref_t ref, const char *what, const char *value, int64_t *id)
 {
+	if (ref == UT_REF_UNIT)
+		return unit_ref(f, value, id, NULL);
 	if (ref != UT_REF_CLASS_SESSION && is_id(value))
 		return number(f, what, value, 1, INT64_MAX, id);
 	switch (ref) {
@@ -306,7 +348,8 @@ int ut_cmd_resolve(ut_fill_t *f, ut_ref_t ref, const char *what, const char *val
 		ut__course__free_unpacked(c, NULL);
 		return 0;
 	}
-	case UT_REF_CLASS_SESSION: break;
+	case UT_REF_CLASS_SESSION:
+	case UT_REF_UNIT: break;
 	}
 	return ut_cmd_fail(f, 0, "%s: no way to look this up", what);
 }
@@ -342,7 +385,17 @@ static void arg_label(const ut_arg_t *a, char *b, size_t n)
 	snprintf(b, n, a->flags & UT_ARG_POS ? "%s" : "--%s", a->name);
 }
 
+static int set_value(ut_fill_t *f, const ut_arg_t *a, const char *value);
+
 int ut_cmd_set(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	int rc = set_value(f, a, value);
+	if (!rc && a->given)
+		rc = store(f, a->given, json_true());
+	return rc;
+}
+
+static int set_value(ut_fill_t *f, const ut_arg_t *a, const char *value)
 {
 	char what[64];
 	int64_t v;
@@ -378,15 +431,27 @@ int ut_cmd_set(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		if (date(f, what, value, a->kind == UT_ARG_DATE_END, &v))
 			return UT_EINVAL;
 		return store(f, a->field, json_integer(v));
-	case UT_ARG_REF:
+	case UT_ARG_REF: {
+		int rc;
+		if (a->ref == UT_REF_UNIT) {
+			/* requests name units by code: into a string field goes the code, else the id */
+			const ProtobufCFieldDescriptor *fd = ut_cmd_field(f->req->descriptor, a->field);
+			char *code = NULL;
+			int string = fd && fd->type == PROTOBUF_C_TYPE_STRING;
+			if ((rc = unit_ref(f, value, &v, string ? &code : NULL)) || !string)
+				return rc ? rc : store(f, a->field, json_integer(v));
+			rc = store(f, a->field, json_string(code));
+			free(code);
+			return rc;
+		}
 		if (a->ref == UT_REF_CLASS_SESSION) {
 			int64_t cls;
 			int_field(f->req, a->ctx_field, &cls);
-			if (session_number(f, cls, value, &v))
-				return UT_EINVAL;
-		} else if (ut_cmd_resolve(f, a->ref, what, value, &v))
-			return UT_EINVAL;
-		return store(f, a->field, json_integer(v));
+			rc = session_number(f, cls, value, &v);
+		} else
+			rc = ut_cmd_resolve(f, a->ref, what, value, &v);
+		return rc ? rc : store(f, a->field, json_integer(v));
+	}
 	case UT_ARG_HOOK: return f->cmd->hook ? f->cmd->hook(f, a, value) : 0;
 	}
 	return UT_EINVAL;
@@ -443,11 +508,11 @@ int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, u
 				goto out;
 			}
 			const char *v = eq ? eq + 1 : NULL;
-			if (a->kind == UT_ARG_FLAG && v) {
+			if (!a->meta && v) { /* an option without a metavariable is a switch */
 				ut_cmd_fail(f, 1, _("option '--%s' does not take a value"), a->name);
 				goto out;
 			}
-			if (a->kind != UT_ARG_FLAG && !v) {
+			if (a->meta && !v) {
 				if (i + 1 >= argc) {
 					ut_cmd_fail(f, 1, _("option '--%s' needs a value"), a->name);
 					goto out;
@@ -529,10 +594,10 @@ static void arg_synopsis(const ut_arg_t *a, FILE *o)
 		fputc('[', o);
 	if (a->flags & UT_ARG_POS)
 		fputs(a->name, o);
-	else if (a->kind == UT_ARG_FLAG)
+	else if (!a->meta)
 		fprintf(o, "--%s", a->name);
 	else
-		fprintf(o, "--%s %s", a->name, ut_trc("meta", a->meta ? a->meta : "VALUE"));
+		fprintf(o, "--%s %s", a->name, ut_trc("meta", a->meta));
 	if (opt)
 		fputc(']', o);
 	if (a->flags & UT_ARG_REPEAT)
@@ -560,10 +625,10 @@ void ut_cmd_print_help(const ut_cmd_t *cmd, FILE *o)
 		char left[80];
 		if (a->flags & UT_ARG_POS)
 			snprintf(left, sizeof left, "%s", a->name);
-		else if (a->kind == UT_ARG_FLAG)
+		else if (!a->meta)
 			snprintf(left, sizeof left, "--%s", a->name);
 		else
-			snprintf(left, sizeof left, "--%s %s", a->name, ut_trc("meta", a->meta ? a->meta : "VALUE"));
+			snprintf(left, sizeof left, "--%s %s", a->name, ut_trc("meta", a->meta));
 		if (!any++)
 			fprintf(o, "\n%s\n", _("arguments:"));
 		fprintf(o, "  %s%*s %s", left, 24 - display_cols(left), "", _(a->help));

@@ -1,22 +1,17 @@
-/* The rows of the command table (see cmd.h), noun by noun, and the hooks of the few arguments a
- * field binding cannot say: a session's time as typed, a course given by code or id, a class's
- * sessions with their own venues. Every string a person reads is a msgid (N_). */
+/* The rows of the command table (see cmd.h), noun by noun. Every string a person reads is a msgid
+ * (N_, and NC_ for metavariables and value words); what a field binding cannot say is in hooks.c. */
+#include "hooks.h"
 #include "ut/cmd.h"
-#include "ut/clock.h"
-#include "ut/err.h"
 #include "ut/i18n.h"
 #include "ut/words.h"
 #include "envelope.pb-c.h"
+#include "enrol.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #define SCHEDD "ut-schedd"
-#define MAX_SESSIONS 200 /* per `class add`; more can follow with `session add` */
+#define ENROLD "ut-enrold"
 
 /* ---- arguments many rows share, defined once ---- */
 
@@ -30,240 +25,6 @@
 	{"date", NULL, UT_ARG_HOOK, 0, NC_("meta", "DATE"), N_("the date, YYYY-MM-DD, with --start and --end instead of --at")}, \
 	{"start", NULL, UT_ARG_HOOK, 0, NC_("meta", "HH:MM"), N_("the start time")},                                            \
 	{"end", NULL, UT_ARG_HOOK, 0, NC_("meta", "HH:MM"), N_("the end time (or YYYY-MM-DD HH:MM when it ends on another day)")}
-
-/* ---- session times as people type them ---- */
-
-typedef struct span {
-	const char *at, *date, *start, *end;
-} span_t;
-
-static int copy_trim(char *dst, size_t cap, const char *s, size_t n)
-{
-	while (n && *s == ' ')
-		s++, n--;
-	while (n && s[n - 1] == ' ')
-		n--;
-	if (n >= cap)
-		return 0;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-	return 1;
-}
-
-/* Unix seconds of a span; *given = 0 when no time was given at all. */
-static int span_parse(ut_fill_t *f, const span_t *w, int64_t *s, int64_t *e, int *given)
-{
-	static const char form[] = "\"YYYY-MM-DD HH:MM-HH:MM\"";
-	char day[32], from[16], to[16] = "";
-	*given = w->at || w->date || w->start || w->end;
-	if (!*given)
-		return 0;
-	if (w->at) {
-		if (w->date || w->start)
-			return ut_cmd_fail(f, 1, _("give a session time either as --at or as --date and --start, not both"));
-		const char *sp = strpbrk(w->at, " T");
-		if (!sp || !copy_trim(day, sizeof day, w->at, (size_t)(sp - w->at)))
-			return ut_cmd_fail(f, 1, _("'%s' is not a session time (%s)"), w->at, form);
-		const char *dash = strchr(sp + 1, '-');
-		size_t fl = dash ? (size_t)(dash - sp - 1) : strlen(sp + 1);
-		if (!copy_trim(from, sizeof from, sp + 1, fl) ||
-		    (dash && !copy_trim(to, sizeof to, dash + 1, strlen(dash + 1))) || (dash && !*to))
-			return ut_cmd_fail(f, 1, _("'%s' is not a session time (%s)"), w->at, form);
-	} else {
-		if (!w->date || !w->start)
-			return ut_cmd_fail(f, 1, _("a session time needs --date and --start (or --at %s)"), form);
-		if (!copy_trim(day, sizeof day, w->date, strlen(w->date)) ||
-		    !copy_trim(from, sizeof from, w->start, strlen(w->start)))
-			return ut_cmd_fail(f, 1, _("'%s %s' is not a date and time"), w->date, w->start);
-	}
-	if (ut_clock_parse_date_time(day, from, s))
-		return ut_cmd_fail(f, 1, _("'%s %s' is not a valid date and time (YYYY-MM-DD HH:MM)"), day, from);
-	if (*to && w->end)
-		return ut_cmd_fail(f, 1, _("the end of '%s' is given twice (in the range and with --end)"), w->at);
-	const char *end = *to ? to : w->end;
-	if (!end)
-		return ut_cmd_fail(f, 1, _("the session starting %s %s needs an end: %s or --end"), day, from, form);
-	int bad = strchr(end, ' ') || strchr(end, 'T') ? ut_clock_parse_local(end, e) : ut_clock_parse_date_time(day, end, e);
-	if (bad)
-		return ut_cmd_fail(f, 1, _("end '%s' is neither HH:MM nor YYYY-MM-DD HH:MM"), end);
-	if (*e <= *s)
-		return ut_cmd_fail(f, 1, _("the session starting %s %s ends before it starts (overnight: --end \"YYYY-MM-DD HH:MM\")"),
-				   day, from);
-	return 0;
-}
-
-static span_t *span_state(ut_fill_t *f)
-{
-	if (!f->hook_state) {
-		f->hook_state = calloc(1, sizeof(span_t));
-		f->hook_free = free;
-	}
-	return f->hook_state;
-}
-
-static int span_word(span_t *w, const char *name, const char *value)
-{
-	if (!strcmp(name, "at"))
-		w->at = value;
-	else if (!strcmp(name, "date"))
-		w->date = value;
-	else if (!strcmp(name, "start"))
-		w->start = value;
-	else if (!strcmp(name, "end"))
-		w->end = value;
-	else
-		return 0;
-	return 1;
-}
-
-/* session add: the span into the Session request. */
-static int session_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	span_t *w = span_state(f);
-	if (!w)
-		return UT_ENOMEM;
-	if (a)
-		return span_word(w, a->name, value), 0;
-	Ut__Session *s = (Ut__Session *)f->req;
-	int given;
-	if (span_parse(f, w, &s->starts_at, &s->ends_at, &given))
-		return UT_EINVAL;
-	return given ? 0 : ut_cmd_fail(f, 1, _("missing --at WHEN (or --date, --start and --end)"));
-}
-
-/* class add: each --end, --venue and --lecturer belongs to the --session before it; a --venue or
- * --lecturer before the first --session applies to every session that names none. */
-typedef struct sessions {
-	int n;
-	span_t when[MAX_SESSIONS];
-	int64_t venue[MAX_SESSIONS + 1], lecturer[MAX_SESSIONS + 1]; /* [0]: before any --session */
-	char has_venue[MAX_SESSIONS + 1], has_lecturer[MAX_SESSIONS + 1];
-} sessions_t;
-
-static int class_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	if (!f->hook_state) {
-		f->hook_state = calloc(1, sizeof(sessions_t));
-		f->hook_free = free;
-		if (!f->hook_state)
-			return UT_ENOMEM;
-	}
-	sessions_t *st = f->hook_state;
-	if (a && !strcmp(a->name, "session")) {
-		if (st->n == MAX_SESSIONS)
-			return ut_cmd_fail(f, 1, _("more than %d sessions; add the rest with 'utctl session add'"), MAX_SESSIONS);
-		st->when[st->n++].at = value;
-		return 0;
-	}
-	if (a && !strcmp(a->name, "end")) {
-		if (!st->n)
-			return ut_cmd_fail(f, 1, _("--end must follow the --session it ends"));
-		if (st->when[st->n - 1].end)
-			return ut_cmd_fail(f, 1, _("--end given twice for the session '%s'"), st->when[st->n - 1].at);
-		st->when[st->n - 1].end = value;
-		return 0;
-	}
-	if (a) { /* --venue or --lecturer: a name, an id or none */
-		int venue = !strcmp(a->name, "venue");
-		int64_t id = 0;
-		if (strcmp(value, "none") &&
-		    ut_cmd_resolve(f, venue ? UT_REF_VENUE : UT_REF_LECTURER, venue ? "--venue" : "--lecturer", value, &id))
-			return UT_EINVAL;
-		(venue ? st->venue : st->lecturer)[st->n] = id;
-		(venue ? st->has_venue : st->has_lecturer)[st->n] = 1;
-		return 0;
-	}
-	Ut__ClassAdd *add = (Ut__ClassAdd *)f->req;
-	if (!(add->sessions = calloc((size_t)st->n + 1, sizeof *add->sessions)))
-		return UT_ENOMEM;
-	for (int i = 0; i < st->n; i++) {
-		Ut__Session *s = malloc(sizeof *s);
-		if (!s)
-			return UT_ENOMEM;
-		ut__session__init(s);
-		add->sessions[add->n_sessions++] = s;
-		int given;
-		if (span_parse(f, &st->when[i], &s->starts_at, &s->ends_at, &given))
-			return UT_EINVAL;
-		s->venue_id = st->has_venue[i + 1] ? st->venue[i + 1] : st->venue[0];
-		s->lecturer_id = st->has_lecturer[i + 1] ? st->lecturer[i + 1] : st->lecturer[0];
-	}
-	return 0;
-}
-
-/* course show: a bare number is the course's id, anything else its code. */
-static int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	if (!a)
-		return 0;
-	Ut__Ref *r = (Ut__Ref *)f->req;
-	if (*value && strspn(value, "0123456789") == strlen(value)) {
-		r->id = strtoll(value, NULL, 10);
-		return 0;
-	}
-	if (!(r->code = strdup(value)))
-		return UT_ENOMEM;
-	return 0;
-}
-
-/* plan show: this year in the node's zone unless --year says otherwise. */
-static int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	Ut__PlanQuery *q = (Ut__PlanQuery *)f->req;
-	if (!a && !q->year) {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		q->year = tm.tm_year + 1900;
-	}
-	return 0;
-}
-
-/* class change: the session's new time; the options that change a session need --session; and
- * something must change. */
-static int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	span_t *w = span_state(f);
-	if (!w)
-		return UT_ENOMEM;
-	if (a)
-		return span_word(w, a->name, value), 0;
-	Ut__ClassChange *ch = (Ut__ClassChange *)f->req;
-	Ut__Session *s = ch->session;
-	int given, moves = w->at || w->date || w->start || w->end;
-	if (!s && moves) {
-		if (!(s = ch->session = malloc(sizeof *s)))
-			return UT_ENOMEM;
-		ut__session__init(s);
-	}
-	if (s && !s->id)
-		return ut_cmd_fail(f, 1, _("--at, --date, --venue and --lecturer change a session: say which with --session N"));
-	if (s && !moves && !s->venue_id && !s->lecturer_id && !ch->clear_venue && !ch->clear_lecturer)
-		return ut_cmd_fail(f, 1, _("--session %lld: nothing to change (give --at, --venue or --lecturer)"), (long long)s->id);
-	if (!s && !ch->capacity && !*ch->title && !*ch->audience && !*ch->state && !*ch->format)
-		return ut_cmd_fail(f, 1, _("nothing to change"));
-	if (!s)
-		return 0;
-	s->class_id = ch->id;
-	/* without new times starts_at and ends_at stay 0: the daemon keeps the session's times */
-	return span_parse(f, w, &s->starts_at, &s->ends_at, &given);
-}
-
-static int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
-{
-	const Ut__ClassQuery *q = (const Ut__ClassQuery *)f->req;
-	if (!a && q->from && q->to && q->to <= q->from)
-		return ut_cmd_fail(f, 1, _("--to is not after --from"));
-	return 0;
-}
-
-/* session add: the reply is the whole class; people know the new session by its number in the
- * class, which is the count of its sessions (numbers follow the order sessions were added). */
-static void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len)
-{
-	const Ut__Class *k = (const Ut__Class *)rep;
-	snprintf(out, len, _("session %zu added to class %lld (version %d)"), k->n_sessions, (long long)k->id, k->version);
-}
 
 /* ---- the rows ---- */
 
@@ -412,6 +173,152 @@ static const ut_col_t plan_cols[] = {
 };
 static const ut_col_t target_cols[] = {{"year", N_("YEAR")}, {"percent", N_("PERCENT"), UT_COL_PERCENT}, {0}};
 
+
+/* ---- units and cadres (ut-enrold) ---- */
+
+#define ARG_UNIT(name, field, flags, help) {name, field, UT_ARG_REF, flags, NC_("meta", "UNIT"), help, .ref = UT_REF_UNIT}
+#define ARG_CADRE(field) {"CADRE", field, UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")}
+#define ARGS_TIME(full_help, part_help)                                                        \
+	{"full-time", NULL, UT_ARG_HOOK, 0, NULL, full_help},                                  \
+	{"part-time", NULL, UT_ARG_HOOK, 0, NULL, part_help}
+
+static const ut_arg_t unit_add_args[] = {
+	{"code", "code", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "CODE"), N_("unique unit code, e.g. ENT-0421")},
+	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("the unit's name")},
+	{"kind", "kind", UT_ARG_CHOICE, UT_ARG_REQUIRED, NC_("meta", "KIND"), N_("what the unit is"), .choices = ut_unit_kinds},
+	{"ownership", "ownership", UT_ARG_CHOICE, 0, NC_("meta", "OWN"), N_("who owns it (default public)"), .choices = ut_ownerships},
+	{"employees", "employees", UT_ARG_INT, 0, NC_("meta", "N"), N_("number of employees"), 0, 10000000},
+	ARG_UNIT("parent", "parent_code", 0, N_("the unit it belongs to, by code or name (default: directly under the node's union)")),
+	{"level", "level", UT_ARG_CHOICE, 0, NC_("meta", "LEVEL"), N_("the level it belongs to (default: by the level rule, else this node's)"), .choices = ut_levels},
+	{0},
+};
+static const ut_arg_t unit_change_args[] = {
+	ARG_UNIT("UNIT", "code", UT_ARG_POS | UT_ARG_REQUIRED, N_("the unit, by code or name")),
+	{"name", "name", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new name")},
+	{"kind", "kind", UT_ARG_CHOICE, 0, NC_("meta", "KIND"), N_("what the unit is"), .choices = ut_unit_kinds},
+	{"ownership", "ownership", UT_ARG_CHOICE, 0, NC_("meta", "OWN"), N_("who owns it"), .choices = ut_ownerships},
+	{"employees", "employees", UT_ARG_INT, 0, NC_("meta", "N"), N_("number of employees now"), 0, 10000000, .given = "employees_set"},
+	ARG_UNIT("parent", "parent_code", 0, N_("move under this unit, by code or name")),
+	{"level", "level", UT_ARG_CHOICE, 0, NC_("meta", "LEVEL"), N_("the level it belongs to (default: asked of the level rule again)"), .choices = ut_levels},
+	{0},
+};
+static const ut_arg_t unit_list_args[] = {
+	ARG_UNIT("under", "code", 0, N_("only the units under this one, by code or name")),
+	{0},
+};
+static const ut_arg_t unit_show_args[] = {
+	ARG_UNIT("UNIT", "code", UT_ARG_POS | UT_ARG_REQUIRED, N_("the unit, by code or name")),
+	{0},
+};
+static const ut_col_t unit_cols[] = {
+	{"id", N_("ID")},
+	{"code", N_("CODE")},
+	{"name", N_("NAME")},
+	{"kind", N_("KIND"), UT_COL_WORD},
+	{"ownership", N_("OWNERSHIP"), UT_COL_WORD},
+	{"employees", N_("EMPLOYEES")},
+	{"level", N_("LEVEL"), UT_COL_WORD},
+	{"parent_code", N_("PARENT")},
+	{0},
+};
+
+static const ut_arg_t cadre_add_args[] = {
+	{"id", "id", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "ID"), N_("registry id (staff or card number), unique on this node")},
+	{"name", "name", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("full name (Chinese, Vietnamese ...; stored NFC-normalised)")},
+	ARG_UNIT("unit", "unit_code", UT_ARG_REQUIRED, N_("the org unit the cadre works in, by code or name")),
+	{"position", "position", UT_ARG_CHOICE, UT_ARG_REQUIRED, NC_("meta", "POS"), N_("the cadre's position"), .choices = ut_positions},
+	ARGS_TIME(N_("a full-time union cadre (default)"), N_("a part-time union cadre")),
+	{"elected", "elected_on", UT_ARG_TEXT, 0, NC_("meta", "DATE"), N_("date elected or appointed, YYYY-MM-DD")},
+	{"email", "email", UT_ARG_TEXT, 0, NC_("meta", "ADDR"), N_("e-mail address")},
+	{"phone", "phone", UT_ARG_TEXT, 0, NC_("meta", "NUMBER"), N_("phone number")},
+	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOC"), N_("the cadre's language for notices (default: the node's)"), .choices = ut_locales},
+	{0},
+};
+static const ut_arg_t cadre_change_args[] = {
+	ARG_CADRE("id"),
+	{"name", "name", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new name")},
+	ARG_UNIT("unit", "unit_code", 0, N_("moved to this unit, by code or name")),
+	{"position", "position", UT_ARG_CHOICE, 0, NC_("meta", "POS"), N_("new position"), .choices = ut_positions},
+	ARGS_TIME(N_("now full-time"), N_("now part-time")),
+	{"elected", "elected_on", UT_ARG_TEXT, 0, NC_("meta", "DATE"), N_("date elected or appointed (re-election: the new date)")},
+	{"email", "email", UT_ARG_TEXT, 0, NC_("meta", "ADDR"), N_("e-mail address; - clears it")},
+	{"phone", "phone", UT_ARG_TEXT, 0, NC_("meta", "NUMBER"), N_("phone number; - clears it")},
+	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOC"), N_("the cadre's language for notices"), .choices = ut_locales},
+	{0},
+};
+static const ut_arg_t cadre_ref_args[] = {ARG_CADRE("id"), {0}};
+static const ut_arg_t cadre_leave_args[] = {
+	ARG_CADRE("id"),
+	{"reason", "reason", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("why, for the record and the notices")},
+	{0},
+};
+static const ut_arg_t cadre_list_args[] = {
+	{"name", "name", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("a fragment of the name; case and diacritics are ignored (Nguyen finds Nguyễn)")},
+	ARG_UNIT("unit", "unit_code", 0, N_("only cadres of this unit, by code or name")),
+	{"position", "position", UT_ARG_CHOICE, 0, NC_("meta", "POS"), N_("only cadres in this position"), .choices = ut_positions},
+	{"state", "state", UT_ARG_CHOICE, 0, NC_("meta", "STATE"), N_("active or left (default: both)"), .choices = ut_cadre_states},
+	ARG_LIMIT,
+	{"after", "after_id", UT_ARG_TEXT, 0, NC_("meta", "ID"), N_("only cadres with an id after ID (the next page)")},
+	{0},
+};
+static const ut_col_t unit_lines[] = {
+	{"id", N_("id")},
+	{"code", N_("code")},
+	{"name", N_("name")},
+	{"kind", N_("kind"), UT_COL_WORD},
+	{"ownership", N_("ownership"), UT_COL_WORD},
+	{"employees", N_("employees")},
+	{"level", N_("level"), UT_COL_WORD},
+	{"parent_code", N_("parent")},
+	{0},
+};
+static const ut_col_t cadre_cols[] = {
+	{"id", N_("ID")},
+	{"name", N_("NAME")},
+	{"unit_code", N_("UNIT")},
+	{"position", N_("POSITION"), UT_COL_WORD},
+	{"full_time", N_("FULL-TIME")},
+	{"elected_on", N_("ELECTED")},
+	{"state", N_("STATE"), UT_COL_WORD},
+	{0},
+};
+static const ut_col_t cadre_lines[] = {
+	{"id", N_("id")},
+	{"name", N_("name")},
+	{"unit_code", N_("unit")},
+	{"unit_kind", N_("unit kind"), UT_COL_WORD},
+	{"position", N_("position"), UT_COL_WORD},
+	{"full_time", N_("full-time")},
+	{"elected_on", N_("elected")},
+	{"email", N_("email")},
+	{"phone", N_("phone")},
+	{"locale", N_("locale")},
+	{"state", N_("state"), UT_COL_WORD},
+	{"version", N_("version")},
+	{0},
+};
+static const ut_col_t record_lines[] = {
+	{"cadre.id", N_("id")},
+	{"cadre.name", N_("name")},
+	{"cadre.unit_code", N_("unit")},
+	{"cadre.position", N_("position"), UT_COL_WORD},
+	{"hours_completed", N_("hours completed")},
+	{0},
+};
+static const ut_col_t record_cols[] = {
+	{"class_id", N_("CLASS")},
+	{"course_code", N_("COURSE")},
+	{"category", N_("CATEGORY"), UT_COL_WORD},
+	{"first_start", N_("DATES"), UT_COL_DAYS, "last_end"},
+	{"hours", N_("HOURS")},
+	{"enrolment", N_("ENROLMENT"), UT_COL_WORD},
+	{"sessions_attended", N_("ATTENDED"), UT_COL_RATIO, "sessions_total"},
+	{"reflection", N_("REFLECTION")},
+	{"result", N_("RESULT"), UT_COL_WORD},
+	{"title", N_("TITLE")},
+	{0},
+};
+
 #define REQ(name) &ut__##name##__descriptor
 #define MSG(t) UT__MSG_TYPE__MSG_##t
 
@@ -472,6 +379,41 @@ const ut_cmd_t ut_cmds[] = {
 	{"session", "list", N_("list the sessions of a class with their numbers (in the order they were added)"), SCHEDD,
 	 MSG(SESSION_LIST), REQ(ref), REQ(session_list), UT_ROLE_VIEWER, class_ref_args, "sessions", session_cols,
 	 .example = "utctl session list 12"},
+
+	{"unit", "add", N_("register an org unit under the node"), ENROLD, MSG(UNIT_ADD), REQ(org_unit), REQ(unit_reply),
+	 UT_ROLE_OFFICER, unit_add_args, .done = N_("unit %s created (%s, level %s)"), .done_args = "unit.id,unit.code,unit.level",
+	 .example = "utctl unit add --code ENT-0421 --name \"华新机械有限公司\" --kind enterprise --ownership non_public --employees 320",
+	 .notes = N_("Non-public enterprises are placed by the level rule ([enrol] city_min_employees, default 500: that many\n"
+		     "employees or more belong to the city, fewer to the county); a unit registered on a node of the other\n"
+		     "level is accepted with a warning."),
+	 .hook = unit_add_hook},
+	{"unit", "list", N_("list the units as a tree"), ENROLD, MSG(UNIT_LIST), REQ(unit_query), REQ(unit_list),
+	 UT_ROLE_VIEWER, unit_list_args, "units", unit_cols, .example = "utctl unit list --under XQ", .hook = unit_list_hook},
+	{"unit", "show", N_("show one unit by code or name"), ENROLD, MSG(UNIT_GET), REQ(unit_query), REQ(org_unit), UT_ROLE_VIEWER,
+	 unit_show_args, NULL, unit_lines, .example = "utctl unit show \"海淀区总工会\""},
+	{"unit", "change", N_("change a unit: name, kind, ownership, size, parent, level"), ENROLD, MSG(UNIT_CHANGE), REQ(unit_change), REQ(unit_reply),
+	 UT_ROLE_OFFICER, unit_change_args, .done = N_("unit %s changed (%s, level %s)"), .done_args = "unit.id,unit.code,unit.level",
+	 .example = "utctl unit change ENT-7 --employees 450"},
+
+	{"cadre", "add", N_("register a cadre"), ENROLD, MSG(CADRE_ADD), REQ(cadre), REQ(cadre), UT_ROLE_OFFICER,
+	 cadre_add_args, .done = N_("cadre %s registered (%s, version %s)"), .done_args = "id,name,version",
+	 .example = "utctl cadre add --id C001 --name \"Nguyễn Thị Hương\" --unit ENT-7 --position chair --elected 2025-06-01",
+	 .hook = cadre_time_hook},
+	{"cadre", "show", N_("show a cadre"), ENROLD, MSG(CADRE_GET), REQ(cadre_ref), REQ(cadre), UT_ROLE_VIEWER,
+	 cadre_ref_args, NULL, cadre_lines, .example = "utctl cadre show C001"},
+	{"cadre", "list", N_("list or search cadres"), ENROLD, MSG(CADRE_LIST), REQ(cadre_query),
+	 REQ(cadre_list), UT_ROLE_VIEWER, cadre_list_args, "cadres", cadre_cols,
+	 .example = "utctl cadre list --name huong --position chair --unit XQ"},
+	{"cadre", "change", N_("change a cadre's data"), ENROLD, MSG(CADRE_CHANGE), REQ(cadre_change), REQ(cadre),
+	 UT_ROLE_OFFICER, cadre_change_args, .done = N_("cadre %s changed (%s, version %s)"), .done_args = "id,name,version",
+	 .example = "utctl cadre change C001 --position vice_chair --elected 2027-01-10", .hook = cadre_time_hook},
+	{"cadre", "leave", N_("record that a cadre left; their open enrolments are cancelled"), ENROLD,
+	 MSG(CADRE_LEAVE), REQ(cadre_ref), REQ(cadre), UT_ROLE_OFFICER, cadre_leave_args,
+	 .done = N_("cadre %s has left (%s, version %s)"), .done_args = "id,name,version",
+	 .example = "utctl cadre leave C001 --reason \"调任\""},
+	{"cadre", "record", N_("a cadre's training record: classes, hours, results, reflections"), ENROLD, MSG(CADRE_RECORD), REQ(cadre_ref),
+	 REQ(training_record), UT_ROLE_VIEWER, cadre_ref_args, NULL, record_lines, .subcols = record_cols,
+	 .subitems = "entries", .example = "utctl cadre record C001"},
 
 	{"plan", "show", N_("show the plans of a year"), SCHEDD, MSG(PLAN_GET), REQ(plan_query), REQ(plan_list),
 	 UT_ROLE_VIEWER, plan_show_args, "plans", plan_cols, .example = "utctl plan show --year 2026",

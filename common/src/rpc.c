@@ -84,6 +84,16 @@ int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...)
 	return err;
 }
 
+size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max)
+{
+	size_t n = 0, off = 0;
+	for (; n < (size_t)rep->nargs && n < max; n++) {
+		argv[n] = (char *)rep->args + off;
+		off += strlen(argv[n]) + 1;
+	}
+	return n;
+}
+
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m)
 {
 	size_t n = protobuf_c_message_get_packed_size(m);
@@ -260,12 +270,8 @@ int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char 
 	env.message = (char *)rep->message;
 	char *args[UT_REPLY_MAX_ARGS];
 	env.code = (char *)(rep->code ? rep->code : "");
-	env.n_args = (size_t)rep->nargs;
 	env.args = args;
-	for (int i = 0, off = 0; i < rep->nargs; i++) {
-		args[i] = (char *)rep->args + off;
-		off += (int)strlen(args[i]) + 1;
-	}
+	env.n_args = ut_reply_args(rep, args, UT_REPLY_MAX_ARGS);
 	env.body.data = rep->body;
 	env.body.len = rep->body_len;
 	size_t n = ut__envelope__get_packed_size(&env);

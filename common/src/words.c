@@ -31,6 +31,10 @@ const char *const ut_unit_kinds[] = {
 };
 const char *const ut_ownerships[] = {NC_("value", "public"), NC_("value", "non_public"), NULL};
 const char *const ut_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
+const char *const ut_cadre_states[] = {NC_("value", "active"), NC_("value", "left"), NULL};
+const char *const ut_enrol_states[] = {NC_("value", "confirmed"), NC_("value", "waitlisted"), NC_("value", "cancelled"), NULL};
+const char *const ut_results[] = {NC_("value", "completed"), NC_("value", "not_completed"), NC_("value", "pending"), NULL};
+
 /* Request fields the daemons' messages name ("title is required"): words of the catalogues too. */
 const char *const ut_field_words[] = {
 	NC_("value", "address"), NC_("value", "affiliation"), NC_("value", "audience"), NC_("value", "capacity"),

@@ -253,7 +253,8 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "SELECT " CADRE_COLS " FROM cadres c JOIN units u ON u.id = c.unit_id"
 		   " WHERE c.id > ?1 AND (?2 = 0 OR c.unit_id = ?2) AND (?3 = '' OR c.state = ?3)"
-		   " AND (?4 = '' OR c.name_key LIKE '%' || ?4 || '%' ESCAPE '\\') ORDER BY c.id LIMIT ?5");
+		   " AND (?4 = '' OR c.name_key LIKE '%' || ?4 || '%' ESCAPE '\\') AND (?6 = '' OR c.position = ?6)"
+		   " ORDER BY c.id LIMIT ?5");
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, q->after_id);
@@ -270,6 +271,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 	esc[j] = '\0';
 	sqlite3_bind_text(st, 4, esc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, LIMIT(q->limit));
+	T(st, 6, q->position);
 	return ut_store_rows(s, a, st, LIMIT(q->limit), cadre_row, &out->n_cadres, (void ***)&out->cadres);
 }
 

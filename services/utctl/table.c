@@ -15,26 +15,41 @@
 
 /* ---- reading fields by name ---- */
 
-static const ProtobufCFieldDescriptor *fdesc(const ProtobufCMessage *m, const char *name)
+/* The message holding the last part of a path ("cadre.name": the cadre), NULL when a part is unset. */
+static const ProtobufCMessage *owner(const ProtobufCMessage *m, const char **name)
 {
-	return protobuf_c_message_descriptor_get_field_by_name(m->descriptor, name);
+	const char *dot;
+	while (m && (dot = strchr(*name, '.'))) {
+		char part[64];
+		snprintf(part, sizeof part, "%.*s", (int)(dot - *name), *name);
+		const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(m->descriptor, part);
+		m = fd && fd->type == PROTOBUF_C_TYPE_MESSAGE ? *(ProtobufCMessage *const *)((const char *)m + fd->offset) : NULL;
+		*name = dot + 1;
+	}
+	return m;
+}
+
+static const ProtobufCFieldDescriptor *fdesc(const ProtobufCMessage **m, const char **name)
+{
+	*m = owner(*m, name);
+	return *m ? protobuf_c_message_descriptor_get_field_by_name((*m)->descriptor, *name) : NULL;
 }
 
 static size_t count_of(const ProtobufCMessage *m, const char *name)
 {
-	const ProtobufCFieldDescriptor *fd = fdesc(m, name);
+	const ProtobufCFieldDescriptor *fd = fdesc(&m, &name);
 	return fd && fd->label == PROTOBUF_C_LABEL_REPEATED ? *(const size_t *)((const char *)m + fd->quantifier_offset) : 0;
 }
 
 static ProtobufCMessage **items_of(const ProtobufCMessage *m, const char *name)
 {
-	const ProtobufCFieldDescriptor *fd = fdesc(m, name);
+	const ProtobufCFieldDescriptor *fd = fdesc(&m, &name);
 	return fd ? *(ProtobufCMessage ***)((char *)m + fd->offset) : NULL;
 }
 
 static int64_t int_of(const ProtobufCMessage *m, const char *name)
 {
-	const ProtobufCFieldDescriptor *fd = fdesc(m, name);
+	const ProtobufCFieldDescriptor *fd = fdesc(&m, &name);
 	if (!fd)
 		return 0;
 	const char *p = (const char *)m + fd->offset;
@@ -52,7 +67,7 @@ static int64_t int_of(const ProtobufCMessage *m, const char *name)
 /* A field as text into buf: numbers in decimal, a bool as yes/no, an enum by name. */
 static const char *text_of(const ProtobufCMessage *m, const char *name, char *buf, size_t len)
 {
-	const ProtobufCFieldDescriptor *fd = fdesc(m, name);
+	const ProtobufCFieldDescriptor *fd = fdesc(&m, &name);
 	if (!fd)
 		return "";
 	const char *p = (const char *)m + fd->offset;
@@ -115,6 +130,20 @@ static const char *cell(const ut_col_t *col, const ProtobufCMessage *m, size_t i
 	}
 	case UT_COL_NUMBER: snprintf(buf, len, "%zu", idx + 1); return buf;
 	case UT_COL_PERCENT: snprintf(buf, len, "%" PRId64 "%%", int_of(m, col->field)); return buf;
+	case UT_COL_DAYS: {
+		int64_t a = int_of(m, col->field), b = int_of(m, col->field2);
+		char x[32], y[32];
+		if (!a)
+			return "-";
+		ut_clock_format_local(a, x, sizeof x);
+		ut_clock_format_local(b ? b : a, y, sizeof y);
+		x[10] = y[10] = '\0';
+		snprintf(buf, len, strcmp(x, y) ? "%s..%s" : "%s", x, y);
+		return buf;
+	}
+	case UT_COL_RATIO:
+		snprintf(buf, len, "%" PRId64 "/%" PRId64, int_of(m, col->field), int_of(m, col->field2));
+		return buf;
 	}
 	return "";
 }
@@ -158,9 +187,12 @@ static void rows_print(const ut_col_t *cols, ProtobufCMessage **items, size_t n,
 	char al[33];
 	for (int c = 0; c < nc && c < 32; c++) {
 		heads[c] = _(cols[c].head);
-		int numeric = cols[c].kind == UT_COL_COUNT || cols[c].kind == UT_COL_NUMBER || cols[c].kind == UT_COL_PERCENT;
+		int numeric = cols[c].kind == UT_COL_COUNT || cols[c].kind == UT_COL_NUMBER || cols[c].kind == UT_COL_PERCENT ||
+			      cols[c].kind == UT_COL_RATIO;
 		if (cols[c].kind == UT_COL_PLAIN && n) {
-			const ProtobufCFieldDescriptor *fd = fdesc(items[0], cols[c].field);
+			const ProtobufCMessage *m0 = items[0];
+			const char *name = cols[c].field;
+			const ProtobufCFieldDescriptor *fd = fdesc(&m0, &name);
 			numeric = fd && fd->type != PROTOBUF_C_TYPE_STRING && fd->type != PROTOBUF_C_TYPE_BOOL &&
 				  fd->type != PROTOBUF_C_TYPE_ENUM;
 		}
@@ -217,6 +249,22 @@ static void done_print(const ut_cmd_t *cmd, const ProtobufCMessage *req, const P
 	puts(out);
 }
 
+/* A reply's warning (the level rule's, for a unit), said in the reader's language from its code. */
+static void warning_print(const ProtobufCMessage *rep)
+{
+	char buf[64], out[1024];
+	const char *w = text_of(rep, "warning", buf, sizeof buf), *code = text_of(rep, "warning_code", buf, sizeof buf);
+	if (!*w)
+		return;
+	const char *t = *code ? ut_tr(code) : NULL;
+	if (t && t != code)
+		ut_i18n_render(out, sizeof out, t, (const char *const *)items_of(rep, "warning_args"),
+			       count_of(rep, "warning_args"));
+	else
+		snprintf(out, sizeof out, "%s", w);
+	fprintf(stderr, _("utctl: warning: %s\n"), out);
+}
+
 static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
 {
 	if (c->format == FMT_JSON) {
@@ -241,6 +289,7 @@ static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMess
 	}
 	if (cmd->done || cmd->said) {
 		done_print(cmd, req, rep);
+		warning_print(rep);
 		return;
 	}
 	if (csv) {
@@ -295,11 +344,14 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 			return rc;
 		memset(&f, 0, sizeof f);
 		f.req = req;
-	} else if (ut_cmd_fill_argv(&f, cmd, argc, argv, lookup, c)) {
+	} else if ((rc = ut_cmd_fill_argv(&f, cmd, argc, argv, lookup, c))) {
+		/* a name could not be looked up: the node is down, or said why (call() printed it) */
 		if (f.usage)
 			rc = usage(c, "%s", f.err);
+		else if (f.err[0])
+			rc = (fprintf(stderr, "utctl: %s\n", f.err), EXIT_REFUSED);
 		else
-			rc = f.err[0] ? (fprintf(stderr, "utctl: %s\n", f.err), EXIT_REFUSED) : EXIT_REFUSED;
+			rc = rc == UT_EUNAVAIL ? EXIT_DOWN : EXIT_REFUSED;
 		ut_cmd_fill_free(&f);
 		return rc;
 	}

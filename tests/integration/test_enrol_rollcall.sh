@@ -78,7 +78,7 @@ check "the waitlisted cadre gets no completion" 0 "$(sql ut-enrold "SELECT count
 check_run "roll-call on a closed class" 1 'conflict: class 1 is closed' utctl rollcall mark 1 "${S[0]}" --present K1
 
 check_run "training record" 0 'SAFE.*15 +confirmed +5/5 +no +completed' utctl cadre record K1
-check_run "record: hours completed" 0 'hours completed: 21' utctl cadre record K1
+check_run "record: hours completed" 0 'hours completed +21' utctl cadre record K1
 check_run "record of K3" 0 'SAFE.*3/5.*not_completed' utctl cadre record K3
 check_run "record of an unknown cadre" 1 'not_found: no cadre K99' utctl cadre record K99
 

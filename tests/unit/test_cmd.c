@@ -15,6 +15,7 @@
 #include "ut/err.h"
 #include "ut/pbjson.h"
 #include "envelope.pb-c.h"
+#include "enrol.pb-c.h"
 #include "sched.pb-c.h"
 
 static int setup(void **state)
@@ -55,6 +56,8 @@ static int fits(const ut_arg_t *a, const ProtobufCFieldDescriptor *fd)
 	case UT_ARG_TEXT:
 	case UT_ARG_CHOICE: return fd->type == PROTOBUF_C_TYPE_STRING;
 	case UT_ARG_FLAG: return fd->type == PROTOBUF_C_TYPE_BOOL || fd->type == PROTOBUF_C_TYPE_INT32;
+	case UT_ARG_REF: /* a unit goes by its code where the request takes one */
+		return fd->type == PROTOBUF_C_TYPE_INT64 || (a->ref == UT_REF_UNIT && fd->type == PROTOBUF_C_TYPE_STRING);
 	default: return fd->type == PROTOBUF_C_TYPE_INT32 || fd->type == PROTOBUF_C_TYPE_INT64;
 	}
 }
@@ -140,6 +143,23 @@ static int fake_node(void *ctx, const char *daemon, int type, const ProtobufCMes
 	(void)req;
 	(void)err;
 	(void)errlen;
+	if (type == UT__MSG_TYPE__MSG_UNIT_LIST) { /* XQ and ENT-7 under it */
+		assert_string_equal(daemon, "ut-enrold");
+		static const char *const codes[] = {"XQ", "ENT-7"}, *const names[] = {"海淀区总工会", "Công ty Minh Phát"};
+		Ut__UnitList *l = malloc(sizeof *l);
+		ut__unit_list__init(l);
+		l->n_units = 2;
+		l->units = calloc(2, sizeof *l->units);
+		for (int i = 0; i < 2; i++) {
+			l->units[i] = malloc(sizeof(Ut__OrgUnit));
+			ut__org_unit__init(l->units[i]);
+			l->units[i]->id = i + 1;
+			l->units[i]->code = strdup(codes[i]);
+			l->units[i]->name = strdup(names[i]);
+		}
+		*out = &l->base;
+		return 0;
+	}
 	assert_string_equal(daemon, "ut-schedd");
 	if (type == UT__MSG_TYPE__MSG_CLASS_GET) { /* class N with sessions 31 and 32, the later first */
 		Ut__Class *k = malloc(sizeof *k);
@@ -184,7 +204,7 @@ static const char *sample(const ut_arg_t *a, char *buf, size_t len)
 	case UT_ARG_INT: snprintf(buf, len, "%lld", (long long)(a->min > 7 ? a->min : a->max < 7 ? a->max : 7)); return buf;
 	case UT_ARG_DATE:
 	case UT_ARG_DATE_END: return "2027-03-05";
-	case UT_ARG_REF: return a->ref == UT_REF_CLASS_SESSION ? "2" : "7";
+	case UT_ARG_REF: return a->ref == UT_REF_CLASS_SESSION ? "2" : a->ref == UT_REF_UNIT ? "XQ" : "7";
 	default: return "1";
 	}
 }
@@ -214,7 +234,7 @@ static void every_argument_reaches_its_field(void **state)
 					argv[argc] = bufs[argc];
 					argc++;
 				}
-				if (r->kind != UT_ARG_FLAG) {
+				if (r->meta || (r->flags & UT_ARG_POS)) {
 					argv[argc] = (char *)sample(r, bufs[argc], sizeof bufs[argc]);
 					argc++;
 				}
@@ -319,10 +339,54 @@ static void class_sessions(void **state)
 	assert_int_equal(add->sessions[1]->starts_at, t);
 	ut_cmd_fill_free(&f);
 
+	/* switches take no value, and the hook hears which was given */
+	char *part[] = {"--id", "C2", "--name", "Lan", "--unit", "9", "--position", "chair", "--part-time", "--locale", "vi"};
+	assert_int_equal(fill("cadre", "add", &f, 11, part), UT_EINVAL); /* unit 9 is looked up: no node here */
+	ut_cmd_fill_free(&f);
+	const ut_cmd_t *ch = ut_cmd_find("cadre", "change");
+	char *both[] = {"C2", "--part-time", "--full-time"};
+	assert_int_equal(ut_cmd_fill_argv(&f, ch, 3, both, NULL, NULL), UT_EINVAL);
+	assert_string_equal(f.err, "--full-time and --part-time: give one of them");
+	ut_cmd_fill_free(&f);
+	char *now_part[] = {"C2", "--part-time", "--locale", "vi"};
+	assert_int_equal(ut_cmd_fill_argv(&f, ch, 4, now_part, NULL, NULL), 0);
+	assert_string_equal(((Ut__CadreChange *)f.req)->full_time, "no");
+	assert_string_equal(((Ut__CadreChange *)f.req)->locale, "vi");
+	ut_cmd_fill_free(&f);
+
 	char *words[] = {"--", "--7"};
 	assert_int_equal(fill("course", "show", &f, 2, words), 0);
 	assert_string_equal(((Ut__Ref *)f.req)->code, "--7");
 	ut_cmd_fill_free(&f);
+}
+
+/* A unit by code, exact name or a unique fragment of its name; requests carry its code. */
+static void units_by_code_or_name(void **state)
+{
+	(void)state;
+	const ut_cmd_t *c = ut_cmd_find("cadre", "add");
+	static const struct {
+		const char *unit, *code, *why;
+	} cases[] = {
+		{"ENT-7", "ENT-7", NULL},
+		{"海淀区总工会", "XQ", NULL},
+		{"minh phát", "ENT-7", NULL},
+		{"Sở Y tế", NULL, "unit 'Sở Y tế' does not exist; there are: 海淀区总工会 (XQ), Công ty Minh Phát (ENT-7)"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *argv[] = {"--id", "C1", "--name", "Hương", "--position", "chair", "--unit", (char *)cases[i].unit};
+		ut_fill_t f;
+		int rc = ut_cmd_fill_argv(&f, c, 8, argv, fake_node, NULL);
+		if (cases[i].why) {
+			assert_int_equal(rc, UT_EINVAL);
+			assert_string_equal(f.err, cases[i].why);
+		} else {
+			assert_int_equal(rc, 0);
+			assert_string_equal(((Ut__Cadre *)f.req)->unit_code, cases[i].code);
+			assert_true(((Ut__Cadre *)f.req)->full_time);
+		}
+		ut_cmd_fill_free(&f);
+	}
 }
 
 /* A session by its number: the sessions in the order they happen, whatever their ids. */
@@ -388,6 +452,7 @@ int main(void)
 		cmocka_unit_test(class_sessions),
 		cmocka_unit_test(names_to_ids),
 		cmocka_unit_test(session_numbers),
+		cmocka_unit_test(units_by_code_or_name),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -32,6 +32,7 @@ typedef enum {
 	UT_REF_VENUE,      /* by name, or id */
 	UT_REF_LECTURER,   /* by name, or id */
 	UT_REF_CLASS_SESSION, /* a session by its number within the class in `ctx_field` */
+	UT_REF_UNIT,       /* by code or exact name; into a string field its code, else its id */
 } ut_ref_t;
 
 #define UT_ARG_REQUIRED 1u
@@ -44,13 +45,14 @@ typedef struct ut_arg {
 	const char *field; /* the request field it fills, a path ("cls.capacity"); NULL for a hook */
 	ut_arg_kind_t kind;
 	unsigned flags;
-	const char *meta; /* the value's metavariable in help (options) */
+	const char *meta; /* the value's metavariable in help; an option without one is a switch */
 	const char *help; /* msgid */
 	int64_t min, max; /* UT_ARG_INT */
 	const char *const *choices; /* UT_ARG_CHOICE, NULL-terminated */
 	ut_ref_t ref;               /* UT_ARG_REF */
 	const char *set;            /* UT_ARG_NONE_OK: the bool field "none" sets */
 	const char *ctx_field;      /* UT_REF_CLASS_SESSION: where the class id is */
+	const char *given;          /* a bool field set whenever the argument is given (employees_set) */
 } ut_arg_t;
 
 /* How a reply column shows its field. */
@@ -64,10 +66,12 @@ typedef enum {
 	UT_COL_FIRST, /* the earliest starts_at of the repeated sessions in `field` */
 	UT_COL_NUMBER,/* the item's place in the list, from 1 (a session's number in its class) */
 	UT_COL_PERCENT, /* a whole percentage: 75 as 75% */
+	UT_COL_DAYS,    /* Unix seconds `field`..`field2` as YYYY-MM-DD..YYYY-MM-DD (one day once) */
+	UT_COL_RATIO,   /* `field`/`field2`, e.g. sessions attended of sessions held */
 } ut_col_kind_t;
 
 typedef struct ut_col {
-	const char *field;  /* in the item (lists) or the reply */
+	const char *field;  /* in the item (lists) or the reply; a path ("cadre.name") */
 	const char *head;   /* msgid of the header */
 	ut_col_kind_t kind;
 	const char *field2; /* UT_COL_NAMED: the name beside the id */

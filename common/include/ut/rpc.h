@@ -27,6 +27,8 @@ typedef struct ut_reply {
  * literal) travels as the reply's code and each argument as text, so a client can say the same in
  * its reader's language from the catalogues (common/po/). */
 int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The arguments of rep (ut_reply_err's) into argv, pointing into rep; how many. */
+size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max);
 /* Pack `m` as the reply body. */
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m);
 void ut_reply_clear(ut_reply_t *rep);

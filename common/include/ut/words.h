@@ -16,6 +16,9 @@ extern const char *const ut_positions[];     /* a cadre's position */
 extern const char *const ut_marks[];         /* roll-call marks */
 extern const char *const ut_unit_kinds[];    /* union, enterprise, school ... */
 extern const char *const ut_ownerships[];    /* public, non_public */
+extern const char *const ut_cadre_states[];  /* active, left */
+extern const char *const ut_enrol_states[];  /* confirmed, waitlisted, cancelled */
+extern const char *const ut_results[];       /* a training record's completed, not_completed, pending */
 extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
 extern const char *const ut_field_words[];   /* request fields named in replies */
 

@@ -1,0 +1,18 @@
+/* The hooks of the command table's rows (hooks.c), named after the rows that use them. */
+#ifndef UT_CLIENT_HOOKS_H
+#define UT_CLIENT_HOOKS_H
+
+#include "ut/cmd.h"
+
+int session_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len);
+
+#endif
