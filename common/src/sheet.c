@@ -874,6 +874,10 @@ static int grow_rows(ut_sheet_t *s, int *cap)
 	if (!l)
 		return UT_ENOMEM;
 	s->lines = l;
+	unsigned char *b = realloc(s->bad, (size_t)n);
+	if (!b)
+		return UT_ENOMEM;
+	s->bad = b;
 	*cap = n;
 	return 0;
 }
@@ -954,7 +958,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		char **row = (char **)ut_arena_ptrs(&s->a, (size_t)ncols);
 		if (!row)
 			return free(map), UT_ENOMEM;
-		int seen[64] = {0};
+		int seen[64] = {0}, before = s->nerrors;
 		for (int j = 0; j < ncols; j++)
 			row[j] = "";
 		for (int i = 0; i < r->n && i < nmap; i++) {
@@ -972,6 +976,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		if (s->a.failed)
 			return free(map), UT_ENOMEM;
 		s->lines[s->nrows] = r->line;
+		s->bad[s->nrows] = s->nerrors > before;
 		s->rows[s->nrows++] = row;
 	}
 done:
@@ -1147,6 +1152,7 @@ void ut_sheet_destroy(ut_sheet_t **s)
 		return;
 	free((*s)->rows);
 	free((*s)->lines);
+	free((*s)->bad);
 	ut_arena_free(&(*s)->a);
 	free(*s);
 	*s = NULL;

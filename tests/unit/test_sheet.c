@@ -223,6 +223,11 @@ static void test_every_error(void **state)
 	has_error(s, "line 5: 3 fields where the header has 7");
 	assert_int_equal(s->nerrors, 7);
 	assert_int_equal(s->kept, 7);
+	assert_int_equal(s->nrows, 3); /* the line of the wrong length is not a row */
+	assert_int_equal(s->bad[0], 1);
+	assert_int_equal(s->bad[1], 1);
+	assert_int_equal(s->bad[2], 0);
+	assert_string_equal(AT(s, 2, ID), "C3");
 	ut_sheet_destroy(&s);
 
 	/* over the limit: the first are kept, all are counted */

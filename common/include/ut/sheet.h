@@ -51,6 +51,7 @@ typedef struct ut_sheet {
 	int nrows;
 	char ***rows;         /* rows[r][column of the table]: "" where absent or empty */
 	int *lines;           /* the file's line (text) or row (xlsx) of each */
+	unsigned char *bad;   /* 1 where the row has an error (its bad cells are "") */
 	const char *encoding; /* what was read: "UTF-8", "UTF-16", "GB18030", "Big5", "Windows-1258", "xlsx" */
 	char sep;             /* the separator of a text file */
 	char *warning;        /* the columns ignored, or NULL */
@@ -62,8 +63,8 @@ typedef struct ut_sheet {
 } ut_sheet_t;
 
 /* Read a whole file (data[0..len), which need not outlive the sheet). Returns 0 when every line is
- * good; UT_EINVAL when any is not, with every error of every line in s->errors (rows still
- * filled, for a caller that reports more); UT_ENOMEM. *out is set unless UT_ENOMEM; the caller
+ * good; UT_EINVAL when any is not, with every error of every line in s->errors (the rows read
+ * still filled and marked, for a caller that has the good ones checked further); UT_ENOMEM. *out is set unless UT_ENOMEM; the caller
  * frees it with ut_sheet_destroy. */
 int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet_col_t *cols,
 		  const ut_sheet_opts_t *o);
