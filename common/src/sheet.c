@@ -931,7 +931,9 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			sprintf(s->warning, "the columns %s are not read", ignored);
 	} else if (o->header_optional) { /* no header: the first row is data, in table order */
 		for (int i = 0; i < nmap; i++)
-			have[i < ncols ? i : 0] = 1, map[i] = i < ncols ? i : -1;
+			map[i] = i < ncols ? i : -1;
+		for (int j = 0; j < ncols; j++)
+			have[j] = 1;
 	}
 	for (int j = 0; j < ncols; j++)
 		if (cols[j].required && !have[j] && (found || !o->header_optional))

@@ -301,6 +301,10 @@ static void test_rollcall(void **state)
 	has_error(s, "line 1: mark \"asleep\"");
 	has_error(s, "line 2: mark is empty");
 	ut_sheet_destroy(&s);
+	s = read_rollcall("K1\nK2\n", UT_EINVAL); /* the first row alone decides nothing */
+	has_error(s, "line 1: mark is empty");
+	has_error(s, "line 2: mark is empty");
+	ut_sheet_destroy(&s);
 }
 
 /* A workbook built here: a title row, then the header and rows from row 3; strings shared (or
