@@ -76,10 +76,10 @@ const ut_sheet_col_t ut_sheet_cadre_cols[] = {
 };
 
 const ut_sheet_col_t ut_sheet_rollcall_cols[] = {
-	{"cadre_id", "id|工号|工號|编号|編號|干部编号|幹部編號|Mã cán bộ|Mã CB|Mã số|Mã", 1, UT_SHEET_CODE, NULL},
+	{"cadre_id", "id|工号|工號|编号|編號|干部编号|幹部編號|Mã cán bộ|Mã CB|Mã số|Mã", 0, UT_SHEET_CODE, NULL},
 	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|Điểm danh|Tình trạng|Có mặt/Vắng", 1,
 	 UT_SHEET_WORD, marks},
-	{"name", NAME_ALIASES, 0, UT_SHEET_TEXT, NULL},
+	{"name", NAME_ALIASES, 0, UT_SHEET_NAME, NULL},
 	{0},
 };
 
@@ -825,6 +825,13 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	}
 	switch (c->kind) {
 	case UT_SHEET_TEXT: return out;
+	case UT_SHEET_NAME: {
+		/* as ut-enrold stores names, so that it can be compared byte for byte */
+		char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)out);
+		const char *name = nfc ? ut_arena_strdup(&s->a, nfc) : NULL;
+		free(nfc);
+		return name;
+	}
 	case UT_SHEET_CODE:
 		if (!scientific(out))
 			return out;

@@ -1017,15 +1017,60 @@ static int add_marks(const ctx_t *c, const char *arg, const char *mark, Ut__Mark
 	return rc;
 }
 
+/* The id of the one active cadre whose name is exactly `name` (malloc'd), or NULL with why on stderr. */
+static char *cadre_named(ctx_t *c, const char *where, const char *name)
+{
+	Ut__CadreQuery q = UT__CADRE_QUERY__INIT;
+	q.name = (char *)name;
+	q.state = "active";
+	q.limit = 100;
+	ProtobufCMessage *rep;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_LIST, &q.base, &ut__cadre_list__descriptor, &rep))
+		return NULL;
+	const Ut__CadreList *l = (const Ut__CadreList *)rep;
+	char *id = NULL, others[200] = "";
+	int n = 0;
+	for (size_t i = 0; i < l->n_cadres; i++) {
+		if (strcmp(l->cadres[i]->name, name))
+			continue; /* the search also finds fragments and other spellings */
+		if (n++ == 0)
+			id = strdup(l->cadres[i]->id);
+		snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s", n > 1 ? ", " : "",
+			 l->cadres[i]->id);
+	}
+	if (n != 1) {
+		if (n)
+			fprintf(stderr, "%s: %d cadres are named %s (%s): give the id\n", where, n, name, others);
+		else
+			fprintf(stderr, "%s: no active cadre is named %s\n", where, name);
+		free(id);
+		id = NULL;
+	}
+	protobuf_c_message_free_unpacked(rep, NULL);
+	return id;
+}
+
 static int sheet_marks(ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
 {
 	ut_sheet_opts_t so = {.header_optional = 1};
 	ut_sheet_t *s = NULL;
-	int rc = ctx_ready(c);
+	int rc = ctx_ready(c), bad = 0;
 	if (!rc && (rc = sheet_load(c, file, 4 << 20, ut_sheet_rollcall_cols, &so, &s)))
 		rc = EXIT_USAGE;
-	for (int i = 0; !rc && i < s->nrows; i++)
-		rc = add_marks(c, s->rows[i][UT_SHEET_R_ID], s->rows[i][UT_SHEET_R_MARK], marks, n);
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		char **v = s->rows[i], where[300], *id = NULL;
+		snprintf(where, sizeof where, "%s: %s %d", file, strcmp(s->encoding, "xlsx") ? "line" : "row", s->lines[i]);
+		if (!*v[UT_SHEET_R_ID] && !*v[UT_SHEET_R_NAME])
+			fprintf(stderr, "%s: neither a cadre id nor a name\n", where);
+		else if (*v[UT_SHEET_R_ID] || (id = cadre_named(c, where, v[UT_SHEET_R_NAME])))
+			rc = add_marks(c, id ? id : v[UT_SHEET_R_ID], v[UT_SHEET_R_MARK], marks, n);
+		bad += !id && !*v[UT_SHEET_R_ID];
+		free(id);
+	}
+	if (!rc && bad) {
+		fprintf(stderr, "utctl: %d cadre%s of %s not found; nothing marked\n", bad, bad > 1 ? "s" : "", file);
+		rc = EXIT_USAGE;
+	}
 	ut_sheet_destroy(&s);
 	return rc;
 }

@@ -3,7 +3,7 @@
 # Excel's "Unicode text" (UTF-16, tabs) with Vietnamese headers and day-first dates, a
 # Windows-1258 file with semicolons and a GB18030 one, both detected; every error of every line,
 # the scientific-notation phone with its hint, all or nothing; roll-call sheets with marks in
-# Chinese and Vietnamese, as .xlsx and as CSV.
+# Chinese and Vietnamese, as .xlsx and as CSV, cadres by id or by name.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/enrol_lib.sh"
 
@@ -93,11 +93,24 @@ printf 'STT,Mã cán bộ,Điểm danh\n1,X001 ,có mặt\n2,1002,Vắng có ph�
 check_run "a Vietnamese sign-in sheet" 0 '^4 marked' utctl rollcall mark 1 "${S[1]}" --file "$T/sheet_vi.csv"
 check "its marks" "1002:excused X001:present X003:late V01:absent" \
 	"$(sql ut-enrold "SELECT group_concat(cadre_id || ':' || mark, ' ') FROM (SELECT cadre_id, mark FROM attendance WHERE session_id = ${S[1]} ORDER BY cadre_id = 'V01', cadre_id)")"
+# by name where the id is empty: exactly one active cadre of that name (NFC, as stored), else refused
+printf '姓名,签到\n王丽华,迟到\nNguye\xcc\x82\xcc\x83n Thi\xcc\xa3 Hu\xcc\x9bo\xcc\x9bng,出席\n' >"$T/names.csv"
+check_run "a sheet by names" 0 '^2 marked \(2 corrections\)' utctl rollcall mark 1 "${S[0]}" --file "$T/names.csv"
+check "marked by name" "X001:late V01:present" \
+	"$(sql ut-enrold "SELECT group_concat(cadre_id || ':' || mark, ' ') FROM (SELECT cadre_id, mark FROM attendance WHERE session_id = ${S[0]} AND revision = 2 ORDER BY cadre_id DESC)")"
+utctl cadre add --id X009 --name '李娜' --unit XQ --position other >/dev/null
+printf '姓名,签到\n李娜,到\n赵六,到\n' >"$T/names_bad.csv"
+out=$(utctl rollcall mark 1 "${S[0]}" --file "$T/names_bad.csv" 2>&1); st=$?
+check "names that are not one cadre are refused" 2 "$st"
+for want in 'line 2: 2 cadres are named 李娜 \(1002, X009\): give the id' 'line 3: no active cadre is named 赵六' \
+	'2 cadres of .*names_bad.csv not found; nothing marked'; do
+	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
+done
 printf 'Mã cán bộ,Điểm danh\nX001,ngủ\nX003,\n' >"$T/sheet_bad.csv"
 out=$(utctl rollcall mark 1 "${S[1]}" --file "$T/sheet_bad.csv" 2>&1); st=$?
 check "a sheet with bad marks is refused" 2 "$st"
 for want in 'line 2: mark "ngủ" is not one of present, late, excused, absent' 'line 3: mark is empty'; do
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
-check "the marks stand" 0 "$(sql ut-enrold "SELECT count(*) FROM attendance WHERE revision > 1")"
+check "the marks stand" 2 "$(sql ut-enrold "SELECT count(*) FROM attendance WHERE revision > 1")"
 finish

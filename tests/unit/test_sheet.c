@@ -287,6 +287,12 @@ static void test_rollcall(void **state)
 		assert_string_equal(s->rows[i][UT_SHEET_R_MARK], want_vi[i]);
 	ut_sheet_destroy(&s);
 
+	/* by name, decomposed as some keyboards type it: NFC, as stored */
+	s = read_rollcall("姓名,签到\nNguye\xcc\x82\xcc\x83n Va\xcc\x86n,出席\n", 0);
+	assert_string_equal(s->rows[0][UT_SHEET_R_NAME], "Nguyễn Văn");
+	assert_string_equal(s->rows[0][UT_SHEET_R_ID], "");
+	ut_sheet_destroy(&s);
+
 	/* no header: cadre, mark */
 	s = read_rollcall("K1,present\nK2 , 出席\n", 0);
 	assert_int_equal(s->nrows, 2);

@@ -10,6 +10,7 @@
 /* What a column holds; every cell is trimmed, then checked and normalised by its kind. */
 typedef enum {
 	UT_SHEET_TEXT,
+	UT_SHEET_NAME,  /* a person's name: NFC, as ut-enrold stores it */
 	UT_SHEET_CODE,  /* an id, code or phone: refused in scientific notation (Excel made it a number) */
 	UT_SHEET_DATE,  /* 2025-06-01, 2025/6/1, 2025.6.1, 2025年6月1日, 01/06/2025, an Excel serial: YYYY-MM-DD */
 	UT_SHEET_WORD,  /* one of `words`, written in any of the four languages: its value */
@@ -30,7 +31,8 @@ typedef struct ut_sheet_col {
 	const ut_sheet_word_t *words; /* UT_SHEET_WORD: ends with {0} */
 } ut_sheet_col_t;
 
-/* A cadre list (ut_sheet_cadre_cols, indexed by UT_SHEET_C_*) and a roll-call sheet. */
+/* A cadre list (ut_sheet_cadre_cols, indexed by UT_SHEET_C_*) and a roll-call sheet, whose cadres
+ * are named by id or, where the id is empty, by name. */
 enum { UT_SHEET_C_ID, UT_SHEET_C_NAME, UT_SHEET_C_UNIT, UT_SHEET_C_POSITION, UT_SHEET_C_FULL_TIME,
        UT_SHEET_C_ELECTED, UT_SHEET_C_EMAIL, UT_SHEET_C_PHONE, UT_SHEET_C_LOCALE };
 enum { UT_SHEET_R_ID, UT_SHEET_R_MARK, UT_SHEET_R_NAME };
