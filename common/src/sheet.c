@@ -719,7 +719,7 @@ static int xlsx_load(ut_sheet_t *s, const char *data, size_t len, xp_t *x)
 	if (!*x->target)
 		snprintf(x->target, sizeof x->target, "xl/worksheets/sheet1.xml");
 	if ((rc = parse_part(z, x, x->target, PART_SHEET)) == 1) {
-		add_error(s, 0, "the workbook has no sheet %s", x->target);
+		add_error(s, 0, "not an .xlsx workbook (no %s): save it as .xlsx or CSV", x->target);
 		rc = UT_EINVAL;
 	}
 out:
@@ -1121,7 +1121,10 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 	src_t r = {0};
 	xp_t x = {0};
 	char *text = NULL;
-	if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
+	if (len >= 8 && !memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
+		add_error(s, 0, "an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV");
+		rc = UT_EINVAL;
+	} else if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
 		s->encoding = "xlsx";
 		if (!(rc = xlsx_load(s, data, len, &x)) && s->nerrors)
 			rc = UT_EINVAL;

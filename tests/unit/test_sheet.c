@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
+#include <zip.h>
 
 #include "testutil.h"
 #include "ut/err.h"
@@ -394,6 +395,25 @@ static void test_xlsx(void **state)
 		ut_sheet_destroy(&s);
 		free(x);
 	}
+	/* the old binary format, and a zip that is no workbook */
+	static const char xls[] = "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 and the rest";
+	ut_sheet_t *s = read_cadres(xls, sizeof xls - 1, NULL, UT_EINVAL);
+	has_error(s, "an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV");
+	ut_sheet_destroy(&s);
+	char path[300];
+	snprintf(path, sizeof path, "%s/notes.zip", dir);
+	zip_t *z = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, NULL);
+	assert_non_null(z);
+	zip_source_t *src = zip_source_buffer(z, "hi\n", 3, 0);
+	assert_true(zip_file_add(z, "a.txt", src, 0) >= 0);
+	assert_int_equal(zip_close(z), 0);
+	FILE *f = fopen(path, "rb");
+	static char buf[4096];
+	size_t len = fread(buf, 1, sizeof buf, f);
+	fclose(f);
+	s = read_cadres(buf, len, NULL, UT_EINVAL);
+	has_error(s, "not an .xlsx workbook (no xl/worksheets/sheet1.xml)");
+	ut_sheet_destroy(&s);
 	tu_rmrf(dir);
 	free(dir);
 }
