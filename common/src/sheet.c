@@ -11,6 +11,7 @@
 #include <iconv.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,26 +176,50 @@ typedef struct fcol {
 
 /* Blanks a spreadsheet leaves around a cell: ASCII white space, no-break and ideographic spaces, a
  * stray byte-order mark or zero-width space. */
+static const char *const wide_blanks[] = {"\xc2\xa0", "\xe3\x80\x80", "\xef\xbb\xbf", "\xe2\x80\x8b", NULL};
+
+static int ascii_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* The length of the wide blank at s (at_end: ending at e), 0 when there is none. */
+static size_t wide_blank(const char *s, const char *e, int at_end)
+{
+	for (int i = 0; wide_blanks[i]; i++) {
+		size_t w = strlen(wide_blanks[i]);
+		if ((size_t)(e - s) >= w && !memcmp(at_end ? e - w : s, wide_blanks[i], w))
+			return w;
+	}
+	return 0;
+}
+
 static const char *trim(const char *s, size_t *len)
 {
-	static const char *const wide[] = {"\xc2\xa0", "\xe3\x80\x80", "\xef\xbb\xbf", "\xe2\x80\x8b", NULL};
 	const char *e = s + strlen(s);
-	for (int again = 1; again;) {
-		again = 0;
-		while (s < e && memchr(" \t\r\n", *s, 4))
-			s++, again = 1;
-		while (e > s && memchr(" \t\r\n", e[-1], 4))
-			e--, again = 1;
-		for (int i = 0; wide[i]; i++) {
-			size_t w = strlen(wide[i]);
-			if ((size_t)(e - s) >= w && !memcmp(s, wide[i], w))
-				s += w, again = 1;
-			if ((size_t)(e - s) >= w && !memcmp(e - w, wide[i], w))
-				e -= w, again = 1;
-		}
+	for (size_t w;;) {
+		if (s < e && ascii_blank(*s))
+			s++;
+		else if (e > s && ascii_blank(e[-1]))
+			e--;
+		else if (s < e && (unsigned char)*s >= 0xc2 && (w = wide_blank(s, e, 0)))
+			s += w;
+		else if (e > s && (unsigned char)e[-1] >= 0x80 && (w = wide_blank(s, e, 1)))
+			e -= w;
+		else
+			break;
 	}
 	*len = (size_t)(e - s);
 	return s;
+}
+
+/* 1 when the cell holds more than blanks; most cells start with their text, so this is quick. */
+static int filled(const char *s)
+{
+	if (!*s)
+		return 0;
+	if (!ascii_blank(*s) && (unsigned char)*s < 0xc2)
+		return 1;
+	size_t len;
+	trim(s, &len);
+	return len > 0;
 }
 
 /* 1.38001E+10: what Excel shows, and writes to CSV, for a long number in a General column. */
@@ -955,11 +980,8 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			continue;
 		}
 		int any = 0;
-		for (int i = 0; i < r->n && i < nmap && !any; i++) {
-			size_t len;
-			trim(r->cell[i], &len);
-			any = map[i] >= 0 && len;
-		}
+		for (int i = 0; i < r->n && i < nmap && !any; i++)
+			any = map[i] >= 0 && filled(r->cell[i]);
 		if (!any) /* blank, or only the sheet's own numbering */
 			continue;
 		if (grow_rows(s, &cap))
@@ -967,20 +989,21 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		char **row = (char **)ut_arena_ptrs(&s->a, (size_t)ncols);
 		if (!row)
 			return free(map), UT_ENOMEM;
-		int seen[64] = {0}, before = s->nerrors;
+		uint64_t seen = 0; /* the table's columns this row has a cell for */
+		int before = s->nerrors;
 		for (int j = 0; j < ncols; j++)
 			row[j] = "";
 		for (int i = 0; i < r->n && i < nmap; i++) {
 			if (map[i] < 0)
 				continue;
-			seen[map[i]] = 1;
+			seen |= 1ull << map[i];
 			const char *v = cell_value(s, &cols[map[i]], &fc[map[i]], r->cell[i], r->num ? r->num[i] : 0, r->line,
 						   o->day_first, date1904);
 			if (v)
 				row[map[i]] = (char *)v;
 		}
 		for (int j = 0; j < ncols; j++) /* a row that ends before a required column (xlsx leaves out empty cells) */
-			if (cols[j].required && have[j] && !seen[j])
+			if (cols[j].required && have[j] && !(seen >> j & 1))
 				add_error(s, r->line, "%s is empty", cols[j].name);
 		if (s->a.failed)
 			return free(map), UT_ENOMEM;
@@ -1011,14 +1034,13 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		return NULL;
 	}
 	int bom16 = len >= 2 && (!memcmp(data, "\xff\xfe", 2) || !memcmp(data, "\xfe\xff", 2));
+	int first_bad = e && e != &encodings[0] ? 0 : bom16 ? -1 : bad_utf8_line(data, len);
 	if (!e && bom16)
 		e = &encodings[1];
-	if (!e && len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+	if (!e && ((len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) || !first_bad))
 		e = &encodings[0];
-	if (!e && !bad_utf8_line(data, len))
-		e = &encodings[0];
-	if (e && e == &encodings[0]) {
-		int line = bad_utf8_line(data, len);
+	if (e == &encodings[0]) {
+		int line = first_bad;
 		if (line) {
 			add_error(s, line, "not valid UTF-8 text%s", o->encoding ? "" : " (nor GB18030, Big5 or Windows-1258)");
 			return NULL;
@@ -1039,7 +1061,7 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	/* not UTF-8: try the legacy encodings, keep those under which the header reads best */
 	char *best = NULL, names[96] = "", opts[96] = "";
 	size_t blen = 0;
-	int top = -1, ties = 0, first_bad = bad_utf8_line(data, len);
+	int top = -1, ties = 0;
 	for (const encoding_t *c = &encodings[2]; c->name; c++) {
 		size_t n;
 		char *t = convert(c->iconv, data, len, &n, &bad);
