@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 #include <zip.h>
 
@@ -77,7 +76,7 @@ const ut_sheet_col_t ut_sheet_cadre_cols[] = {
 };
 
 const ut_sheet_col_t ut_sheet_rollcall_cols[] = {
-	{"cadre_id", "id|工号|工號|编号|編號|干部编号|幹部編號|Mã cán bộ|Mã CB|Mã số|Mã", 0, UT_SHEET_CODE, NULL},
+	{"cadre_id", "id|" ID_ALIASES, 0, UT_SHEET_CODE, NULL},
 	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|Điểm danh|Tình trạng|Có mặt/Vắng", 1,
 	 UT_SHEET_WORD, marks},
 	{"name", NAME_ALIASES, 0, UT_SHEET_NAME, NULL},
@@ -461,7 +460,6 @@ typedef struct xrow {
 
 typedef struct xp {
 	ut_sheet_t *s;
-	XML_Parser p;
 	int part; /* which file is parsed */
 	char *txt;
 	size_t tlen, tcap;
@@ -473,11 +471,11 @@ typedef struct xp {
 	char **sst;
 	size_t nsst, csst;
 	/* the sheet */
-	int row, col, num, type_s;
+	int row, col;
 	char type[16];
 	char **cells;
 	unsigned char *nums;
-	int ncells, ccells, maxcol;
+	int ncells, ccells;
 	xrow_t *rows;
 	int nrows, crows;
 	int failed; /* out of memory or over a limit */
@@ -557,7 +555,7 @@ static void XMLCALL on_start(void *u, const XML_Char *name, const XML_Char **att
 		if (!strcmp(n, "row")) {
 			v = attr(atts, "r", 0);
 			x->row = v ? atoi(v) : x->row + 1;
-			x->ncells = 0, x->maxcol = -1, x->col = -1;
+			x->ncells = 0, x->col = -1;
 		} else if (!strcmp(n, "c")) {
 			int col = 0;
 			v = attr(atts, "r", 0);
