@@ -95,7 +95,7 @@ static void add_error(ut_sheet_t *s, int line, const char *fmt, ...)
 	char msg[512];
 	int n = 0;
 	if (line > 0)
-		n = snprintf(msg, sizeof msg, "%s %d: ", !strcmp(s->encoding, "xlsx") ? "row" : "line", line);
+		n = snprintf(msg, sizeof msg, "%s %d: ", s->line_word, line);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
@@ -1119,6 +1119,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 		return UT_ENOMEM;
 	s->max_errors = o->max_errors > 0 ? o->max_errors : 50;
 	s->encoding = "UTF-8";
+	s->line_word = "line";
 	int ncols = 0, rc = 0;
 	while (cols[ncols].name)
 		ncols++;
@@ -1146,6 +1147,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 		rc = UT_EINVAL;
 	} else if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
 		s->encoding = "xlsx";
+		s->line_word = "row";
 		if (!(rc = xlsx_load(s, data, len, &x)) && s->nerrors)
 			rc = UT_EINVAL;
 		r.x = &x;

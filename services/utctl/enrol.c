@@ -591,6 +591,53 @@ static void imported(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCM
 	       r->added, r->changed, r->unchanged);
 }
 
+/* Units sorted by code or by name, for the lookups of a whole file. */
+static int by_code(const void *a, const void *b)
+{
+	return strcmp((*(Ut__OrgUnit *const *)a)->code, (*(Ut__OrgUnit *const *)b)->code);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(Ut__OrgUnit *const *)a)->name, (*(Ut__OrgUnit *const *)b)->name);
+}
+
+/* Officers' lists name a unit as people know it: a cell that is no unit's code but exactly one
+ * unit's name becomes that unit's code (from *list, which the caller frees after the import); a
+ * name two units share marks its row bad. Returns the number of such rows. */
+static int unit_names(ctx_t *c, const char *file, ut_sheet_t *s, ProtobufCMessage **list)
+{
+	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
+	q.all = 1;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor, list))
+		return 0; /* the import's own call says what is wrong */
+	Ut__UnitList *l = (Ut__UnitList *)*list;
+	size_t n = l->n_units;
+	Ut__OrgUnit **names = malloc((n + 1) * sizeof *names);
+	if (!names)
+		return 0;
+	memcpy(names, l->units, n * sizeof *names);
+	qsort(l->units, n, sizeof *l->units, by_code);
+	qsort(names, n, sizeof *names, by_name);
+	int bad = 0;
+	for (int i = 0; i < s->nrows; i++) {
+		char **v = &s->rows[i][UT_SHEET_C_UNIT];
+		Ut__OrgUnit key = {.code = *v, .name = *v}, *k = &key, **u;
+		if (s->bad[i] || !**v || bsearch(&k, l->units, n, sizeof *l->units, by_code) ||
+		    !(u = bsearch(&k, names, n, sizeof *names, by_name)))
+			continue;
+		if ((u > names && !strcmp(u[-1]->name, *v)) || (u + 1 < names + n && !strcmp(u[1]->name, *v))) {
+			fprintf(stderr, "%s: %s %d: several units are named %s: give the unit's code\n", file, s->line_word,
+				s->lines[i], *v);
+			s->bad[i] = 1;
+			bad++;
+		} else
+			*v = (*u)->code;
+	}
+	free(names);
+	return bad;
+}
+
 static int cadre_import(ctx_t *c, int argc, char **argv)
 {
 	opts_t o;
@@ -619,10 +666,12 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 		ut_sheet_destroy(&s);
 		return bad;
 	}
+	ProtobufCMessage *units = NULL;
+	nerr += unit_names(c, file, s, &units);
 	Ut__CadreImport q = UT__CADRE_IMPORT__INIT;
 	/* with errors in the file, the daemon still checks the good lines (changing nothing), so the
 	 * officer sees the unknown units and repeated ids in the same round */
-	q.dry_run = dry || bad;
+	q.dry_run = dry || nerr;
 	size_t n = s ? (size_t)s->nrows : 0;
 	q.cadres = calloc(n + 1, sizeof *q.cadres);
 	q.lines = calloc(n + 1, sizeof *q.lines);
@@ -669,6 +718,8 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 	free(rows);
 	free(q.cadres);
 	free(q.lines);
+	if (units)
+		protobuf_c_message_free_unpacked(units, NULL);
 	ut_sheet_destroy(&s);
 	return rc;
 }
@@ -1059,7 +1110,7 @@ static int sheet_marks(ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
 		rc = EXIT_USAGE;
 	for (int i = 0; !rc && i < s->nrows; i++) {
 		char **v = s->rows[i], where[300], *id = NULL;
-		snprintf(where, sizeof where, "%s: %s %d", file, strcmp(s->encoding, "xlsx") ? "line" : "row", s->lines[i]);
+		snprintf(where, sizeof where, "%s: %s %d", file, s->line_word, s->lines[i]);
 		if (!*v[UT_SHEET_R_ID] && !*v[UT_SHEET_R_NAME])
 			fprintf(stderr, "%s: neither a cadre id nor a name\n", where);
 		else if (*v[UT_SHEET_R_ID] || (id = cadre_named(c, where, v[UT_SHEET_R_NAME])))
@@ -1285,7 +1336,7 @@ const verb_t cadre_verbs[] = {
 	 "The header names the columns in Chinese, Vietnamese or English (工号 / Mã cán bộ / id, 姓名 / Họ và tên /\n"
 	 "name, 单位 / Đơn vị / unit, 职务 / Chức vụ / position required; full_time, elected_on, email, phone,\n"
 	 "locale); title lines above it, a first serial-number column (序号, STT, No.) and other columns are\n"
-	 "skipped. Positions, full/part-time and locales may be written in any of the four languages; dates as\n"
+	 "skipped. A unit is named by its code or its exact name. Positions, full/part-time and locales may be written in any of the four languages; dates as\n"
 	 "2025-06-01, 2025/6/1, 2025.6.1 or 2025年6月1日, and 01/06/2025 is day first on a node whose locale is vi\n"
 	 "(elsewhere such a date is refused when the day and month could be swapped). An .xlsx is read from its\n"
 	 "first sheet; a text file's encoding and separator (, ; tab) are detected. A known id is updated to the\n"

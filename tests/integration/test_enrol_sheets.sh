@@ -55,6 +55,16 @@ printf '工号,姓名,单位,职务\r\nG01,张伟,XQ,其他\r\n' | iconv -f UTF-
 check_run "GB18030 detected by its header" 0 '^imported: 1 added' utctl cadre import "$T/gb.csv"
 check "its name" "张伟|other" "$(sql ut-enrold "SELECT name, position FROM cadres WHERE id = 'G01'")"
 
+# Units by their exact names as well as by code; a name two units share is refused.
+utctl unit add --code S1 --name 'Công đoàn trường học' --kind school --parent HN >/dev/null
+utctl unit add --code S2 --name 'Công đoàn trường học' --kind school --parent XQ >/dev/null
+printf 'id,name,unit,position\nN1,Phạm Thu,Liên đoàn Lao động quận,chair\nN2,王芳,海淀区总工会 ,other\n' >"$T/unitnames.csv"
+check_run "units named by name" 0 '^imported: 2 added' utctl cadre import "$T/unitnames.csv"
+check "their units" "HN XQ" "$(sql ut-enrold "SELECT group_concat(code, ' ') FROM (SELECT u.code FROM cadres c JOIN units u ON u.id = c.unit_id WHERE c.id IN ('N1', 'N2') ORDER BY c.id)")"
+printf 'id,name,unit,position\nN3,Võ An,Công đoàn trường học,chair\nN4,Võ Bình,S2,chair\n' >"$T/unitshared.csv"
+check_run "a unit name two units share" 1 'line 2: several units are named Công đoàn trường học: give the unit.s code' \
+	utctl cadre import "$T/unitshared.csv"
+
 # Every error of every line, the daemon's (unknown unit, repeated id) with the reader's; nothing stored.
 before=$(count)
 {

@@ -55,6 +55,7 @@ typedef struct ut_sheet {
 	int *lines;           /* the file's line (text) or row (xlsx) of each */
 	unsigned char *bad;   /* 1 where the row has an error (its bad cells are "") */
 	const char *encoding; /* what was read: "UTF-8", "UTF-16", "GB18030", "Big5", "Windows-1258", "xlsx" */
+	const char *line_word; /* how messages count: "line" in a text file, "row" in a workbook */
 	char sep;             /* the separator of a text file */
 	char *warning;        /* the columns ignored, or NULL */
 	char **errors;        /* "line 3: ...", the first max_errors */
