@@ -6,10 +6,10 @@
 #include "ut/clock.h"
 #include "ut/csv.h"
 #include "ut/err.h"
+#include "ut/sheet.h"
 #include "ut/utf8.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,31 +111,30 @@ static char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len)
 	return b;
 }
 
-/* Convert from a legacy Chinese encoding to UTF-8 (malloc'd). */
-static char *to_utf8(const ctx_t *c, const char *enc, const char *in, size_t len, size_t *outlen)
+/* Read a spreadsheet (ut/sheet.h) and say on stderr what it could not read: a warning for the columns
+ * it ignored, every error up to the sheet's limit. EXIT_REFUSED when there were errors (*s may still
+ * hold the rows that were read). */
+static int sheet_load(ctx_t *c, const char *file, size_t max, const ut_sheet_col_t *cols, ut_sheet_opts_t *o,
+		      ut_sheet_t **s)
 {
-	iconv_t cd = iconv_open("UTF-8", !strcmp(enc, "gb18030") ? "GB18030" : "BIG5");
-	if (cd == (iconv_t)-1) {
-		fprintf(stderr, "utctl: %s: this system cannot convert from %s\n", c->where, enc);
-		return NULL;
+	size_t len;
+	char *data = read_all(c, file, max, &len);
+	if (!data)
+		return EXIT_REFUSED;
+	o->day_first = !strcmp(c->cfg.locale, "vi");
+	int rc = ut_sheet_read(s, data, len, cols, o);
+	free(data);
+	if (rc == UT_ENOMEM || !*s) {
+		fprintf(stderr, "utctl: out of memory\n");
+		return EXIT_REFUSED;
 	}
-	size_t cap = len * 2 + 16, left = cap, inleft = len;
-	char *out = malloc(cap + 1), *o = out, *i = (char *)in;
-	if (out && iconv(cd, &i, &inleft, &o, &left) == (size_t)-1) {
-		/* count the line of the bad byte for the message */
-		int line = 1;
-		for (const char *p = in; p < i; p++)
-			line += *p == '\n';
-		fprintf(stderr, "utctl: %s: line %d: not valid %s text\n", c->where, line, enc);
-		free(out);
-		out = NULL;
-	}
-	iconv_close(cd);
-	if (out) {
-		*o = '\0';
-		*outlen = (size_t)(o - out);
-	}
-	return out;
+	if ((*s)->warning)
+		fprintf(stderr, "utctl: warning: %s: %s\n", file, (*s)->warning);
+	for (int i = 0; i < (*s)->kept; i++)
+		fprintf(stderr, "%s: %s\n", file, (*s)->errors[i]);
+	if ((*s)->nerrors > (*s)->kept)
+		fprintf(stderr, "%s: ... and %d more\n", file, (*s)->nerrors - (*s)->kept);
+	return rc ? EXIT_REFUSED : 0;
 }
 
 /* Ids given as repeated options or comma lists: appended to ids[]. */
@@ -171,15 +170,9 @@ static const optspec_t reason_opts[] = {
 
 /* ---- import ---- */
 
-/* The columns of a cadre file; the header line names them, in any order. */
-static const char *const import_cols[] = {"id", "name", "unit", "position", "full_time", "elected_on",
-					  "email", "phone", "locale", NULL};
-enum { COL_ID, COL_NAME, COL_UNIT, COL_POSITION, COL_FULL_TIME, COL_ELECTED, COL_EMAIL, COL_PHONE, COL_LOCALE, NCOLS };
-#define MAX_REPORTED 50
-
 static const optspec_t import_opts[] = {
 	{O_DRY_RUN, "dry-run", NULL, 0, "check the file and say what would change; change nothing"},
-	{O_ENCODING, "encoding", "ENC", 0, "utf-8 (default, with or without BOM), gb18030 or big5"},
+	{O_ENCODING, "encoding", "ENC", 0, "of a text file: " UT_SHEET_ENCODINGS " (default: detected)"},
 	{0},
 };
 
@@ -190,196 +183,136 @@ static void imported(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCM
 	       r->added, r->changed, r->unchanged);
 }
 
-/* One error line on stderr, at most MAX_REPORTED of them. */
-static void bad_line(int *nbad, const char *file, int line, const char *fmt, const char *a, const char *b)
+/* Units sorted by code or by name, for the lookups of a whole file. */
+static int by_code(const void *a, const void *b)
 {
-	if (++*nbad <= MAX_REPORTED) {
-		fprintf(stderr, "%s: line %d: ", file, line);
-		fprintf(stderr, fmt, a, b);
-		fputc('\n', stderr);
-	}
+	return strcmp((*(Ut__OrgUnit *const *)a)->code, (*(Ut__OrgUnit *const *)b)->code);
 }
 
-static int parse_full_time(const char *s, int *out)
+static int by_name(const void *a, const void *b)
 {
-	static const char *const yes[] = {"", "yes", "y", "1", "true", "full", "full-time", "是", "专职", "có", NULL};
-	static const char *const no[] = {"no", "n", "0", "false", "part", "part-time", "否", "兼职", "không", NULL};
-	for (int i = 0; yes[i]; i++)
-		if (!strcasecmp(s, yes[i]))
-			return *out = 1, 0;
-	for (int i = 0; no[i]; i++)
-		if (!strcasecmp(s, no[i]))
-			return *out = 0, 0;
-	return -1;
+	return strcmp((*(Ut__OrgUnit *const *)a)->name, (*(Ut__OrgUnit *const *)b)->name);
+}
+
+/* Officers' lists name a unit as people know it: a cell that is no unit's code but exactly one
+ * unit's name becomes that unit's code (from *list, which the caller frees after the import); a
+ * name two units share marks its row bad. Returns the number of such rows. */
+static int unit_names(ctx_t *c, const char *file, ut_sheet_t *s, ProtobufCMessage **list)
+{
+	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
+	q.all = 1;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor, list))
+		return 0; /* the import's own call says what is wrong */
+	Ut__UnitList *l = (Ut__UnitList *)*list;
+	size_t n = l->n_units;
+	Ut__OrgUnit **names = malloc((n + 1) * sizeof *names);
+	if (!names)
+		return 0;
+	memcpy(names, l->units, n * sizeof *names);
+	qsort(l->units, n, sizeof *l->units, by_code);
+	qsort(names, n, sizeof *names, by_name);
+	int bad = 0;
+	for (int i = 0; i < s->nrows; i++) {
+		char **v = &s->rows[i][UT_SHEET_C_UNIT];
+		Ut__OrgUnit key = {.code = *v, .name = *v}, *k = &key, **u;
+		if (s->bad[i] || !**v || bsearch(&k, l->units, n, sizeof *l->units, by_code) ||
+		    !(u = bsearch(&k, names, n, sizeof *names, by_name)))
+			continue;
+		if ((u > names && !strcmp(u[-1]->name, *v)) || (u + 1 < names + n && !strcmp(u[1]->name, *v))) {
+			fprintf(stderr, "%s: %s %d: several units are named %s: give the unit's code\n", file, s->line_word,
+				s->lines[i], *v);
+			s->bad[i] = 1;
+			bad++;
+		} else
+			*v = (*u)->code;
+	}
+	free(names);
+	return bad;
 }
 
 static int cadre_import(ctx_t *c, int argc, char **argv)
 {
 	opts_t o;
-	const char *arg, *pos[1], *enc = "utf-8";
+	const char *arg, *pos[1];
+	ut_sheet_opts_t so = {0};
 	int k, dry = 0;
 	opt_begin(&o, c, argc, argv, c->verb->opts);
 	while ((k = opt_next(&o, &arg)) > 0) {
 		if (k == O_DRY_RUN)
 			dry = 1;
 		if (k == O_ENCODING)
-			enc = arg;
+			so.encoding = arg;
 	}
-	if (k < 0 || opt_rest(&o, pos, 1, 1, "FILE.csv") < 0)
+	if (k < 0 || opt_rest(&o, pos, 1, 1, "FILE") < 0)
 		return EXIT_USAGE;
-	if (strcasecmp(enc, "utf-8") && strcasecmp(enc, "utf8") && strcasecmp(enc, "gb18030") && strcasecmp(enc, "big5"))
-		return usage(c, "--encoding: '%s' is not utf-8, gb18030 or big5", enc);
+	if (so.encoding && !ut_sheet_encoding_known(so.encoding))
+		return usage(c, "--encoding: '%s' is not %s", so.encoding, UT_SHEET_ENCODINGS);
 	int rc = ctx_ready(c);
 	if (rc)
 		return rc;
 	const char *file = pos[0];
-	size_t len;
-	char *raw = read_all(c, file, (size_t)c->cfg.enrol_import_max_kb * 1024, &len), *data = raw;
-	if (!raw)
-		return EXIT_REFUSED;
-	if (!strcasecmp(enc, "gb18030") || !strcasecmp(enc, "big5")) {
-		char lower[16];
-		snprintf(lower, sizeof lower, "%s", !strcasecmp(enc, "big5") ? "big5" : "gb18030");
-		data = to_utf8(c, lower, raw, len, &len);
-		free(raw);
-		if (!data)
-			return EXIT_REFUSED;
+	ut_sheet_t *s = NULL;
+	int bad = sheet_load(c, file, (size_t)c->cfg.enrol_import_max_kb * 1024, ut_sheet_cadre_cols, &so, &s);
+	int nerr = s ? s->nerrors : 0;
+	if (bad && !nerr) { /* unreadable, or out of memory: said already */
+		ut_sheet_destroy(&s);
+		return bad;
 	}
-	/* invalid UTF-8 (a GBK file read as UTF-8, say): name the first bad line */
-	if (!ut_utf8_valid(data, len) || strlen(data) != len) {
-		int line = 1;
-		size_t good = 0;
-		for (size_t i = 0; i < len; i++) {
-			if (data[i] == '\n') {
-				if (!ut_utf8_valid(data + good, i - good) || memchr(data + good, '\0', i - good))
-					break;
-				line++;
-				good = i + 1;
-			}
-		}
-		fprintf(stderr, "%s: line %d: not valid UTF-8 text (for a Chinese file from Excel try --encoding gb18030"
-				" or big5); nothing imported\n", file, line);
-		free(data);
-		return EXIT_REFUSED;
-	}
+	ProtobufCMessage *units = NULL;
+	nerr += unit_names(c, file, s, &units);
 	Ut__CadreImport q = UT__CADRE_IMPORT__INIT;
-	ut_arena_t rows = {0}; /* the cadres and their fields: one allocation per 16 KiB, not per field */
-	q.dry_run = dry;
-	size_t cap = 1024;
-	q.cadres = malloc(cap * sizeof *q.cadres);
-	q.lines = malloc(cap * sizeof *q.lines);
-	int col[NCOLS], ncols = 0, nbad = 0;
-	for (int i = 0; i < NCOLS; i++)
-		col[i] = -1;
-	ut_csv_t csv;
-	ut_csv_init(&csv, data, len);
-	rc = q.cadres && q.lines ? 0 : EXIT_REFUSED;
-	/* the header: known column names, the required ones present */
-	if (!rc && (k = ut_csv_next(&csv)) != 1) {
-		fprintf(stderr, "%s: %s\n", file, k == 0 ? "the file is empty" : csv.err);
-		rc = EXIT_REFUSED;
-	}
-	for (int i = 0; !rc && i < csv.n; i++) {
-		const char *h = ut_csv_field(&csv, i);
-		int j = 0;
-		while (import_cols[j] && strcasecmp(import_cols[j], h))
-			j++;
-		if (!import_cols[j])
-			bad_line(&nbad, file, 1, "unknown column '%s'%s", h,
-				 " (known: id, name, unit, position, full_time, elected_on, email, phone, locale)");
-		else if (col[j] >= 0)
-			bad_line(&nbad, file, 1, "column '%s' twice%s", h, "");
-		else
-			col[j] = i;
-	}
-	ncols = csv.n;
-	for (int j = 0; !rc && j <= COL_POSITION; j++)
-		if (col[j] < 0)
-			bad_line(&nbad, file, 1, "the required column '%s' is missing%s", import_cols[j], "");
-	while (!rc && !nbad && (k = ut_csv_next(&csv)) == 1) {
-		if (csv.n != ncols) {
-			char a[16], b[16];
-			snprintf(a, sizeof a, "%d", csv.n);
-			snprintf(b, sizeof b, "%d", ncols);
-			bad_line(&nbad, file, csv.line, "%s fields where the header has %s", a, b);
+	/* with errors in the file, the daemon still checks the good lines (changing nothing), so the
+	 * officer sees the unknown units and repeated ids in the same round */
+	q.dry_run = dry || nerr;
+	size_t n = s ? (size_t)s->nrows : 0;
+	q.cadres = calloc(n + 1, sizeof *q.cadres);
+	q.lines = calloc(n + 1, sizeof *q.lines);
+	Ut__Cadre *rows = calloc(n + 1, sizeof *rows);
+	rc = q.cadres && q.lines && rows ? 0 : EXIT_REFUSED;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (s->bad[i])
 			continue;
-		}
-		if (q.n_cadres == cap) {
-			cap *= 2;
-			Ut__Cadre **nc = realloc(q.cadres, cap * sizeof *nc);
-			int32_t *nl = nc ? realloc(q.lines, cap * sizeof *nl) : NULL;
-			if (nc)
-				q.cadres = nc;
-			if (nl)
-				q.lines = nl;
-			if (!nc || !nl) {
-				rc = EXIT_REFUSED;
-				break;
-			}
-		}
-		Ut__Cadre *x = ut_arena_alloc(&rows, sizeof *x);
-		if (!x) {
-			rc = EXIT_REFUSED;
-			break;
-		}
-		ut__cadre__init(x);
 		/* cells are taken as the text they are: "=1+2" is a name, "+84 ..." a phone number */
-#define F(j) (col[j] >= 0 ? ut_arena_strdup(&rows, ut_csv_field(&csv, col[j])) : "")
-		x->id = F(COL_ID);
-		x->name = F(COL_NAME);
-		x->unit_code = F(COL_UNIT);
-		x->position = F(COL_POSITION);
-		x->elected_on = F(COL_ELECTED);
-		x->email = F(COL_EMAIL);
-		x->phone = F(COL_PHONE);
-		x->locale = F(COL_LOCALE);
-#undef F
-		q.cadres[q.n_cadres] = x;
-		q.lines[q.n_cadres++] = csv.line;
-		if (!x->id || !x->name || !x->unit_code || !x->position || !x->elected_on || !x->email || !x->phone ||
-		    !x->locale) {
-			rc = EXIT_REFUSED;
-			break;
-		}
-		if (parse_full_time(col[COL_FULL_TIME] >= 0 ? ut_csv_field(&csv, col[COL_FULL_TIME]) : "", &k))
-			bad_line(&nbad, file, csv.line, "full_time '%s' is not yes or no%s", ut_csv_field(&csv, col[COL_FULL_TIME]), "");
-		x->full_time = k;
-	}
-	if (!rc && !nbad && k < 0)
-		bad_line(&nbad, file, csv.line, "%s%s", csv.err ? csv.err : "unreadable", "");
-	if (!rc && !nbad && !q.n_cadres) {
-		fprintf(stderr, "%s: no cadres after the header; nothing imported\n", file);
-		rc = EXIT_REFUSED;
+		char **v = s->rows[i];
+		Ut__Cadre *x = &rows[q.n_cadres];
+		ut__cadre__init(x);
+		x->id = v[UT_SHEET_C_ID];
+		x->name = v[UT_SHEET_C_NAME];
+		x->unit_code = v[UT_SHEET_C_UNIT];
+		x->position = v[UT_SHEET_C_POSITION];
+		x->full_time = strcmp(v[UT_SHEET_C_FULL_TIME], "no") != 0;
+		x->elected_on = v[UT_SHEET_C_ELECTED];
+		x->email = v[UT_SHEET_C_EMAIL];
+		x->phone = v[UT_SHEET_C_PHONE];
+		x->locale = v[UT_SHEET_C_LOCALE];
+		q.lines[q.n_cadres] = s->lines[i];
+		q.cadres[q.n_cadres++] = x;
 	}
 	q.n_lines = q.n_cadres;
-	if (!rc && nbad) {
-		if (nbad > MAX_REPORTED)
-			fprintf(stderr, "%s: ... and %d more\n", file, nbad - MAX_REPORTED);
-		fprintf(stderr, "utctl: %d bad line%s in %s; nothing imported\n", nbad, nbad > 1 ? "s" : "", file);
-		rc = EXIT_REFUSED;
-	}
 	ProtobufCMessage *rep = NULL;
-	if (!rc)
+	if (!rc && q.n_cadres)
 		rc = call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_IMPORT, &q.base, &ut__import_reply__descriptor, &rep);
-	if (!rc) {
+	if (rep) {
 		const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
 		for (size_t i = 0; i < r->n_errors; i++)
 			fprintf(stderr, "%s: %s\n", file, r->errors[i]);
-		if (r->n_errors) {
-			fprintf(stderr, "utctl: %zu bad line%s in %s; nothing imported\n", r->n_errors,
-				r->n_errors > 1 ? "s" : "", file);
-			rc = EXIT_REFUSED;
-		} else if (c->json)
+		nerr += (int)r->n_errors;
+		if (!nerr && c->json)
 			json_print(stdout, rep);
-		else
+		else if (!nerr)
 			imported(c, rep, &q.base);
 		protobuf_c_message_free_unpacked(rep, NULL);
 	}
-	ut_arena_free(&rows);
+	if (!rc && nerr) {
+		fprintf(stderr, "utctl: %d error%s in %s; nothing imported\n", nerr, nerr > 1 ? "s" : "", file);
+		rc = EXIT_REFUSED;
+	}
+	free(rows);
 	free(q.cadres);
 	free(q.lines);
-	ut_csv_free(&csv);
-	free(data);
+	if (units)
+		protobuf_c_message_free_unpacked(units, NULL);
+	ut_sheet_destroy(&s);
 	return rc;
 }
 
@@ -688,7 +621,7 @@ static const optspec_t rollcall_opts[] = {
 	{O_ALL_PRESENT, "all-present", NULL, 0, "every confirmed cadre not named otherwise was present"},
 	{O_EXCEPT, "except", "ID[,ID...]", 0, "with --all-present: these were absent"},
 	{O_REST_ABSENT, "rest-absent", NULL, 0, "every confirmed cadre not named otherwise was absent"},
-	{O_FILE, "file", "SHEET.csv", 0, "a sign-in sheet: cadre_id,mark per line (header optional)"},
+	{O_FILE, "file", "SHEET", 0, "a sign-in sheet (.xlsx, CSV or text): cadre id and mark, header optional"},
 	{0},
 };
 
@@ -727,35 +660,61 @@ static int add_marks(const ctx_t *c, const char *arg, const char *mark, Ut__Mark
 	return rc;
 }
 
-static int sheet_marks(const ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
+/* The id of the one active cadre whose name is exactly `name` (malloc'd), or NULL with why on stderr. */
+static char *cadre_named(ctx_t *c, const char *where, const char *name)
 {
-	size_t len;
-	char *data = read_all(c, file, 4 << 20, &len);
-	if (!data)
-		return EXIT_USAGE;
-	static const char *const known[] = {"present", "late", "excused", "absent"};
-	ut_csv_t csv;
-	int k, rc = 0;
-	ut_csv_init(&csv, data, len);
-	while (!rc && (k = ut_csv_next(&csv)) == 1) {
-		const char *id = ut_csv_field(&csv, 0), *mk = ut_csv_field(&csv, 1);
-		if (csv.line == 1 && !strcmp(id, "cadre_id"))
-			continue;
-		const char *mark = NULL;
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(mk, known[i]))
-				mark = known[i];
-		if (csv.n != 2 || !*id)
-			rc = usage(c, "%s line %d: expected cadre_id,mark", file, csv.line);
-		else if (!mark)
-			rc = usage(c, "%s line %d: mark '%s' is not present, late, excused or absent", file, csv.line, mk);
-		else
-			rc = add_marks(c, id, mark, marks, n);
+	Ut__CadreQuery q = UT__CADRE_QUERY__INIT;
+	q.name = (char *)name;
+	q.state = "active";
+	q.limit = 100;
+	ProtobufCMessage *rep;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_LIST, &q.base, &ut__cadre_list__descriptor, &rep))
+		return NULL;
+	const Ut__CadreList *l = (const Ut__CadreList *)rep;
+	char *id = NULL, others[200] = "";
+	int n = 0;
+	for (size_t i = 0; i < l->n_cadres; i++) {
+		if (strcmp(l->cadres[i]->name, name))
+			continue; /* the search also finds fragments and other spellings */
+		if (n++ == 0)
+			id = strdup(l->cadres[i]->id);
+		snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s", n > 1 ? ", " : "",
+			 l->cadres[i]->id);
 	}
-	if (!rc && k < 0)
-		rc = usage(c, "%s line %d: %s", file, csv.line, csv.err ? csv.err : "unreadable");
-	ut_csv_free(&csv);
-	free(data);
+	if (n != 1) {
+		if (n)
+			fprintf(stderr, "%s: %d cadres are named %s (%s): give the id\n", where, n, name, others);
+		else
+			fprintf(stderr, "%s: no active cadre is named %s\n", where, name);
+		free(id);
+		id = NULL;
+	}
+	protobuf_c_message_free_unpacked(rep, NULL);
+	return id;
+}
+
+static int sheet_marks(ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
+{
+	ut_sheet_opts_t so = {.header_optional = 1};
+	ut_sheet_t *s = NULL;
+	int rc = ctx_ready(c), bad = 0;
+	if (!rc && (rc = sheet_load(c, file, 4 << 20, ut_sheet_rollcall_cols, &so, &s)))
+		rc = EXIT_USAGE;
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		char **v = s->rows[i], where[300], *id = NULL;
+		snprintf(where, sizeof where, "%s: %s %d", file, s->line_word, s->lines[i]);
+		if (!*v[UT_SHEET_R_ID] && !*v[UT_SHEET_R_NAME])
+			fprintf(stderr, "%s: neither a cadre id nor a name\n", where);
+		else if (*v[UT_SHEET_R_ID] || (id = cadre_named(c, where, v[UT_SHEET_R_NAME])))
+			rc = add_marks(c, id ? id : v[UT_SHEET_R_ID], v[UT_SHEET_R_MARK], marks, n);
+		bad += !id && !*v[UT_SHEET_R_ID];
+		free(id);
+	}
+	if (!rc && bad) {
+		fprintf(stderr, "utctl: %d cadre%s of %s not found; nothing marked\n", bad, bad > 1 ? "s" : "", file);
+		rc = EXIT_USAGE;
+	}
+	ut_sheet_destroy(&s);
 	return rc;
 }
 
@@ -939,12 +898,18 @@ static int reflection_submit(ctx_t *c, int argc, char **argv)
 const verb_t unit_verbs[] = {{0}};
 
 const verb_t cadre_verbs[] = {
-	{"import", cadre_import, "import cadres from a CSV file: all lines or none", "FILE.csv [--dry-run] [--encoding ENC]",
-	 import_opts, "utctl cadre import cadres.csv --dry-run",
-	 "The first line names the columns: id, name, unit, position (required), full_time, elected_on, email,\n"
-	 "phone, locale. A known id is updated to the file's values; a line equal to the stored cadre changes\n"
-	 "nothing, so importing the same file again is harmless. Every bad line is reported with its number and\n"
-	 "then nothing is imported. Cells are kept as the text they are (=, +, -, @ included)."},
+	{"import", cadre_import, "import cadres from a spreadsheet (.xlsx, CSV or text): all lines or none",
+	 "FILE [--dry-run] [--encoding ENC]", import_opts, "utctl cadre import 干部名册.xlsx --dry-run",
+	 "The header names the columns in Chinese, Vietnamese or English (工号 / Mã cán bộ / id, 姓名 / Họ và tên /\n"
+	 "name, 单位 / Đơn vị / unit, 职务 / Chức vụ / position required; full_time, elected_on, email, phone,\n"
+	 "locale); title lines above it, a first serial-number column (序号, STT, No.) and other columns are\n"
+	 "skipped. A unit is named by its code or its exact name. Positions, full/part-time and locales may be written in any of the four languages; dates as\n"
+	 "2025-06-01, 2025/6/1, 2025.6.1 or 2025年6月1日, and 01/06/2025 is day first on a node whose locale is vi\n"
+	 "(elsewhere such a date is refused when the day and month could be swapped). An .xlsx is read from its\n"
+	 "first sheet; a text file's encoding and separator (, ; tab) are detected. A known id is updated to the\n"
+	 "file's values; a line equal to the stored cadre changes nothing, so importing the same file again is\n"
+	 "harmless. Every error of every line is reported and then nothing is imported. Cells are trimmed and\n"
+	 "otherwise kept as the text they are (=, +, -, @ included)."},
 	{"due", cadre_due, "cadres due for onboarding or retraining",
 	 "[--onboarding-months N] [--retrain-years N] [--unit CODE] [--format table|csv|json] [--today DATE]", due_opts,
 	 "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",
@@ -970,10 +935,12 @@ const verb_t enrol_verbs[] = {
 
 const verb_t rollcall_verbs[] = {
 	{"mark", rollcall_mark, "record the roll-call of a session; marking again corrects (and is logged)",
-	 "CLASS_ID SESSION_ID [--present ID...] [--late ID...] [--all-present [--except ID...]] [--file SHEET.csv]",
+	 "CLASS_ID SESSION_ID [--present ID...] [--late ID...] [--all-present [--except ID...]] [--file SHEET]",
 	 rollcall_opts, "utctl rollcall mark 12 31 --all-present --except C0007 C0019",
 	 "The ids after a list option run to the next option: --present C1 C2 C3 --late C4. Give the class and\n"
-	 "session first."},
+	 "session first. A sheet's marks may be written in any of the four languages (到 / 出席 / 迟到 / 请假 /\n"
+	 "缺席, có mặt / đi muộn / có phép / vắng, present / late / excused / absent); its header (工号 / Mã cán bộ\n"
+	 "/ cadre_id, 签到 / Điểm danh / mark) is recognised, or the columns are cadre id, mark."},
 	{"show", rollcall_show, "show every mark of a class", "CLASS_ID", NULL, "utctl rollcall show 12", NULL},
 	{0},
 };

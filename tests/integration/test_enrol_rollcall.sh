@@ -50,7 +50,7 @@ check_run "a cadre not in the class" 1 'not_found: cadre K9 is not enrolled in c
 check_run "a session of another class" 1 "not_found: class 1 has no session ${R[0]}" utctl rollcall mark 1 "${R[0]}" --present K1
 check_run "the same cadre twice" 1 'invalid: cadre K1 is marked twice' utctl rollcall mark 1 "${S[0]}" --present K1 --absent K1
 printf 'K1,present\nK2,asleep\n' >"$T/bad.csv"
-check_run "a sheet with an unknown mark" 2 'line 2: mark .asleep. is not present' utctl rollcall mark 1 "${S[0]}" --file "$T/bad.csv"
+check_run "a sheet with an unknown mark" 2 'line 2: mark .asleep. is not one of present, late, excused, absent' utctl rollcall mark 1 "${S[0]}" --file "$T/bad.csv"
 check_run "--except without --all-present" 2 'except goes with --all-present' utctl rollcall mark 1 "${S[0]}" --except K1
 check "nothing was marked by the refusals" "$before" "$(sql ut-enrold "SELECT count(*) FROM attendance_log")"
 
