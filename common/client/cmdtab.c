@@ -3,19 +3,22 @@
 #include "hooks.h"
 #include "ut/cmd.h"
 #include "ut/i18n.h"
+#include "ut/rpc.h"
 #include "ut/words.h"
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
+#include "notify.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
 
 #define SCHEDD "ut-schedd"
 #define ENROLD "ut-enrold"
+#define NOTIFYD "ut-notifyd"
 
 /* ---- arguments many rows share, defined once ---- */
 
-#define ARG_LIMIT {"limit", "limit", UT_ARG_INT, 0, NC_("meta", "N"), N_("at most N items (default 1000)"), 1, 100000}
+#define ARG_LIMIT {"limit", "limit", UT_ARG_INT, 0, NC_("meta", "N"), N_("at most N items (default 1000)"), 1, UT_LIST_MAX}
 #define ARG_AFTER {"after", "after_id", UT_ARG_INT, 0, NC_("meta", "ID"), N_("only items with an id greater than ID (the next page)"), 0, INT64_MAX}
 #define ARG_YEAR(field, help) {"year", field, UT_ARG_INT, 0, NC_("meta", "YYYY"), help, 2000, 2100}
 #define ARG_CLASS(field) {"CLASS", field, UT_ARG_INT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the class's number (its id)"), 1, INT64_MAX}
@@ -319,6 +322,46 @@ static const ut_col_t record_cols[] = {
 	{0},
 };
 
+/* ---- notifications (ut-notifyd) ---- */
+
+static const ut_arg_t notify_query_args[] = {
+	{"cadre", "cadre_id", UT_ARG_TEXT, 0, NC_("meta", "ID"), N_("only messages to this cadre")},
+	{"class", "class_id", UT_ARG_INT, 0, NC_("meta", "ID"), N_("only messages about this class"), 1, INT64_MAX},
+	{"status", "status", UT_ARG_CHOICE, 0, NC_("meta", "STATUS"), N_("only messages in this state"), .choices = ut_notice_statuses},
+	ARG_LIMIT,
+	{0},
+};
+static const ut_col_t delivery_cols[] = {
+	{"id", N_("ID")},
+	{"status", N_("STATUS"), UT_COL_WORD},
+	{"kind", N_("KIND"), UT_COL_WORD},
+	{"cadre_id", N_("CADRE")},
+	{"class_id", N_("CLASS")},
+	{"offset_s", N_("BEFORE"), UT_COL_OFFSET},
+	{"due_ms", N_("DUE"), UT_COL_TIME_MS},
+	{"channel", N_("CHANNEL"), UT_COL_WORD},
+	{"attempts", N_("TRIES")},
+	{"error", N_("ERROR")},
+	{0},
+};
+static const ut_arg_t notify_resend_args[] = {
+	{"MESSAGE", "id", UT_ARG_INT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the message's number (see 'utctl notify log')"), 1, INT64_MAX},
+	{0},
+};
+static const ut_arg_t notify_preview_args[] = {
+	{"KIND", "kind", UT_ARG_CHOICE, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("what the message is about"), .choices = ut_notice_kinds},
+	{"CADRE", "cadre_id", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")},
+	ARG_CLASS("class_id"),
+	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOC"), N_("the message's language (default: the cadre's, else the node's)"), .choices = ut_locales},
+	{0},
+};
+static const ut_arg_t notify_optout_args[] = {
+	{"CADRE", "cadre_id", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")},
+	{"CHANNEL", "channel", UT_ARG_CHOICE, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the channel"), .choices = ut_channels},
+	{"undo", "undo", UT_ARG_FLAG, 0, NULL, N_("opt back in")},
+	{0},
+};
+
 #define REQ(name) &ut__##name##__descriptor
 #define MSG(t) UT__MSG_TYPE__MSG_##t
 
@@ -414,6 +457,23 @@ const ut_cmd_t ut_cmds[] = {
 	{"cadre", "record", N_("a cadre's training record: classes, hours, results, reflections"), ENROLD, MSG(CADRE_RECORD), REQ(cadre_ref),
 	 REQ(training_record), UT_ROLE_VIEWER, cadre_ref_args, NULL, record_lines, .subcols = record_cols,
 	 .subitems = "entries", .example = "utctl cadre record C001"},
+
+	{"notify", "log", N_("messages sent, pending, retried and dead-lettered"), NOTIFYD, MSG(NOTIFY_LOG),
+	 REQ(notify_query), REQ(delivery_list), UT_ROLE_VIEWER, notify_query_args, "deliveries", delivery_cols,
+	 .example = "utctl notify log --class 3 --status dead"},
+	{"notify", "due", N_("what will be sent next, soonest first"), NOTIFYD, MSG(NOTIFY_DUE), REQ(notify_query),
+	 REQ(delivery_list), UT_ROLE_VIEWER, notify_query_args, "deliveries", delivery_cols,
+	 .example = "utctl notify due --class 3"},
+	{"notify", "resend", N_("send a message again (as a new message)"), NOTIFYD, MSG(NOTIFY_RESEND), REQ(delivery),
+	 REQ(delivery), UT_ROLE_OFFICER, notify_resend_args, .done = N_("message queued again as message %s (%s)"),
+	 .done_args = "id,key", .example = "utctl notify resend 17",
+	 .notes = N_("Only messages that are finished (sent, dead, withdrawn, skipped) can be resent.")},
+	{"notify", "preview", N_("show exactly what a message would say now"), NOTIFYD, MSG(NOTIFY_PREVIEW),
+	 REQ(preview_request), REQ(preview), UT_ROLE_VIEWER, notify_preview_args, .said = notice_previewed,
+	 .example = "utctl notify preview reminder C001 3 --locale vi"},
+	{"notify", "optout", N_("stop (or with --undo resume) messages to a cadre over one channel"), NOTIFYD,
+	 MSG(NOTIFY_OPTOUT), REQ(opt_out), REQ(opt_out), UT_ROLE_OFFICER, notify_optout_args, .said = optout_said,
+	 .example = "utctl notify optout C001 email", .notes = N_("Messages already queued still go.")},
 
 	{"plan", "show", N_("show the plans of a year"), SCHEDD, MSG(PLAN_GET), REQ(plan_query), REQ(plan_list),
 	 UT_ROLE_VIEWER, plan_show_args, "plans", plan_cols, .example = "utctl plan show --year 2026",

@@ -6,6 +6,7 @@
 #include "ut/i18n.h"
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
+#include "notify.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
@@ -246,10 +247,29 @@ int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 
 /* session add: the reply is the whole class; people know the new session by its number in the
  * class, which is the count of its sessions (numbers follow the order sessions were added). */
-void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len)
+void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 {
 	const Ut__Class *k = (const Ut__Class *)rep;
-	snprintf(out, len, _("session %zu added to class %lld (version %d)"), k->n_sessions, (long long)k->id, k->version);
+	fprintf(out, _("session %zu added to class %lld (version %d)\n"), k->n_sessions, (long long)k->id, k->version);
+}
+
+/* notify preview: the message as it would go, its text as it is. */
+void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__Preview *p = (const Ut__Preview *)rep;
+	fprintf(out, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n\n%s", _("Kind"), ut_tr_word(p->kind), _("Locale"), p->locale,
+		_("Channel"), *p->channel ? ut_tr_word(p->channel) : _("(none: no usable contact)"), _("To"),
+		*p->address ? p->address : "-", _("Subject"), p->subject, p->text);
+	if (*p->ics)
+		fprintf(out, "\n--- %s class.ics ---\n%s", _("attachment"), p->ics);
+}
+
+/* notify optout: what the cadre gets now. */
+void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__OptOut *o = (const Ut__OptOut *)rep;
+	fprintf(out, o->undo ? _("cadre %s gets %s messages again\n") : _("cadre %s no longer gets %s messages\n"), o->cadre_id,
+		ut_tr_word(o->channel));
 }
 
 

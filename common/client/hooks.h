@@ -4,6 +4,8 @@
 
 #include "ut/cmd.h"
 
+#include <stdio.h>
+
 int session_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int class_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
@@ -13,6 +15,8 @@ int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
-void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len);
+void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 
 #endif

@@ -35,6 +35,18 @@ const char *const ut_cadre_states[] = {NC_("value", "active"), NC_("value", "lef
 const char *const ut_enrol_states[] = {NC_("value", "confirmed"), NC_("value", "waitlisted"), NC_("value", "cancelled"), NULL};
 const char *const ut_results[] = {NC_("value", "completed"), NC_("value", "not_completed"), NC_("value", "pending"), NULL};
 
+const char *const ut_notice_kinds[] = {
+	NC_("value", "confirmed"),       NC_("value", "waitlisted"),    NC_("value", "promoted"),
+	NC_("value", "cancelled"),       NC_("value", "class_cancelled"), NC_("value", "class_changed"),
+	NC_("value", "reminder"),        NC_("value", "absent"),        NC_("value", "reflection_due"),
+	NC_("value", "due_nudge"),       NULL,
+};
+const char *const ut_notice_statuses[] = {
+	NC_("value", "scheduled"), NC_("value", "queued"),    NC_("value", "sent"),    NC_("value", "retrying"),
+	NC_("value", "dead"),      NC_("value", "withdrawn"), NC_("value", "skipped"), NULL,
+};
+const char *const ut_channels[] = {NC_("value", "email"), NC_("value", "webhook"), NC_("value", "spool"), NULL};
+
 /* Request fields the daemons' messages name ("title is required"): words of the catalogues too. */
 const char *const ut_field_words[] = {
 	NC_("value", "address"), NC_("value", "affiliation"), NC_("value", "audience"), NC_("value", "capacity"),

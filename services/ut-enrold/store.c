@@ -68,7 +68,7 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
-#define LIMIT(n) ((n) <= 0 || (n) > 10000 ? 1000 : (n))
+#define LIMIT(n) UT_LIST_LIMIT(n)
 
 #define T(st, i, v) sqlite3_bind_text(st, i, (v) ? (v) : "", -1, SQLITE_STATIC)
 

@@ -141,6 +141,22 @@ static const char *cell(const ut_col_t *col, const ProtobufCMessage *m, size_t i
 		snprintf(buf, len, strcmp(x, y) ? "%s..%s" : "%s", x, y);
 		return buf;
 	}
+	case UT_COL_TIME_MS: {
+		int64_t v = int_of(m, col->field);
+		return v ? ut_clock_format_local(v / 1000, buf, len) : "-";
+	}
+	case UT_COL_OFFSET: {
+		int64_t s = int_of(m, col->field);
+		if (!s)
+			return "-";
+		if (s % 86400 == 0)
+			snprintf(buf, len, "%" PRId64 "d", s / 86400);
+		else if (s % 3600 == 0)
+			snprintf(buf, len, "%" PRId64 "h", s / 3600);
+		else
+			snprintf(buf, len, "%" PRId64 "m", s / 60);
+		return buf;
+	}
 	case UT_COL_RATIO:
 		snprintf(buf, len, "%" PRId64 "/%" PRId64, int_of(m, col->field), int_of(m, col->field2));
 		return buf;
@@ -233,8 +249,7 @@ static void done_print(const ut_cmd_t *cmd, const ProtobufCMessage *req, const P
 	const char *args[8];
 	size_t n = 0;
 	if (cmd->said) {
-		cmd->said(req, rep, out, sizeof out);
-		puts(out);
+		cmd->said(req, rep, stdout);
 		return;
 	}
 	for (const char *p = cmd->done_args; p && *p && n < 8;) {
@@ -355,9 +370,27 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 		ut_cmd_fill_free(&f);
 		return rc;
 	}
+	/* a list asks for one more than it shows, to say when there are more */
+	const ProtobufCFieldDescriptor *lim =
+		cmd->items ? protobuf_c_message_descriptor_get_field_by_name(cmd->req, "limit") : NULL;
+	int32_t *limit = lim && lim->type == PROTOBUF_C_TYPE_INT32 ? (int32_t *)((char *)f.req + lim->offset) : NULL, shown = 0;
+	if (limit) {
+		shown = *limit > 0 ? *limit : UT_LIST_DEFAULT;
+		*limit = shown + 1;
+	}
 	ProtobufCMessage *rep = NULL;
 	rc = call(c, cmd->daemon, cmd->type, f.req, cmd->rep, &rep);
-	if (!rc)
+	if (!rc && limit) {
+		const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(rep->descriptor, cmd->items);
+		size_t *n = (size_t *)((char *)rep + fd->quantifier_offset), all = *n;
+		if (all > (size_t)shown)
+			*n = (size_t)shown;
+		reply_print(c, cmd, f.req, rep);
+		if (all > (size_t)shown)
+			fprintf(stderr, _("utctl: %d shown; there are more: ask for them with --limit (up to %d) or --after\n"),
+				shown, UT_LIST_MAX);
+		*n = all; /* all of them are freed */
+	} else if (!rc)
 		reply_print(c, cmd, f.req, rep);
 	if (rep)
 		protobuf_c_message_free_unpacked(rep, NULL);

@@ -48,6 +48,9 @@ says vi "a double booking, from the daemon, in Vietnamese" 1 'xung đột: đị
 says vi "the class shown" 0 'trạng thái +dự kiến' "${VI[@]}" "LĐLĐ Hà Nội" -- class show 1
 says vi "its sessions numbered" 0 '^ *3 .*Hội trường B \(2\)' "${VI[@]}" -- session list 1
 says vi "the classes listed" 0 'cấp huyện' "${VI[@]}" -- class list
+says vi "a list cut at --limit says there are more" 0 'hiển thị 2; còn nữa' "${VI[@]}" -- venue list --limit 2
+check "a whole list does not" 0 "$(utctl venue list --limit 3 2>&1 >/dev/null | grep -c 'there are more')"
+check "the JSON of a cut list holds what was shown" 2 "$(utctl --json venue list --limit 2 2>/dev/null | grep -c '"capacity"')"
 says vi "a missing option" 2 'thiếu --capacity' "${VI[@]}" -- venue add --name "Phòng 2"
 says vi "a word out of the choices lists them in Vietnamese" 2 'không thuộc: dự kiến \(planned\), đang ghi danh \(open\)' "${VI[@]}" -- class list --state asleep
 says vi "a choice in Vietnamese" 0 'dự kiến' "${VI[@]}" -- class list --state "dự kiến"

@@ -68,6 +68,8 @@ typedef enum {
 	UT_COL_PERCENT, /* a whole percentage: 75 as 75% */
 	UT_COL_DAYS,    /* Unix seconds `field`..`field2` as YYYY-MM-DD..YYYY-MM-DD (one day once) */
 	UT_COL_RATIO,   /* `field`/`field2`, e.g. sessions attended of sessions held */
+	UT_COL_TIME_MS, /* Unix milliseconds, as UT_COL_TIME */
+	UT_COL_OFFSET,  /* seconds before something, as 3d, 2h or 30m; 0 as - */
 } ut_col_kind_t;
 
 typedef struct ut_col {
@@ -96,8 +98,9 @@ typedef struct ut_cmd {
 	int (*hook)(struct ut_fill *f, const ut_arg_t *a, const char *value);
 	const ut_col_t *subcols; /* a second table under a one-thing reply: its repeated `subitems` */
 	const char *subitems;
-	/* A confirmation `done` cannot say from reply fields alone: written into out, translated. */
-	void (*said)(const ProtobufCMessage *req, const ProtobufCMessage *rep, char *out, size_t len);
+	/* What `done` or the columns cannot say from reply fields alone (a preview's text): printed to
+	 * out, translated. */
+	void (*said)(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 } ut_cmd_t;
 
 extern const ut_cmd_t ut_cmds[];

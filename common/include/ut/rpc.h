@@ -10,6 +10,12 @@
 
 #define UT_RPC_MAX_ROUTE 8
 
+/* How many items a list reply holds: UT_LIST_DEFAULT when the request says none, at most
+ * UT_LIST_MAX + 1 (a client shows at most UT_LIST_MAX and asks for one more to know there are). */
+#define UT_LIST_DEFAULT 1000
+#define UT_LIST_MAX 10000
+#define UT_LIST_LIMIT(n) ((n) <= 0 ? UT_LIST_DEFAULT : (n) > UT_LIST_MAX + 1 ? UT_LIST_MAX + 1 : (n))
+
 #define UT_REPLY_MAX_ARGS 8
 
 typedef struct ut_reply {

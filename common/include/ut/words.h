@@ -19,6 +19,9 @@ extern const char *const ut_ownerships[];    /* public, non_public */
 extern const char *const ut_cadre_states[];  /* active, left */
 extern const char *const ut_enrol_states[];  /* confirmed, waitlisted, cancelled */
 extern const char *const ut_results[];       /* a training record's completed, not_completed, pending */
+extern const char *const ut_notice_kinds[];    /* what a notice is about: confirmed ... due_nudge */
+extern const char *const ut_notice_statuses[]; /* scheduled, queued, sent, retrying, dead ... */
+extern const char *const ut_channels[];        /* email, webhook, spool */
 extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
 extern const char *const ut_field_words[];   /* request fields named in replies */
 
