@@ -321,6 +321,24 @@ static const ut_col_t record_cols[] = {
 	{"title", N_("TITLE")},
 	{0},
 };
+static const ut_arg_t cadre_due_args[] = {
+	{"onboarding-months", "onboarding_months", UT_ARG_INT, 0, NC_("meta", "N"), N_("elected more than N months ago without a completed onboarding class"), 1, 1200},
+	{"retrain-years", "retrain_years", UT_ARG_INT, 0, NC_("meta", "N"), N_("last completed class of a category more than N years ago"), 1, 100},
+	ARG_UNIT("unit", "unit_code", 0, N_("only cadres of this unit and the units under it, by code or name")),
+	{"today", "today", UT_ARG_TEXT, 0, NC_("meta", "DATE"), N_("count as of this day, YYYY-MM-DD (planning ahead); default today")},
+	{0},
+};
+static const ut_col_t due_cols[] = {
+	{"cadre.id", N_("ID")},
+	{"cadre.name", N_("NAME")},
+	{"cadre.unit_code", N_("UNIT")},
+	{"cadre.position", N_("POSITION"), UT_COL_WORD},
+	{"cadre.elected_on", N_("ELECTED")},
+	{"reason", N_("DUE"), UT_COL_WORD},
+	{"category", N_("CATEGORY"), UT_COL_WORD},
+	{"last_trained", N_("LAST TRAINED")},
+	{0},
+};
 
 /* ---- notifications (ut-notifyd) ---- */
 
@@ -454,6 +472,12 @@ const ut_cmd_t ut_cmds[] = {
 	 MSG(CADRE_LEAVE), REQ(cadre_ref), REQ(cadre), UT_ROLE_OFFICER, cadre_leave_args,
 	 .done = N_("cadre %s has left (%s, version %s)"), .done_args = "id,name,version",
 	 .example = "utctl cadre leave C001 --reason \"调任\""},
+	{"cadre", "due", N_("cadres due for onboarding or retraining"), ENROLD, MSG(CADRE_DUE), REQ(due_query),
+	 REQ(due_list), UT_ROLE_VIEWER, cadre_due_args, "items", due_cols, .hook = cadre_due_hook,
+	 .example = "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",
+	 .notes = N_("Onboarding: active cadres elected or appointed more than N months ago who completed no class of the\n"
+		     "onboarding category. Retraining: for each category a cadre completed, the last such class ended more\n"
+		     "than N years ago.")},
 	{"cadre", "record", N_("a cadre's training record: classes, hours, results, reflections"), ENROLD, MSG(CADRE_RECORD), REQ(cadre_ref),
 	 REQ(training_record), UT_ROLE_VIEWER, cadre_ref_args, NULL, record_lines, .subcols = record_cols,
 	 .subitems = "entries", .example = "utctl cadre record C001"},

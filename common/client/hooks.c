@@ -273,6 +273,15 @@ void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE 
 }
 
 
+/* cadre due: at least one of the two criteria. */
+int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	const Ut__DueQuery *q = (const Ut__DueQuery *)f->req;
+	if (!a && !q->onboarding_months && !q->retrain_years)
+		return ut_cmd_fail(f, 1, _("give --onboarding-months N, --retrain-years N or both"));
+	return 0;
+}
+
 /* unit add: public unless --ownership says otherwise. */
 int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 {

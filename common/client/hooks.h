@@ -14,6 +14,7 @@ int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);

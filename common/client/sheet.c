@@ -83,6 +83,12 @@ const ut_sheet_col_t ut_sheet_rollcall_cols[] = {
 	{0},
 };
 
+const ut_sheet_col_t ut_sheet_cadre_ref_cols[] = {
+	{"cadre_id", "id|" ID_ALIASES, 0, UT_SHEET_CODE, NULL},
+	{"name", NAME_ALIASES, 0, UT_SHEET_NAME, NULL},
+	{0},
+};
+
 /* A first column of these is the sheet's own numbering, not data. */
 static const char serial_aliases[] = "序号|序號|STT|Số TT|TT|No|Nr|#|S/N";
 

@@ -36,9 +36,10 @@ static int notify_nudge(ctx_t *c, int argc, char **argv)
 	Ut__Nudge r = UT__NUDGE__INIT;
 	opts_t o;
 	const char *arg, *file = NULL, **pos = calloc(MAX_NUDGE, sizeof *pos);
-	char **ids = calloc(MAX_NUDGE, sizeof *ids), line[512];
+	char **ids = calloc(MAX_NUDGE, sizeof *ids);
+	ut_sheet_t *sheet = NULL;
 	int k, n, rc = EXIT_USAGE;
-	size_t nids = 0, argn = 0;
+	size_t nids = 0;
 	if (!pos || !ids)
 		goto out;
 	opt_begin(&o, c, argc, argv, c->verb->opts);
@@ -51,37 +52,28 @@ static int notify_nudge(ctx_t *c, int argc, char **argv)
 		goto out;
 	for (int i = 0; i < n; i++)
 		ids[nids++] = (char *)pos[i];
-	argn = nids;
 	if (file) {
-		FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-		if (!f) {
-			rc = usage(c, "cannot read %s", file);
+		/* the one reader: a header in any of the four languages is a header, not a cadre */
+		ut_sheet_opts_t so = {.header_optional = 1};
+		if ((rc = ctx_ready(c)) || (rc = sheet_load(c, file, 4 << 20, ut_sheet_cadre_ref_cols, &so, &sheet)))
 			goto out;
-		}
-		while (fgets(line, sizeof line, f)) {
-			line[strcspn(line, ",\r\n")] = '\0';
-			if (!*line || !strcmp(line, "id"))
-				continue; /* blank lines and a CSV header */
+		rc = EXIT_USAGE;
+		for (int i = 0; i < sheet->nrows; i++) {
+			const char *id = sheet->rows[i][UT_SHEET_K_ID];
+			if (!*id)
+				continue;
 			if (nids == MAX_NUDGE) {
-				rc = usage(c, "at most %d cadres per nudge", MAX_NUDGE);
-				if (f != stdin)
-					fclose(f);
+				usage(c, "at most %d cadres per nudge", MAX_NUDGE);
 				goto out;
 			}
-			if (!(ids[nids] = strdup(line)))
-				break;
-			nids++;
+			ids[nids++] = (char *)id;
 		}
-		if (f != stdin)
-			fclose(f);
 	}
 	r.cadre_ids = ids;
 	r.n_cadre_ids = nids;
 	rc = request(c, NOTIFYD, UT__MSG_TYPE__MSG_NOTIFY_NUDGE, &r.base, &ut__delivery_list__descriptor, nudged);
 out:
-	/* ids from the file were strdup'd; those from argv were not */
-	for (size_t i = argn; ids && i < nids; i++)
-		free(ids[i]);
+	ut_sheet_destroy(&sheet);
 	free(ids);
 	free(pos);
 	return rc;

@@ -68,7 +68,7 @@ printf 'id,name,unit,position\nC1,X,U1,chair\nC2,\xe7\x8e\x8b\xff,U1,chair\n' >"
 check_run "invalid UTF-8" 1 'line 3: not valid UTF-8' utctl cadre import "$T/utf.csv"
 check_run "an empty file" 1 'empty' utctl cadre import /dev/null
 { echo 'id,name,unit,position'; for i in $(seq 400); do echo "Z$i,Name $i,U1,chair"; done; } >"$T/big.csv"
-check_run "over the size limit" 1 'larger than 8 KiB' utctl cadre import "$T/big.csv"
+check_run "over the size limit: a file that cannot be read is a usage error" 2 'larger than 8 KiB' utctl cadre import "$T/big.csv"
 # a file within the import limit whose request is over the daemons' (utctl reads both from its config)
 sed 's/^import_max_kb = 8$/import_max_kb = 64/' "$T/node.ini" >"$T/small-rpc.ini"
 printf '[rpc]\nmax_request_kb = 4\n' >>"$T/small-rpc.ini"

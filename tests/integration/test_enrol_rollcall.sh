@@ -90,13 +90,13 @@ check "retraining due: each completed category" "K1 K1 K2" "$(due_ids --retrain-
 check "retraining: only what is older than the cutoff" "K1 K2" "$(due_ids --retrain-years 3 --today 2029-04-20)"
 check_run "CSV output" 0 '^K1,Cán bộ 1,U1,chair,2025-01-15,retrain,safety,2026-04-05' \
 	utctl cadre due --retrain-years 3 --today 2029-04-20 --format csv
-check_run "CSV header" 0 '^id,name,unit,position,elected_on,reason,category,last_trained' \
+check_run "CSV header" 0 '^ID,NAME,UNIT,POSITION,ELECTED,DUE,CATEGORY,LAST TRAINED' \
 	utctl cadre due --retrain-years 3 --today 2029-04-20 --format csv
 utctl unit add --code U2 --name 'Tổ công đoàn' --kind union --parent U1 >/dev/null
 check "unit filter takes the subtree: U1 holds all" "K2 K3 K4 K5" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U1)"
 check "unit filter: nobody in U2" "" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U2)"
 check_run "due without a criterion" 2 'give --onboarding-months' utctl cadre due
-check_run "due in an unknown format" 2 "not table, csv or json" utctl cadre due --retrain-years 1 --format xml
+check_run "due in an unknown format" 2 "not one of table, csv, json" utctl cadre due --retrain-years 1 --format xml
 check_run "due with a bad day" 1 'invalid: today "2029-02-30"' utctl cadre due --retrain-years 1 --today 2029-02-30
 
 wait_published

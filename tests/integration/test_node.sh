@@ -77,6 +77,10 @@ done
 # utctl's own errors.
 check_run "unknown noun is a usage error" 2 '' utctl frobnicate list
 check_run "missing required option is a usage error" 2 '' utctl course add --code X
+# one rule for every verb: a file that cannot be read is a usage error
+check_run "a missing import file is a usage error" 2 'nosuch.csv' utctl cadre import "$T/nosuch.csv"
+check_run "a missing bulk file is a usage error" 2 'nosuch.txt' utctl enrol bulk 1 --file "$T/nosuch.txt"
+check_run "a missing nudge file is a usage error" 2 'nosuch.csv' utctl notify nudge --file "$T/nosuch.csv" --note x
 check_run "bad date is a usage error" 2 '' utctl class add --course LAW-2026 --capacity 5 --session '2026-02-30 09:00-10:00'
 check_run "help at every level" 0 'add' utctl class --help
 check_run "help for a verb" 0 'capacity' utctl class add --help

@@ -244,6 +244,11 @@ static void every_argument_reaches_its_field(void **state)
 				argv[argc++] = strcmp(a->name, "session") ? "--session" : "--lecturer";
 				argv[argc++] = "1";
 			}
+			/* rows whose hook wants one of several options given */
+			if (!strcmp(c->noun, "cadre") && !strcmp(c->verb, "due") && strcmp(a->name, "retrain-years")) {
+				argv[argc++] = "--retrain-years";
+				argv[argc++] = "3";
+			}
 			if (!strcmp(c->verb, "add") && !strcmp(c->noun, "session")) {
 				argv[argc++] = "--at";
 				argv[argc++] = "2027-03-05 09:00-12:00";

@@ -38,6 +38,10 @@ enum { UT_SHEET_C_ID, UT_SHEET_C_NAME, UT_SHEET_C_UNIT, UT_SHEET_C_POSITION, UT_
 enum { UT_SHEET_R_ID, UT_SHEET_R_MARK, UT_SHEET_R_NAME };
 extern const ut_sheet_col_t ut_sheet_cadre_cols[];    /* ends with {0} */
 extern const ut_sheet_col_t ut_sheet_rollcall_cols[]; /* ends with {0} */
+/* A list of cadres (a nudge, a bulk enrolment): by id, or by name where the id is empty; a file
+ * without a header is a column of ids. */
+enum { UT_SHEET_K_ID, UT_SHEET_K_NAME };
+extern const ut_sheet_col_t ut_sheet_cadre_ref_cols[]; /* ends with {0} */
 
 typedef struct ut_sheet_opts {
 	const char *encoding; /* NULL to detect; else one of UT_SHEET_ENCODINGS */
