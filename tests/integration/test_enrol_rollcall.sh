@@ -92,6 +92,14 @@ check_run "CSV output" 0 '^K1,Cán bộ 1,U1,chair,2025-01-15,retrain,safety,202
 	utctl cadre due --retrain-years 3 --today 2029-04-20 --format csv
 check_run "CSV header" 0 '^ID,NAME,UNIT,POSITION,ELECTED,DUE,CATEGORY,LAST TRAINED' \
 	utctl cadre due --retrain-years 3 --today 2029-04-20 --format csv
+# a name a spreadsheet would run as a formula, with a comma in it: one cell, shown as text
+utctl cadre add --id K9 --name '=HYPERLINK("http://x","y")' --unit U1 --position chair --elected 2025-01-15 >/dev/null
+check "a formula-like name stays one cell of an 8-cell row, as text" "8 '=HYPERLINK" "$(utctl cadre due --onboarding-months 6 \
+	--today 2026-06-01 --format csv | /usr/bin/python3 -c 'import csv, sys
+rows = list(csv.reader(sys.stdin))
+k9 = [r for r in rows if r[0] == "K9"][0]
+print(len(k9), k9[1][:11]) if all(len(r) == len(rows[0]) for r in rows) else print("ragged")')"
+utctl cadre leave K9 >/dev/null
 utctl unit add --code U2 --name 'Tổ công đoàn' --kind union --parent U1 >/dev/null
 check "unit filter takes the subtree: U1 holds all" "K2 K3 K4 K5" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U1)"
 check "unit filter: nobody in U2" "" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U2)"
