@@ -115,17 +115,20 @@ int64_t notify_quiet_adjust(int64_t due_ms, int from, int to, int64_t limit_ms)
 }
 
 void notify_key(char *buf, size_t len, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
-		int version)
+		int version, int64_t enrolment)
 {
-	snprintf(buf, len, "%s/%lld/%s/%lld/%d", cadre, (long long)class_id, kind, (long long)offset_s, version);
+	int n = snprintf(buf, len, "%s/%lld/%s/%lld/%d", cadre, (long long)class_id, kind, (long long)offset_s, version);
+	if (enrolment > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "/%lld", (long long)enrolment);
 }
 
 /* One message row; status scheduled, or skipped with a reason. */
-static int add_msg(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
-		   int version, int64_t due_ms, int64_t now, const char *status, const char *error, const char *reason)
+static int add_msg(ut_store_t *s, const char *cadre, int64_t enrolment, int64_t class_id, const char *kind,
+		   int64_t offset_s, int version, int64_t due_ms, int64_t now, const char *status, const char *error,
+		   const char *reason)
 {
 	char key[512];
-	notify_key(key, sizeof key, cadre, class_id, kind, offset_s, version);
+	notify_key(key, sizeof key, cadre, class_id, kind, offset_s, version, enrolment);
 	Ut__Delivery d = UT__DELIVERY__INIT;
 	d.key = key;
 	d.cadre_id = (char *)cadre;
@@ -145,7 +148,8 @@ static int live(const notify_class_t *c) { return strcmp(c->state, "cancelled") 
 
 /* Reminders for one confirmed cadre at the class's current version. Past ones are recorded as
  * skipped (so the log says why nothing came), never sent late. */
-static int schedule_reminders(notify_app_t *app, ut_store_t *s, const char *cadre, const notify_class_t *c, int64_t now)
+static int schedule_reminders(notify_app_t *app, ut_store_t *s, const notify_place_t *p, const notify_class_t *c,
+			      int64_t now)
 {
 	if (!live(c) || !c->first_start)
 		return 0;
@@ -160,10 +164,10 @@ static int schedule_reminders(notify_app_t *app, ut_store_t *s, const char *cadr
 	for (int i = 0; i < n && !rc; i++) {
 		int64_t due = start - offsets[i] * 1000;
 		if (due <= now)
-			rc = add_msg(s, cadre, c->id, "reminder", offsets[i], c->version, due, now, "skipped",
+			rc = add_msg(s, p->cadre, p->enrolment, c->id, "reminder", offsets[i], c->version, due, now, "skipped",
 				     "its time had passed when it was scheduled", "");
 		else
-			rc = add_msg(s, cadre, c->id, "reminder", offsets[i], c->version,
+			rc = add_msg(s, p->cadre, p->enrolment, c->id, "reminder", offsets[i], c->version,
 				     notify_quiet_adjust(due, app->quiet_from, app->quiet_to, start), now, "scheduled", "", "");
 	}
 	return rc;
@@ -192,16 +196,17 @@ int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev)
 	notify_class_t c;
 	int have = notify_class_get(s, e->class_id, &c) == 0;
 	int version = e->class_version ? e->class_version : have ? c.version : 0;
-	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state);
+	notify_place_t place = {e->cadre_id, e->id};
+	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state, e->id);
 	if (!rc && !strcmp(state, "cancelled"))
 		rc = notify_msg_withdraw(s, e->class_id, e->cadre_id, 0) < 0 ? UT_EINTERNAL : 0;
 	/* ut-enrold cancels the enrolments of a cancelled class: the class notice already told them */
 	int covered = !strcmp(kind, "cancelled") && have && !strcmp(c.state, "cancelled");
 	/* confirmations go out whatever the time: they are news, not reminders */
 	if (!rc && !covered)
-		rc = add_msg(s, e->cadre_id, e->class_id, kind, 0, version, now, now, "scheduled", "", e->reason);
+		rc = add_msg(s, e->cadre_id, e->id, e->class_id, kind, 0, version, now, now, "scheduled", "", e->reason);
 	if (!rc && reminders && have)
-		rc = schedule_reminders(app, s, e->cadre_id, &c, now);
+		rc = schedule_reminders(app, s, &place, &c, now);
 	ut__enrolment__free_unpacked(e, NULL);
 	if (!rc)
 		notify_dispatch_soon(app);
@@ -230,7 +235,7 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		return rc; /* a repeat or an older version: what we scheduled stands */
 	}
 	ut_arena_t a = {0};
-	char **ids = NULL;
+	notify_place_t *ids = NULL;
 	int n = 0;
 	int cancelled = ev->type == UT__MSG_TYPE__EV_CLASS_CANCELLED || !strcmp(c->state, "cancelled");
 	if (cancelled || !strcmp(c->state, "closed")) {
@@ -239,7 +244,8 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		if (!rc && cancelled)
 			rc = notify_enrol_list(s, &a, c->id, "", &ids, &n);
 		for (int i = 0; i < n && !rc; i++)
-			rc = add_msg(s, ids[i], c->id, "class_cancelled", 0, c->version, now, now, "scheduled", "", c->reason);
+			rc = add_msg(s, ids[i].cadre, ids[i].enrolment, c->id, "class_cancelled", 0, c->version, now, now,
+				     "scheduled", "", c->reason);
 	} else {
 		/* every new version replaces the pending reminders: the same offsets come back with the
 		 * new version in their key, at the new times, and past ones are not sent again */
@@ -252,9 +258,10 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 			rc = notify_enrol_list(s, &a, c->id, "confirmed", &ids, &n);
 		for (int i = 0; i < n && !rc; i++) {
 			if (moved)
-				rc = add_msg(s, ids[i], c->id, "class_changed", 0, c->version, now, now, "scheduled", "", "");
+				rc = add_msg(s, ids[i].cadre, ids[i].enrolment, c->id, "class_changed", 0, c->version, now,
+					     now, "scheduled", "", "");
 			if (!rc)
-				rc = schedule_reminders(app, s, ids[i], &pc, now);
+				rc = schedule_reminders(app, s, &ids[i], &pc, now);
 		}
 	}
 	if (!rc)
@@ -373,7 +380,8 @@ int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, a->class_id, &c) == 0 ? c.version : 0;
-		rc = add_msg(s, a->cadre_id, a->class_id, "absent", a->session_id, version, now, now, "scheduled", "", "");
+		rc = add_msg(s, a->cadre_id, 0, a->class_id, "absent", a->session_id, version, now, now, "scheduled", "",
+			     "");
 		if (!rc)
 			notify_dispatch_soon(ut_service_app(svc));
 	}
@@ -396,7 +404,7 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, m->class_id, &c) == 0 ? c.version : 0;
-		rc = add_msg(s, m->cadre_id, m->class_id, "reflection_due", 0, version, now, now, "scheduled", "", "");
+		rc = add_msg(s, m->cadre_id, 0, m->class_id, "reflection_due", 0, version, now, now, "scheduled", "", "");
 		if (!rc)
 			notify_dispatch_soon(ut_service_app(svc));
 	}

@@ -32,7 +32,11 @@ static const char schema_v2[] =
 	"CREATE INDEX messages_class ON messages(class_id, cadre_id);"
 	"CREATE INDEX messages_seq ON messages(queue_seq) WHERE status = 'queued';";
 
-const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}};
+/* The enrolment row each cadre's place is, so messages about it name the change (a cadre who
+ * cancels and enrols again holds a new row, and hears of it again). */
+static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;";
+
+const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -116,21 +120,23 @@ int notify_unit_upsert(ut_store_t *s, const Ut__OrgUnit *u)
 	return ut_store_step_done(s, st, "unit");
 }
 
-int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state)
+int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state, int64_t enrolment)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_enrolments(cadre_id, class_id, state)"
-					    " VALUES(?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_enrolments(cadre_id, class_id, state,"
+					    " enrolment_id) VALUES(?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, class_id);
 	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, enrolment);
 	return ut_store_step_done(s, st, "enrolment");
 }
 
-int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, char ***ids, int *n)
+int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, notify_place_t **out,
+		      int *n)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id FROM notify_enrolments WHERE class_id = ?1 AND"
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id, enrolment_id FROM notify_enrolments WHERE class_id = ?1 AND"
 					    " (state = ?2 OR (?2 = '' AND state IN ('confirmed', 'waitlisted')))"
 					    " ORDER BY cadre_id");
 	if (!st)
@@ -139,21 +145,22 @@ int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	int cap = 16, rc;
 	*n = 0;
-	*ids = (char **)ut_arena_ptrs(a, (size_t)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *ids) {
+	*out = ut_arena_alloc(a, (size_t)cap * sizeof **out);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *out) {
 		if (*n == cap) {
-			char **more = (char **)ut_arena_ptrs(a, (size_t)cap * 2);
+			notify_place_t *more = ut_arena_alloc(a, (size_t)cap * 2 * sizeof *more);
 			if (more)
-				memcpy(more, *ids, (size_t)cap * sizeof *more);
-			*ids = more;
+				memcpy(more, *out, (size_t)cap * sizeof *more);
+			*out = more;
 			cap *= 2;
 			if (!more)
 				break;
 		}
-		(*ids)[(*n)++] = ut_arena_strdup(a, ut_store_text(st, 0));
+		(*out)[*n].cadre = ut_arena_strdup(a, ut_store_text(st, 0));
+		(*out)[(*n)++].enrolment = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (!*ids || a->failed)
+	if (!*out || a->failed)
 		return UT_ENOMEM;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "enrolments");
 }
