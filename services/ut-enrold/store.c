@@ -588,14 +588,14 @@ int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__Enr
 
 /* ---- roll-call, reflections, completion ---- */
 
-int es_session_of_class(ut_store_t *s, int64_t cls, int64_t session)
+int64_t es_session_start(ut_store_t *s, int64_t cls, int64_t session)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM sched_sessions WHERE id = ? AND class_id = ?");
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT starts_at FROM sched_sessions WHERE id = ? AND class_id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, session);
 	sqlite3_bind_int64(st, 2, cls);
-	return (int)ut_store_scalar(s, st, 0);
+	return ut_store_scalar(s, st, 0);
 }
 
 int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, size_t len, int *rev)
@@ -719,6 +719,32 @@ int es_completion_done(ut_store_t *s, int64_t cls)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
 	return (int)ut_store_scalar(s, st, 0);
+}
+
+int es_completion_withdraw(ut_store_t *s, ut_arena_t *a, int64_t cls, char ***cadres, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "DELETE FROM completions WHERE class_id = ? RETURNING cadre_id");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, cls);
+	int rc, cap = 0;
+	*n = 0;
+	*cadres = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			char **more = (char **)ut_arena_ptrs(a, (size_t)(cap = cap ? cap * 2 : 64));
+			if (!more)
+				break;
+			if (*n)
+				memcpy(more, *cadres, (size_t)*n * sizeof *more);
+			*cadres = more;
+		}
+		(*cadres)[(*n)++] = TEXT(st, 0);
+	}
+	sqlite3_reset(st);
+	if (a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "completion withdraw");
 }
 
 int es_completion_put(ut_store_t *s, const Ut__Completion *c)

@@ -131,6 +131,9 @@ int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *firs
 int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start);
 /* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
+/* 1 when the cadre was already given (or is to be given) a message of this kind and offset about
+ * the class at any class version, else 0, or UT_E*. */
+int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s);
 /* Withdraw pending reminders of a class (cadre NULL = every cadre) with class version below
  * `below` (0 = any version). Returns how many, or UT_E*. */
 int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below);

@@ -366,19 +366,22 @@ int notify_on_outcome(ut_service_t *svc, const Ut__Envelope *ev)
 }
 
 /* Absent from a session: one follow-up per cadre and session (the session id takes the offset's
- * place in the key). A later correction to present does not unsend it. */
+ * place in the key), whatever versions the class went through (a reopened class is corrected, not
+ * held again), and never for a session still to come (marked ahead on an officer's word). A later
+ * correction to present does not unsend it. */
 int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Attendance *a = ut__attendance__unpack(NULL, ev->body.len, ev->body.data);
 	if (!a)
 		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	int64_t now = ut_clock_now_ms();
 	int rc = 0;
 	if (!*a->cadre_id || a->class_id <= 0 || a->session_id <= 0)
 		rc = UT_EINVAL;
-	else if (!strcmp(a->mark, "absent")) {
-		ut_store_t *s = ut_service_store(svc);
+	else if (!strcmp(a->mark, "absent") && notify_session_start(s, a->session_id) * 1000 <= now &&
+		 !(rc = notify_msg_had(s, a->cadre_id, a->class_id, "absent", a->session_id))) {
 		notify_class_t c;
-		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, a->class_id, &c) == 0 ? c.version : 0;
 		rc = add_msg(s, a->cadre_id, 0, a->class_id, "absent", a->session_id, version, now, now, "scheduled", "",
 			     "");
@@ -386,11 +389,11 @@ int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 			notify_dispatch_soon(ut_service_app(svc));
 	}
 	ut__attendance__free_unpacked(a, NULL);
-	return rc;
+	return rc < 0 ? rc : 0; /* 1: the cadre was told already */
 }
 
 /* A class closed: those whose course asks for a written reflection and who have not handed one
- * in are told it is due. */
+ * in are told it is due, once (a class reopened and closed again computes completions anew). */
 int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Completion *m = ut__completion__unpack(NULL, ev->body.len, ev->body.data);
@@ -400,7 +403,8 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	ut_store_t *s = ut_service_store(svc);
 	if (!*m->cadre_id || m->class_id <= 0)
 		rc = UT_EINVAL;
-	else if (!m->reflection_submitted && notify_class_wants_reflection(s, m->class_id)) {
+	else if (!m->withdrawn && !m->reflection_submitted && notify_class_wants_reflection(s, m->class_id) &&
+		 !(rc = notify_msg_had(s, m->cadre_id, m->class_id, "reflection_due", 0))) {
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, m->class_id, &c) == 0 ? c.version : 0;
@@ -409,5 +413,5 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 			notify_dispatch_soon(ut_service_app(svc));
 	}
 	ut__completion__free_unpacked(m, NULL);
-	return rc;
+	return rc < 0 ? rc : 0; /* 1: the cadre was told already */
 }

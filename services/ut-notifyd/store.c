@@ -250,6 +250,19 @@ int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
 	return sqlite3_changes(ut_store_db(s)) > 0;
 }
 
+int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM messages WHERE class_id = ? AND cadre_id = ?"
+					    " AND kind = ? AND offset_s = ? AND status != 'withdrawn'");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	sqlite3_bind_text(st, 2, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, offset_s);
+	return ut_store_scalar(s, st, 0) > 0;
+}
+
 int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE messages SET status = 'withdrawn' WHERE class_id = ?1"

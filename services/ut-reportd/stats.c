@@ -255,6 +255,10 @@ int rp_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	now.completed = c->completed;
 	if (was.found && (rc = completion_effect(s, c->class_id, c->cadre_id, &was, -1)))
 		goto out;
+	if (c->withdrawn) { /* the class was reopened: nothing stands until it closes again */
+		rc = rp_completion_del(s, c->class_id, c->cadre_id);
+		goto out;
+	}
 	if ((rc = completion_effect(s, c->class_id, c->cadre_id, &now, 1)) ||
 	    (rc = rp_completion_put(s, c->class_id, c->cadre_id, &now)))
 		goto out;

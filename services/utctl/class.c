@@ -32,6 +32,7 @@ enum {
 	O_LIMIT,
 	O_AFTER,
 	O_REASON,
+	O_FORCE,
 };
 
 /* A session's time as typed: --at "DATE HH:MM-HH:MM", or --at/--date+--start with --end. Kept as
@@ -162,7 +163,12 @@ static void class_cancelled(const ctx_t *c, const ProtobufCMessage *m, const Pro
 
 static void class_closed(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
 {
-	class_done(m, "closed");
+	class_done(m, ((const Ut__Class *)m)->forced ? "closed early" : "closed");
+}
+
+static void class_reopened(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
+{
+	class_done(m, "reopened: its completions are withdrawn until it is closed again");
 }
 
 /* ---- class add ---- */
@@ -519,15 +525,39 @@ static int class_cancel(ctx_t *c, int argc, char **argv)
 	return request(c, SCHEDD, UT__MSG_TYPE__MSG_CLASS_CANCEL, &a.base, &ut__class__descriptor, class_cancelled);
 }
 
-static int class_close(ctx_t *c, int argc, char **argv)
+static const optspec_t class_close_opts[] = {
+	{O_FORCE, "force", NULL, 0, "close before the last session has ended (needs --reason)"},
+	{O_REASON, "reason", "TEXT", 0, "why, kept with the class and in its event"},
+	{0},
+};
+
+/* class close and class reopen: CLASS_ID [--force] [--reason TEXT] */
+static int class_action(ctx_t *c, int argc, char **argv, int type, void (*done)(const ctx_t *, const ProtobufCMessage *,
+									    const ProtobufCMessage *))
 {
 	Ut__ClassAction a = UT__CLASS_ACTION__INIT;
-	Ut__Ref ref = UT__REF__INIT;
-	int rc = class_ref(c, argc, argv, &ref);
-	if (rc)
-		return rc;
-	a.id = ref.id;
-	return request(c, SCHEDD, UT__MSG_TYPE__MSG_CLASS_CLOSE, &a.base, &ut__class__descriptor, class_closed);
+	const char *arg, *pos[1];
+	opts_t o;
+	int k;
+	opt_begin(&o, c, argc, argv, c->verb->opts);
+	while ((k = opt_next(&o, &arg)) > 0)
+		if (k == O_REASON)
+			a.reason = (char *)arg;
+		else if (k == O_FORCE)
+			a.force = 1;
+	if (k < 0 || opt_rest(&o, pos, 1, 1, "CLASS_ID") < 0 || parse_id(c, "class id", pos[0], 0, &a.id, NULL))
+		return EXIT_USAGE;
+	return request(c, SCHEDD, type, &a.base, &ut__class__descriptor, done);
+}
+
+static int class_close(ctx_t *c, int argc, char **argv)
+{
+	return class_action(c, argc, argv, UT__MSG_TYPE__MSG_CLASS_CLOSE, class_closed);
+}
+
+static int class_reopen(ctx_t *c, int argc, char **argv)
+{
+	return class_action(c, argc, argv, UT__MSG_TYPE__MSG_CLASS_REOPEN, class_reopened);
 }
 
 /* ---- sessions ---- */
@@ -634,8 +664,13 @@ const verb_t class_verbs[] = {
 	 "Only what is given changes. A session keeps its time when only --venue or --lecturer is given."},
 	{"cancel", class_cancel, "cancel a class", "CLASS_ID [--reason TEXT]", class_cancel_opts,
 	 "utctl class cancel 12 --reason \"场地维修\"", NULL},
-	{"close", class_close, "close a class that has ended (completions are final)", "CLASS_ID", NULL,
-	 "utctl class close 12", NULL},
+	{"close", class_close, "close a class that has ended (computes every cadre's completion)",
+	 "CLASS_ID [--force --reason TEXT]", class_close_opts,
+	 "utctl class close 12\n  utctl class close 12 --force --reason \"last session held online\"",
+	 "Refused before the last session has ended unless --force with a reason."},
+	{"reopen", class_reopen, "reopen a closed class (its completions are withdrawn)", "CLASS_ID --reason TEXT",
+	 class_close_opts + 1, "utctl class reopen 12 --reason \"roll-call of session 3 was wrong\"",
+	 "Correct roll-calls or reflections, then close it again."},
 	{0},
 };
 

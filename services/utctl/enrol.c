@@ -56,6 +56,7 @@ enum {
 	O_RETRAIN,
 	O_FORMAT,
 	O_TODAY,
+	O_FORCE,
 };
 
 /* ---- files ---- */
@@ -1097,6 +1098,7 @@ static const optspec_t rollcall_opts[] = {
 	{O_EXCEPT, "except", "ID[,ID...]", 0, "with --all-present: these were absent"},
 	{O_REST_ABSENT, "rest-absent", NULL, 0, "every confirmed cadre not named otherwise was absent"},
 	{O_FILE, "file", "SHEET.csv", 0, "a sign-in sheet: cadre_id,mark per line (header optional)"},
+	{O_FORCE, "force", NULL, 0, "mark a session that has not started yet"},
 	{0},
 };
 
@@ -1243,6 +1245,7 @@ static int rollcall_mark_joined(ctx_t *c, int argc, char **argv)
 		case O_ALL_PRESENT: q.all_present = 1; break;
 		case O_REST_ABSENT: q.rest_absent = 1; break;
 		case O_FILE: rc = sheet_marks(c, arg, marks, &n); break;
+		case O_FORCE: q.force = 1; break;
 		}
 	}
 	if (!rc && (k < 0 || opt_rest(&o, pos, 2, 2, "CLASS_ID SESSION_ID") < 0))
