@@ -46,6 +46,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 typedef struct es_class {
 	int64_t id;
 	int capacity, version, hours, requires_reflection, nsessions;
+	int64_t first_start; /* Unix seconds, 0 without sessions (es_class_seats only) */
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);

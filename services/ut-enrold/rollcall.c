@@ -215,8 +215,9 @@ static int complete_one(ut_service_t *svc, const es_class_t *cls, const char *ca
 		m.sessions_attended = es_attended(s, cls->id, cadre);
 		m.reflection_submitted = es_reflection_has(s, cadre, cls->id) > 0;
 		/* late counts as present; a class without sessions completes nobody */
-		m.completed = m.sessions_total > 0 && m.sessions_attended * 100 >= pct * m.sessions_total &&
-			      (!cls->requires_reflection || m.reflection_submitted);
+		int attended = m.sessions_total > 0 && m.sessions_attended * 100 >= pct * m.sessions_total;
+		m.completed = attended && (!cls->requires_reflection || m.reflection_submitted);
+		m.reflection_missing = attended && !m.completed;
 		m.hours = cls->hours;
 		m.category = (char *)cls->category;
 		m.full_time = c->full_time;

@@ -278,7 +278,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT capacity, version, state, EXISTS(SELECT 1 FROM sched_sessions"
-					    " WHERE class_id = ?1) FROM sched_classes WHERE id = ?1");
+					    " WHERE class_id = ?1), coalesce(first_start, 0) FROM sched_classes WHERE id = ?1");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -290,6 +290,7 @@ int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
 		out->version = sqlite3_column_int(st, 1);
 		ut_store_copy(st, 2, out->state, sizeof out->state);
 		out->nsessions = sqlite3_column_int(st, 3);
+		out->first_start = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "class seats");

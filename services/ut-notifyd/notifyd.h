@@ -169,9 +169,8 @@ int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char
 /* 1 when the cadre opted out of the channel, else 0, or UT_E*. */
 int notify_optout_has(ut_store_t *s, const char *cadre, const char *channel);
 int notify_optout_set(ut_store_t *s, const char *cadre, const char *channel, int undo);
-/* Start (Unix seconds) of a session, 0 when unknown; 1 if the class's course asks for a reflection. */
+/* Start (Unix seconds) of a session, 0 when unknown. */
 int64_t notify_session_start(ut_store_t *s, int64_t session_id);
-int notify_class_wants_reflection(ut_store_t *s, int64_t class_id);
 /* Lowest queue_seq still queued (its job not yet answered), 0 when none. */
 int notify_msg_min_queued(ut_store_t *s, int64_t *seq);
 int notify_msg_max_seq(ut_store_t *s, int64_t *seq);

@@ -200,8 +200,10 @@ int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev)
 	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state, e->id);
 	if (!rc && !strcmp(state, "cancelled"))
 		rc = notify_msg_withdraw(s, e->class_id, e->cadre_id, 0) < 0 ? UT_EINTERNAL : 0;
-	/* ut-enrold cancels the enrolments of a cancelled class: the class notice already told them */
-	int covered = !strcmp(kind, "cancelled") && have && !strcmp(c.state, "cancelled");
+	/* ut-enrold cancels the enrolments of a cancelled class: the class notice already told them;
+	 * a cadre enrolled late is not asked to come on time to what has begun */
+	int covered = (!strcmp(kind, "cancelled") && have && !strcmp(c.state, "cancelled")) ||
+		      (e->late && ev->type == UT__MSG_TYPE__EV_ENROL_CONFIRMED);
 	/* confirmations go out whatever the time: they are news, not reminders */
 	if (!rc && !covered)
 		rc = add_msg(s, e->cadre_id, e->id, e->class_id, kind, 0, version, now, now, "scheduled", "", e->reason);
@@ -392,8 +394,9 @@ int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 	return rc < 0 ? rc : 0; /* 1: the cadre was told already */
 }
 
-/* A class closed: those whose course asks for a written reflection and who have not handed one
- * in are told it is due, once (a class reopened and closed again computes completions anew). */
+/* A class closed: those whose completion waits only for the written reflection their course asks
+ * for are told it is due, once (a class reopened and closed again computes completions anew);
+ * where attendance falls short a reflection would change nothing, so nobody is asked for one. */
 int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Completion *m = ut__completion__unpack(NULL, ev->body.len, ev->body.data);
@@ -403,7 +406,7 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	ut_store_t *s = ut_service_store(svc);
 	if (!*m->cadre_id || m->class_id <= 0)
 		rc = UT_EINVAL;
-	else if (!m->withdrawn && !m->reflection_submitted && notify_class_wants_reflection(s, m->class_id) &&
+	else if (m->reflection_missing &&
 		 !(rc = notify_msg_had(s, m->cadre_id, m->class_id, "reflection_due", 0))) {
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();

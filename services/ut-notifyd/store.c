@@ -592,18 +592,6 @@ int64_t notify_session_start(ut_store_t *s, int64_t session_id)
 	return t;
 }
 
-int notify_class_wants_reflection(ut_store_t *s, int64_t class_id)
-{
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT co.requires_reflection FROM sched_classes c JOIN sched_courses co"
-					    " ON co.id = c.course_id WHERE c.id = ?");
-	if (!st)
-		return 0;
-	sqlite3_bind_int64(st, 1, class_id);
-	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return yes;
-}
-
 int notify_msg_min_queued(ut_store_t *s, int64_t *seq)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT coalesce(min(queue_seq), 0) FROM messages INDEXED BY messages_seq"

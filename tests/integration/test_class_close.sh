@@ -3,7 +3,9 @@
 # reason; roll-call for a session still to come is refused unless forced, and never brings an
 # absence notice; roll-call corrections and late reflections after the close compute that cadre's
 # completion again; reopening withdraws the completions (the report follows) until the class is
-# closed again; notices already sent are not sent again.
+# closed again; notices already sent are not sent again, and a reflection is asked for only where
+# it would complete the class. Enrolling after the start or the close needs --late (no "come on
+# time" confirmation then); an unknown cadre is named before the closed class.
 source "$(dirname "$0")/lib.sh"
 
 CLOCK=$T/clock
@@ -45,6 +47,17 @@ check_run "roll-call for a session that has not started is refused" 1 \
 	utctl rollcall mark 1 "${S[1]}" --absent K3
 check_run "forced, it is taken" 0 '^1 marked' utctl rollcall mark 1 "${S[1]}" --absent K3 --force
 check_run "the first session's roll-call" 0 '^3 marked' utctl rollcall mark 1 "${S[0]}" --present K1,K2 --absent K3
+utctl cadre add --id K4 --name 'Cán bộ 4' --unit XQ --position chair --locale vi >/dev/null
+check_run "enrolling into a class that has started is refused, saying when it started" 1 \
+	'conflict: class 1 started at 2026-03-10 09:00' utctl enrol add K4 1
+check_run "an unknown cadre is named before the closed class" 1 'not_found: no cadre NOSUCH \(and class 2 is closed' \
+	utctl enrol add NOSUCH 2
+check_run "enrolling into a closed class is refused" 1 'conflict: class 2 is closed' utctl enrol add K4 2
+check_run "late, an officer may" 0 'confirmed in class 2' utctl enrol add K4 2 --late
+wait_for "the late cadre's completion is computed" "K4:0" \
+	sql ut-enrold "SELECT cadre_id || ':' || completed FROM completions WHERE class_id = 2"
+wait_for "ut-notifyd saw the late enrolment" 1 sql ut-notifyd "SELECT count(*) FROM notify_enrolments WHERE cadre_id = 'K4'"
+check "no confirmation asking a late cadre to come on time" 0 "$(msgs confirmed K4)"
 wait_for "an absence notice for the session held" 1 msgs absent K3
 check "none for the session still to come" 0 \
 	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'absent' AND offset_s = ${S[1]}")"
@@ -56,12 +69,14 @@ utctl reflection submit K1 1 --file <(echo 'Bài học rút ra.') >/dev/null
 check_run "closed once it has ended" 0 '^class 1 closed' utctl class close 1
 wait_for "completions computed" "K1:1 K2:0 K3:0" completions
 wait_for "the report counts one completion" 1 reported completed
-wait_for "reflection due sent to K2 and K3" 2 \
-	sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due' AND status = 'sent'"
+check "no reflection asked for where attendance falls short" 0 \
+	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due'")"
 
 # Corrections after the close, for that cadre only.
 check_run "a roll-call correction after the close is accepted" 0 'K2: present \(was absent, revision 2\)' \
 	utctl rollcall mark 1 "${S[1]}" --present K2
+wait_for "K2 now lacks only the reflection: it is asked for" 1 \
+	sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due' AND cadre_id = 'K2' AND status = 'sent'"
 check_run "a late reflection after the close is accepted" 0 'recorded' \
 	utctl reflection submit K2 1 --file <(echo 'Nộp muộn.')
 wait_for "K2's completion computed again" "K1:1 K2:1 K3:0" completions
@@ -80,7 +95,8 @@ check_run "closed again" 0 '^class 1 closed' utctl class close 1
 wait_for "completions computed anew" "K1:1 K2:1 K3:0" completions
 check "K3 attended both sessions now" 2 "$(sql ut-enrold "SELECT sessions_attended FROM completions WHERE cadre_id = 'K3'")"
 wait_for "the report counts them again" 2 reported completed
-check "notices already sent are not sent again: one reflection-due for K3" 1 "$(msgs reflection_due K3)"
+wait_for "K3, now lacking only the reflection, is asked for it" 1 msgs reflection_due K3
+check "notices already sent are not sent again: K2 is not asked twice" 1 "$(msgs reflection_due K2)"
 check "one absence notice for K3" 1 "$(msgs absent K3)"
 
 finish

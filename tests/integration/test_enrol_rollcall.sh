@@ -4,6 +4,10 @@
 # the training record shows it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/enrol_lib.sh"
+CLOCK=$T/clock
+export UT_CLOCK_FILE=$CLOCK
+set_clock() { date -d "TZ=\"Asia/Shanghai\" $1" +%s%3N >"$CLOCK.tmp" && mv "$CLOCK.tmp" "$CLOCK"; }
+set_clock "2026-03-01 08:00" # before every class: enrolment is open
 
 start_enrol_node
 
@@ -23,6 +27,8 @@ mapfile -t R < <(sql ut-enrold "SELECT id FROM sched_sessions WHERE class_id = 2
 check "five sessions" 5 "${#S[@]}"
 printf 'K1\nK2\nK3\nK4\nK5\n' | utctl enrol bulk 1 >/dev/null
 check "K5 waits" waitlisted "$(sql ut-enrold "SELECT state FROM enrolments WHERE cadre_id = 'K5'")"
+printf 'K1\nK2\n' | utctl enrol bulk 2 >/dev/null
+set_clock "2026-05-03 08:00" # after both classes
 
 check_run "session 1: all present but K4" 0 '^4 marked \(0 corrections\), 0 unchanged' \
 	utctl rollcall mark 1 "${S[0]}" --all-present --except K4
@@ -55,7 +61,6 @@ check_run "--except without --all-present" 2 'except goes with --all-present' ut
 check "nothing was marked by the refusals" "$before" "$(sql ut-enrold "SELECT count(*) FROM attendance_log")"
 
 # Reflections (class 2 requires one).
-printf 'K1\nK2\n' | utctl enrol bulk 2 >/dev/null
 utctl rollcall mark 2 "${R[0]}" --all-present >/dev/null
 utctl rollcall mark 2 "${R[1]}" --all-present >/dev/null
 printf 'Tôi đã học được nhiều điều.\n第二段。\n' >"$T/refl.txt"
