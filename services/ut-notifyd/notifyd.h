@@ -121,14 +121,16 @@ int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const c
 typedef struct notify_place {
 	const char *cadre;
 	int64_t enrolment;
+	int confirmed; /* else waitlisted */
 } notify_place_t;
 /* The places in the class with state `state` (or "" for confirmed and waitlisted), by cadre id. */
 int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, notify_place_t **out,
 		      int *n);
 int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out);
-/* What the schedule was last computed against: version and first start (0/0 when never). */
-int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start);
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start);
+/* What the schedule was last computed against: version, first start and a fingerprint of every
+ * session's times (0 when never). */
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable);
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable);
 /* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
 /* 1 when the cadre was already given (or is to be given) a message of this kind and offset about

@@ -196,7 +196,7 @@ int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev)
 	notify_class_t c;
 	int have = notify_class_get(s, e->class_id, &c) == 0;
 	int version = e->class_version ? e->class_version : have ? c.version : 0;
-	notify_place_t place = {e->cadre_id, e->id};
+	notify_place_t place = {e->cadre_id, e->id, reminders};
 	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state, e->id);
 	if (!rc && !strcmp(state, "cancelled"))
 		rc = notify_msg_withdraw(s, e->class_id, e->cadre_id, 0) < 0 ? UT_EINTERNAL : 0;
@@ -227,11 +227,18 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 	if (!c)
 		return UT_EINVAL;
 	int seen_version;
-	int64_t seen_first, first = 0, now = ut_clock_now_ms();
-	for (size_t i = 0; i < c->n_sessions; i++)
-		if (!first || c->sessions[i]->starts_at < first)
-			first = c->sessions[i]->starts_at;
-	rc = notify_seen_get(s, c->id, &seen_version, &seen_first);
+	int64_t seen_first, seen_tt, first = 0, now = ut_clock_now_ms();
+	uint64_t tt = 0; /* order-free: a sum over the sessions of a mix of each one's id and times */
+	for (size_t i = 0; i < c->n_sessions; i++) {
+		const Ut__Session *x = c->sessions[i];
+		if (!first || x->starts_at < first)
+			first = x->starts_at;
+		uint64_t h = ((uint64_t)x->id * 0x9E3779B97F4A7C15u) ^ ((uint64_t)x->starts_at * 0xC2B2AE3D27D4EB4Fu) ^
+			     ((uint64_t)x->ends_at * 0x165667B19E3779F9u);
+		tt += h ^ (h >> 29);
+	}
+	tt |= 1; /* 0 means "not known" (rows from before the fingerprint) */
+	rc = notify_seen_get(s, c->id, &seen_version, &seen_first, &seen_tt);
 	if (rc || c->version <= seen_version) {
 		ut__class__free_unpacked(c, NULL);
 		return rc; /* a repeat or an older version: what we scheduled stands */
@@ -255,19 +262,20 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		rc = rc < 0 ? rc : 0;
 		notify_class_t pc;
 		int have = !rc && notify_class_get(s, c->id, &pc) == 0;
-		int moved = seen_version > 0 && seen_first && first != seen_first;
+		/* any session moved (or added, or dropped): those holding or awaiting a seat are told */
+		int moved = seen_version > 0 && (seen_tt ? (uint64_t)seen_tt != tt : seen_first && first != seen_first);
 		if (have)
-			rc = notify_enrol_list(s, &a, c->id, "confirmed", &ids, &n);
+			rc = notify_enrol_list(s, &a, c->id, "", &ids, &n);
 		for (int i = 0; i < n && !rc; i++) {
 			if (moved)
 				rc = add_msg(s, ids[i].cadre, ids[i].enrolment, c->id, "class_changed", 0, c->version, now,
 					     now, "scheduled", "", "");
-			if (!rc)
+			if (!rc && ids[i].confirmed)
 				rc = schedule_reminders(app, s, &ids[i], &pc, now);
 		}
 	}
 	if (!rc)
-		rc = notify_seen_set(s, c->id, c->version, first);
+		rc = notify_seen_set(s, c->id, c->version, first, (int64_t)tt);
 	ut_arena_free(&a);
 	ut__class__free_unpacked(c, NULL);
 	if (!rc)

@@ -33,8 +33,10 @@ static const char schema_v2[] =
 	"CREATE INDEX messages_seq ON messages(queue_seq) WHERE status = 'queued';";
 
 /* The enrolment row each cadre's place is, so messages about it name the change (a cadre who
- * cancels and enrols again holds a new row, and hears of it again). */
-static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;";
+ * cancels and enrols again holds a new row, and hears of it again); the timetable a class's
+ * schedule was computed against, so moving any session (not only the first) is seen. */
+static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
+				"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;";
 
 const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
 
@@ -136,7 +138,7 @@ int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const c
 int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, notify_place_t **out,
 		      int *n)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id, enrolment_id FROM notify_enrolments WHERE class_id = ?1 AND"
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id, enrolment_id, state FROM notify_enrolments WHERE class_id = ?1 AND"
 					    " (state = ?2 OR (?2 = '' AND state IN ('confirmed', 'waitlisted')))"
 					    " ORDER BY cadre_id");
 	if (!st)
@@ -157,6 +159,7 @@ int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char
 				break;
 		}
 		(*out)[*n].cadre = ut_arena_strdup(a, ut_store_text(st, 0));
+		(*out)[*n].confirmed = !strcmp(ut_store_text(st, 2), "confirmed");
 		(*out)[(*n)++].enrolment = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
@@ -194,11 +197,11 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 	return found ? 0 : UT_ENOTFOUND;
 }
 
-int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start)
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable)
 {
 	*version = 0;
-	*first_start = 0;
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT version, first_start FROM notify_seen WHERE class_id = ?");
+	*first_start = *timetable = 0;
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT version, first_start, timetable FROM notify_seen WHERE class_id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
@@ -206,20 +209,22 @@ int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *firs
 	if (rc == SQLITE_ROW) {
 		*version = sqlite3_column_int(st, 0);
 		*first_start = sqlite3_column_int64(st, 1);
+		*timetable = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "seen");
 }
 
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start)
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start)"
-					    " VALUES(?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start,"
+					    " timetable) VALUES(?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
 	sqlite3_bind_int(st, 2, version);
 	sqlite3_bind_int64(st, 3, first_start);
+	sqlite3_bind_int64(st, 4, timetable);
 	return ut_store_step_done(s, st, "seen");
 }
 

@@ -282,7 +282,11 @@ int rp_on_delivery(ut_service_t *svc, const Ut__Envelope *ev)
 		snprintf(key, sizeof key, "%s", d->key);
 	else
 		snprintf(key, sizeof key, "#%lld", (long long)d->id);
-	const char *metric = ev->type == UT__MSG_TYPE__EV_NOTIFY_DELIVERED ? "reminders_sent" : "reminders_failed";
+	/* reminders apart from every other notice (confirmations, absences, ...): a year whose reminders
+	 * were all skipped reports none sent */
+	int sent = ev->type == UT__MSG_TYPE__EV_NOTIFY_DELIVERED, reminder = !strcmp(d->kind, "reminder");
+	const char *metric = reminder ? (sent ? "reminders_sent" : "reminders_failed")
+				      : (sent ? "notices_sent" : "notices_failed");
 	int rc = !*d->key && d->id <= 0 ? UT_EINVAL : rp_delivery_get(s, key, &was_class, was, sizeof was);
 	if (rc || !strcmp(was, metric))
 		goto out;

@@ -377,6 +377,7 @@ check "completions computed for the closed classes (as many as their confirmed c
 # ---- 3. every message due delivered exactly once at the sink
 now=$(cat "$CLOCK")
 sent=$(sql ut-notifyd "SELECT count(*) FROM messages WHERE status = 'sent'")
+sent_reminders=$(sql ut-notifyd "SELECT count(*) FROM messages WHERE status = 'sent' AND kind = 'reminder'")
 echo "# messages: $(sql ut-notifyd "SELECT group_concat(kind || ' ' || status || ' ' || n, ', ') FROM (SELECT kind, status, count(*) n FROM messages GROUP BY 1, 2)")"
 check "nothing due is left unsent" 0 "$(sql ut-notifyd "SELECT count(*) FROM messages WHERE status NOT IN ('sent', 'withdrawn', 'skipped')
 	AND due_ms <= $now")"
@@ -396,7 +397,8 @@ echo "# sink: $(grep -c . "$T/keys.spool") files, $rewrites written twice (a wor
 ((rewrites <= KILLS[worker])) && ok "a message written twice only for a worker killed mid-send ($rewrites <= ${KILLS[worker]})" ||
 	fail "$rewrites messages written twice, more than the ${KILLS[worker]} worker kills"
 check "one delivered event per message sent" "$sent" "$(awk '$3 == 1200' "$T/ev.ut-notifyd" | grep -c .)"
-check "ut-reportd counted each sent key once" "$sent" "$(sql ut-reportd "SELECT count(*) FROM rp_delivery WHERE metric = 'reminders_sent'")"
+check "ut-reportd counted each sent key once, reminders apart" "$sent_reminders $((sent - sent_reminders))" \
+	"$(sql ut-reportd "SELECT sum(metric = 'reminders_sent'), sum(metric = 'notices_sent') FROM rp_delivery" | tr '|' ' ')"
 check "each job answered once: one outcome per message sent" "$sent" "$(grep -c . "$T/ev.ut-notifyd-results")"
 evcount() { awk -v t="$1" '$3 == t' "$T/ev.ut-enrold" | grep -c .; }
 check "notices confirmed (not late), waitlisted, promoted, cancelled = ut-enrold's events" \
@@ -428,9 +430,9 @@ check "fulfilment by month (classes moved between February and March) = SQL" "$(
 for r in json.load(sys.stdin)["rows"]:
     if r["classes_held"] + r["classes_cancelled"] + r["participations"]:
         print(int(r["month"]), r["classes_held"], r["classes_cancelled"], r["participations"])' | sort -n)"
-check "attendance: enrolled at close, participations, rates, messages sent = SQL" \
-	"$enrolled $parts $(pct "$att" "$tot") $(pct "$completed" "$enrolled") $(pct "$present" "$marks") $sent" \
-	"$(rj attendance | pyget enrolled_at_close participations attendance_rate completion_rate rollcall_rate reminders_sent)"
+check "attendance: enrolled at close, participations, rates, reminders and other notices sent = SQL" \
+	"$enrolled $parts $(pct "$att" "$tot") $(pct "$completed" "$enrolled") $(pct "$present" "$marks") $sent_reminders $((sent - sent_reminders))" \
+	"$(rj attendance | pyget enrolled_at_close participations attendance_rate completion_rate rollcall_rate reminders_sent notices_sent)"
 check "coverage: registered and trained = SQL" \
 	"$(sql ut-enrold "SELECT count(*) FROM cadres WHERE state != 'left'") $(sql ut-enrold "SELECT count(DISTINCT cadre_id) FROM completions WHERE sessions_attended >= 1")" \
 	"$(rj coverage | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print(t["registered_ft"] + t["registered_pt"], t["trained_ft"] + t["trained_pt"])')"

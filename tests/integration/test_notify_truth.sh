@@ -1,6 +1,8 @@
 # Notices that tell the truth, on a whole node (real ut-schedd, ut-enrold, ut-notifyd and a delivery
 # worker on the spool channel, an injected clock): every enrolment change is a notice of its own,
-# even when the class version stays the same.
+# even when the class version stays the same; moving any session tells the confirmed and the
+# waitlisted and schedules the reminders again; the attendance report counts reminders apart from
+# the other notices.
 source "$(dirname "$0")/lib.sh"
 
 CLOCK=$T/clock
@@ -38,5 +40,28 @@ check "the new enrolment has its reminders" 2 \
 	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id = 'C1' AND kind = 'reminder' AND status = 'scheduled'")"
 check "the first enrolment's reminders stay withdrawn" 2 \
 	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id = 'C1' AND kind = 'reminder' AND status = 'withdrawn'")"
+
+# Class 2: two sessions, one seat. Moving the second session is a change of dates too.
+utctl class add --course SAFE --capacity 1 --session '2026-03-12 09:00-12:00' --session '2026-03-13 09:00-12:00' >/dev/null
+utctl cadre add --id C2 --name 'Trần Văn Bình' --unit XQ --position chair --locale vi >/dev/null
+check_run "C1 takes the seat" 0 'confirmed in class 2' utctl enrol add C1 2
+check_run "C2 waits" 0 'waitlisted in class 2' utctl enrol add C2 2
+wait_for "both places known to ut-notifyd" 2 sql ut-notifyd "SELECT count(*) FROM notify_enrolments WHERE class_id = 2"
+s2=$(sql ut-schedd "SELECT max(id) FROM sessions WHERE class_id = 2")
+check_run "the second session moves a day later" 0 '' utctl class change 2 --session "$s2" --at '2026-03-14 09:00-12:00'
+wait_for "dates changed: sent to the confirmed and the waitlisted" "C1 C2" sql ut-notifyd \
+	"SELECT group_concat(cadre_id, ' ') FROM (SELECT cadre_id FROM messages WHERE class_id = 2 AND kind = 'class_changed' AND status = 'sent' ORDER BY cadre_id)"
+check "the notice gives the new end" 1 "$(grep -c 'Thời gian mới: 2026-03-12 09:00 đến 2026-03-14 12:00' "$T"/spool/C2_2_class_changed_*.eml)"
+check "C1's reminders scheduled again under the new version" "2|2" \
+	"$(sql ut-notifyd "SELECT sum(status = 'withdrawn' AND class_version = 1), sum(status = 'scheduled' AND class_version = 2) FROM messages WHERE class_id = 2 AND kind = 'reminder'")"
+check "no reminders for the waitlisted" 0 "$(sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id = 'C2' AND kind = 'reminder'")"
+
+# Reports: no reminder has gone out yet; every other notice is counted apart.
+notices=$(sql ut-notifyd "SELECT count(*) FROM messages WHERE status = 'sent' AND kind != 'reminder'")
+wait_for "ut-reportd counted the notices sent" "$notices" \
+	sql ut-reportd "SELECT coalesce(sum(value), 0) FROM rp_count WHERE metric = 'notices_sent'"
+check "the attendance report: reminders sent 0, notices sent $notices" "0 $notices" \
+	"$(utctl report attendance --year 2026 --format json | /usr/bin/python3 -c 'import json, sys
+t = json.load(sys.stdin)["total"]; print(t.get("reminders_sent", 0), t.get("notices_sent", 0))')"
 
 finish
