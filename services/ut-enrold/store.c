@@ -827,27 +827,35 @@ static void *due_row(ut_arena_t *a, sqlite3_stmt *st)
 	d->reason = TEXT(st, 14);
 	d->category = TEXT(st, 15);
 	d->last_trained = TEXT(st, 16);
+	d->planned_class = sqlite3_column_int64(st, 17);
 	return d;
 }
 
 int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id, const char *today, Ut__DueList *out)
 {
 	/* onboarding: elected long enough ago and no onboarding class completed; retraining: per
-	 * category, the last completed class ended before the cutoff. Units include their subtree. */
+	 * category, the last completed class ended before the cutoff. Units include their subtree.
+	 * A cadre confirmed in a class of that kind still to be closed is planned: its earliest. */
+#define PLANNED(cat)                                                                                         \
+	"coalesce((SELECT e.class_id FROM enrolments e JOIN sched_classes p ON p.id = e.class_id"             \
+	" WHERE e.cadre_id = c.id AND e.state = 'confirmed' AND p.category = " cat                            \
+	" AND p.state NOT IN ('cancelled', 'closed') ORDER BY p.first_start LIMIT 1), 0)"
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
-		   " SELECT " CADRE_COLS ", 'onboarding', '', '' FROM cadres c JOIN units u ON u.id = c.unit_id"
+		   " SELECT " CADRE_COLS ", 'onboarding', '', '', " PLANNED("'onboarding'") " FROM cadres c JOIN units u ON u.id = c.unit_id"
 		   " WHERE ?2 > 0 AND c.state = 'active' AND c.elected_on != ''"
 		   " AND c.elected_on <= date(?4, '-' || ?2 || ' months') AND (?1 = 0 OR c.unit_id IN sub)"
 		   " AND NOT EXISTS (SELECT 1 FROM completions m JOIN sched_classes k ON k.id = m.class_id"
 		   "  WHERE m.cadre_id = c.id AND m.completed = 1 AND k.category = 'onboarding')"
 		   " UNION ALL"
-		   " SELECT " CADRE_COLS ", 'retrain', k.category, date(max(k.last_end), 'unixepoch', 'localtime')"
+		   " SELECT " CADRE_COLS ", 'retrain', k.category, date(max(k.last_end), 'unixepoch', 'localtime'),"
+		   " " PLANNED("k.category")
 		   " FROM cadres c JOIN units u ON u.id = c.unit_id JOIN completions m ON m.cadre_id = c.id AND m.completed = 1"
 		   " JOIN sched_classes k ON k.id = m.class_id"
 		   " WHERE ?3 > 0 AND c.state = 'active' AND (?1 = 0 OR c.unit_id IN sub) GROUP BY c.id, k.category"
 		   " HAVING max(k.last_end) < unixepoch(date(?4, '-' || ?3 || ' years'), 'utc')"
 		   " ORDER BY 1, 15, 16 LIMIT 10000");
+#undef PLANNED
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, unit_id);

@@ -824,20 +824,26 @@ static void csv_cell(const char *s, int last)
 static void due_print(const Ut__DueList *l, const char *fmt)
 {
 	if (!strcmp(fmt, "csv")) {
-		fputs("id,name,unit,position,elected_on,reason,category,last_trained\r\n", stdout);
+		fputs("id,name,unit,position,elected_on,reason,category,last_trained,planned_class\r\n", stdout);
 		for (size_t i = 0; i < l->n_items; i++) {
 			const Ut__DueItem *d = l->items[i];
-			const char *cells[] = {d->cadre->id, d->cadre->name, d->cadre->unit_code, d->cadre->position,
-					       d->cadre->elected_on, d->reason, d->category, d->last_trained};
-			for (int k = 0; k < 8; k++)
-				csv_cell(cells[k], k == 7);
+			char planned[24] = "";
+			if (d->planned_class)
+				snprintf(planned, sizeof planned, "%lld", (long long)d->planned_class);
+			const char *cells[] = {d->cadre->id,         d->cadre->name, d->cadre->unit_code, d->cadre->position,
+					       d->cadre->elected_on, d->reason,      d->category,         d->last_trained,
+					       planned};
+			for (int k = 0; k < 9; k++)
+				csv_cell(cells[k], k == 8);
 		}
 		return;
 	}
-	static const char *const h[] = {"ID", "NAME", "UNIT", "ELECTED", "DUE", "CATEGORY", "LAST TRAINED"};
-	table_t *t = table_new(7, h, NULL);
+	static const char *const h[] = {"ID", "NAME", "UNIT", "ELECTED", "DUE", "CATEGORY", "LAST TRAINED", "STATUS"};
+	table_t *t = table_new(8, h, NULL);
+	size_t planned = 0;
 	for (size_t i = 0; i < l->n_items; i++) {
 		const Ut__DueItem *d = l->items[i];
+		planned += d->planned_class != 0;
 		table_row(t);
 		table_cell(t, "%s", d->cadre->id);
 		table_cell(t, "%s", d->cadre->name);
@@ -846,10 +852,14 @@ static void due_print(const Ut__DueList *l, const char *fmt)
 		table_cell(t, "%s", d->reason);
 		table_cell(t, "%s", *d->category ? d->category : "-");
 		table_cell(t, "%s", *d->last_trained ? d->last_trained : "-");
+		if (d->planned_class)
+			table_cell(t, "planned: class %lld", (long long)d->planned_class);
+		else
+			table_cell(t, "due");
 	}
 	table_print(t, stdout, 0);
 	table_free(&t);
-	printf("%zu due\n", l->n_items);
+	printf("%zu due, %zu planned\n", l->n_items - planned, planned);
 }
 
 static int cadre_due(ctx_t *c, int argc, char **argv)

@@ -101,6 +101,15 @@ check_run "CSV header" 0 '^id,name,unit,position,elected_on,reason,category,last
 utctl unit add --code U2 --name 'Tổ công đoàn' --kind union --parent U1 >/dev/null
 check "unit filter takes the subtree: U1 holds all" "K2 K3 K4 K5" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U1)"
 check "unit filter: nobody in U2" "" "$(due_ids --onboarding-months 6 --today 2026-06-01 --unit U2)"
+# A cadre confirmed in an onboarding class still to come is planned, not due.
+utctl class add --course REFL --capacity 4 --session '2026-07-01 09:00-12:00' >/dev/null
+wait_for "class 3 known" 1 sql ut-enrold "SELECT count(*) FROM sched_classes WHERE id = 3"
+utctl enrol add K2 3 >/dev/null
+planned() { utctl --json cadre due "$@" | /usr/bin/python3 -c 'import json, sys
+print(" ".join("%s:%s" % (d["cadre"]["id"], d.get("planned_class", 0)) for d in json.load(sys.stdin)))'; }
+check "K2 is planned in class 3, the others due" "K2:3 K3:0 K4:0 K5:0" "$(planned --onboarding-months 6 --today 2026-06-01)"
+check_run "the table says so" 0 'planned: class 3.*3 due, 1 planned' \
+	bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' cadre due --onboarding-months 6 --today 2026-06-01 | tr '\n' ' '"
 check_run "due without a criterion" 2 'give --onboarding-months' utctl cadre due
 check_run "due in an unknown format" 2 "not table, csv or json" utctl cadre due --retrain-years 1 --format xml
 check_run "due with a bad day" 1 'invalid: today "2029-02-30"' utctl cadre due --retrain-years 1 --today 2029-02-30
