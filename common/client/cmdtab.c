@@ -152,6 +152,17 @@ static const ut_arg_t class_change_args[] = {
 };
 
 static const ut_arg_t class_ref_args[] = {ARG_CLASS("id"), {0}};
+static const ut_arg_t class_close_args[] = {
+	ARG_CLASS("id"),
+	{"force", "force", UT_ARG_FLAG, 0, NULL, N_("close before the last session has ended (needs --reason)")},
+	{"reason", "reason", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("why, kept with the class and in its event")},
+	{0},
+};
+static const ut_arg_t class_reopen_args[] = {
+	ARG_CLASS("id"),
+	{"reason", "reason", UT_ARG_TEXT, UT_ARG_REQUIRED, NC_("meta", "TEXT"), N_("why, kept with the class and in its event")},
+	{0},
+};
 static const ut_arg_t class_cancel_args[] = {
 	ARG_CLASS("id"),
 	{"reason", "reason", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("why, for the cadres already enrolled")},
@@ -337,6 +348,7 @@ static const ut_col_t due_cols[] = {
 	{"reason", N_("DUE"), UT_COL_WORD},
 	{"category", N_("CATEGORY"), UT_COL_WORD},
 	{"last_trained", N_("LAST TRAINED")},
+	{"planned_class", N_("STATUS"), UT_COL_PLANNED},
 	{0},
 };
 
@@ -429,9 +441,15 @@ const ut_cmd_t ut_cmds[] = {
 	{"class", "cancel", N_("cancel a class"), SCHEDD, MSG(CLASS_CANCEL), REQ(class_action), REQ(class),
 	 UT_ROLE_OFFICER, class_cancel_args, .done = N_("class %s cancelled (version %s)"), .done_args = "id,version",
 	 .example = "utctl class cancel 12 --reason \"场地维修\""},
-	{"class", "close", N_("close a class that has ended (completions are final)"), SCHEDD, MSG(CLASS_CLOSE),
-	 REQ(class_action), REQ(class), UT_ROLE_OFFICER, class_ref_args, .done = N_("class %s closed (version %s)"),
-	 .done_args = "id,version", .example = "utctl class close 12"},
+	{"class", "close", N_("close a class that has ended (computes every cadre's completion)"), SCHEDD,
+	 MSG(CLASS_CLOSE), REQ(class_action), REQ(class), UT_ROLE_OFFICER, class_close_args, .said = class_closed,
+	 .example = "utctl class close 12\n  utctl class close 12 --force --reason \"last session held online\"",
+	 .notes = N_("Refused before the last session has ended unless --force with a reason.")},
+	{"class", "reopen", N_("reopen a closed class (its completions are withdrawn)"), SCHEDD, MSG(CLASS_REOPEN),
+	 REQ(class_action), REQ(class), UT_ROLE_OFFICER, class_reopen_args,
+	 .done = N_("class %s reopened: its completions are withdrawn until it is closed again (version %s)"),
+	 .done_args = "id,version", .example = "utctl class reopen 12 --reason \"roll-call of session 3 was wrong\"",
+	 .notes = N_("Correct roll-calls or reflections, then close it again.")},
 
 	{"session", "add", N_("add a session to a class's timetable"), SCHEDD, MSG(SESSION_ADD), REQ(session), REQ(class),
 	 UT_ROLE_OFFICER, session_add_args, .said = session_added,
@@ -473,7 +491,7 @@ const ut_cmd_t ut_cmds[] = {
 	 .done = N_("cadre %s has left (%s, version %s)"), .done_args = "id,name,version",
 	 .example = "utctl cadre leave C001 --reason \"调任\""},
 	{"cadre", "due", N_("cadres due for onboarding or retraining"), ENROLD, MSG(CADRE_DUE), REQ(due_query),
-	 REQ(due_list), UT_ROLE_VIEWER, cadre_due_args, "items", due_cols, .hook = cadre_due_hook,
+	 REQ(due_list), UT_ROLE_VIEWER, cadre_due_args, "items", due_cols, .hook = cadre_due_hook, .said = due_counted,
 	 .example = "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",
 	 .notes = N_("Onboarding: active cadres elected or appointed more than N months ago who completed no class of the\n"
 		     "onboarding category. Retraining: for each category a cadre completed, the last such class ended more\n"

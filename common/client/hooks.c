@@ -253,6 +253,24 @@ void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FIL
 	fprintf(out, _("session %zu added to class %lld (version %d)\n"), k->n_sessions, (long long)k->id, k->version);
 }
 
+/* class close: said so when it was closed before its last session ended. */
+void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__Class *k = (const Ut__Class *)rep;
+	fprintf(out, k->forced ? _("class %lld closed early (version %d)\n") : _("class %lld closed (version %d)\n"),
+		(long long)k->id, k->version);
+}
+
+/* cadre due: under the table, how many are due and how many have a class planned. */
+void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__DueList *l = (const Ut__DueList *)rep;
+	size_t planned = 0;
+	for (size_t i = 0; i < l->n_items; i++)
+		planned += l->items[i]->planned_class != 0;
+	fprintf(out, _("%zu due, %zu planned\n"), l->n_items - planned, planned);
+}
+
 /* notify preview: the message as it would go, its text as it is. */
 void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 {

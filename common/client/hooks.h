@@ -17,6 +17,8 @@ int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 

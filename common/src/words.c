@@ -34,6 +34,7 @@ const char *const ut_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
 const char *const ut_cadre_states[] = {NC_("value", "active"), NC_("value", "left"), NULL};
 const char *const ut_enrol_states[] = {NC_("value", "confirmed"), NC_("value", "waitlisted"), NC_("value", "cancelled"), NULL};
 const char *const ut_due_reasons[] = {NC_("value", "onboarding"), NC_("value", "retrain"), NULL};
+const char *const ut_due_states[] = {NC_("value", "due"), NC_("value", "planned"), NULL};
 const char *const ut_results[] = {NC_("value", "completed"), NC_("value", "not_completed"), NC_("value", "pending"), NULL};
 
 const char *const ut_notice_kinds[] = {

@@ -3,6 +3,7 @@
  * lookup for the cadre, its live enrolment, overlap and seats taken; the insert; the seat count;
  * the outbox row), batched by group commit; the class comes from classes.c. */
 #include "enrold.h"
+#include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/valid.h"
 
@@ -18,7 +19,8 @@ static int live_state(const char *state) { return strcmp(state, "cancelled") && 
 /* Enrol one cadre into cls. Sets res (status, message, enrolment from the arena). Returns UT_E*
  * only for failures that must undo the whole request (storage); a refusal is in res->status and
  * comes before anything is written (the handler runs without a savepoint of its own). */
-static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id, Ut__EnrolResult *res)
+static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, const char *cadre_id, int late,
+		     Ut__EnrolResult *res)
 {
 	ut_store_t *s = ut_service_store(svc);
 	ut_reply_t r = {0};
@@ -53,6 +55,9 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 	e->class_id = cls->id;
 	e->class_version = cls->version;
 	e->reason = "";
+	/* late only where it was: a class still to come takes the cadre as anyone else */
+	e->late = late && (!strcmp(cls->state, "closed") ||
+			   (cls->first_start && cls->first_start * 1000 <= ut_clock_now_ms()));
 	e->state = k.confirmed < cls->capacity ? "confirmed" : "waitlisted";
 	if ((rc = es_enrol_insert(s, e)))
 		return rc;
@@ -63,6 +68,10 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 			return e->waitlist_pos;
 	}
 	if ((rc = ut_service_emit(svc, event, &e->base)))
+		return rc;
+	/* recorded after the close: the cadre's completion is computed as for everyone else */
+	if (!strcmp(cls->state, "closed") && !strcmp(e->state, "confirmed") &&
+	    (rc = enrol_complete_cadre(svc, cls->id, e->cadre_id)))
 		return rc;
 	res->status = UT__STATUS__STATUS_OK;
 	char msg[128];
@@ -75,16 +84,42 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 	return 0;
 }
 
-/* The class from the projection, refused unless enrolment is open. */
-static int enrollable(ut_service_t *svc, ut_reply_t *rep, int64_t id, es_class_t *cls)
+/* The class from the projection, refused unless enrolment is open: a class that has started or
+ * closed takes cadres only late, on an officer's word. */
+static int enrollable(ut_service_t *svc, ut_reply_t *rep, int64_t id, int late, es_class_t *cls)
 {
 	int rc = enrol_class_seats(svc, id, cls);
+	char at[64];
 	if (rc == UT_ENOTFOUND)
 		return ut_reply_err(rep, rc, "no class %lld (if it was just created, its event may still be on the way)",
 				    (long long)id);
-	if (!rc && !live_state(cls->state))
-		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s", (long long)id, cls->state);
-	return rc;
+	if (rc)
+		return rc;
+	if (!strcmp(cls->state, "cancelled") || (!strcmp(cls->state, "closed") && !late))
+		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s%s", (long long)id, cls->state,
+				    late ? "" : " (an officer may still enrol a cadre late)");
+	if (!late && cls->first_start && cls->first_start * 1000 <= ut_clock_now_ms())
+		return ut_reply_err(rep, UT_ECONFLICT, "class %lld started at %s (an officer may still enrol a cadre late)",
+				    (long long)id, ut_clock_format_local(cls->first_start, at, sizeof at));
+	return 0;
+}
+
+/* A refused class: an unknown cadre is the first thing to put right, so it is named instead. */
+static int unknown_cadre(ut_store_t *s, ut_reply_t *rep, const Ut__EnrolRequest *q)
+{
+	char why[sizeof rep->message];
+	snprintf(why, sizeof why, "%s", rep->message);
+	for (size_t i = 0; i < q->n_cadre_ids; i++) {
+		ut_arena_t a = {0};
+		Ut__Cadre *c;
+		int rc = es_cadre_get(s, &a, q->cadre_ids[i], &c);
+		ut_arena_free(&a);
+		if (rc == UT_ENOTFOUND)
+			return ut_reply_err(rep, rc, "no cadre %s (and %s)", q->cadre_ids[i], why);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -100,8 +135,10 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = ut_reply_err(rep, UT_EINVAL, "no cadre given");
 	else if (q->n_cadre_ids > MAX_BULK)
 		rc = ut_reply_err(rep, UT_EINVAL, "at most %d cadres in one request (got %zu)", MAX_BULK, q->n_cadre_ids);
-	if (!rc)
-		rc = enrollable(svc, rep, q->class_id, &cls);
+	if (!rc && (rc = enrollable(svc, rep, q->class_id, q->late, &cls)) == UT_ECONFLICT) {
+		int unknown = unknown_cadre(ut_service_store(svc), rep, q);
+		rc = unknown ? unknown : rc;
+	}
 	if (!rc && !(out.results = (Ut__EnrolResult **)ut_arena_ptrs(&a, q->n_cadre_ids)))
 		rc = UT_ENOMEM;
 	for (size_t i = 0; i < q->n_cadre_ids && !rc; i++) {
@@ -112,7 +149,7 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		}
 		ut__enrol_result__init(res);
 		/* the same cadre twice in one list: the second is refused by the live-row check */
-		rc = enrol_one(svc, &a, &cls, q->cadre_ids[i], res);
+		rc = enrol_one(svc, &a, &cls, q->cadre_ids[i], q->late, res);
 		out.results[out.n_results++] = res;
 		if (res->status)
 			out.refused++;

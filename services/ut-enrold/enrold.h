@@ -47,6 +47,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 typedef struct es_class {
 	int64_t id;
 	int capacity, version, hours, requires_reflection, nsessions;
+	int64_t first_start; /* Unix seconds, 0 without sessions (es_class_seats only) */
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);
@@ -81,7 +82,8 @@ int es_enrol_waiting_classes(ut_store_t *s, const char *cadre, int64_t *ids, int
 int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__EnrolList *out);
 
 /* Roll-call, reflections, completion. */
-int es_session_of_class(ut_store_t *s, int64_t cls, int64_t session);
+/* When the session of the class starts (Unix seconds), 0 when the class has no such session. */
+int64_t es_session_start(ut_store_t *s, int64_t cls, int64_t session);
 /* The current mark, "" when none; revision in *rev. */
 int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, size_t len, int *rev);
 int es_mark_put(ut_store_t *s, const Ut__Attendance *at);
@@ -92,6 +94,8 @@ int es_reflection_has(ut_store_t *s, const char *cadre, int64_t cls);
 int es_attended(ut_store_t *s, int64_t cls, const char *cadre);
 int es_completion_done(ut_store_t *s, int64_t cls);
 int es_completion_put(ut_store_t *s, const Ut__Completion *c);
+/* Delete the class's completions; the cadres they were of in *cadres (arena). */
+int es_completion_withdraw(ut_store_t *s, ut_arena_t *a, int64_t cls, char ***cadres, int *n);
 int es_record(ut_store_t *s, ut_arena_t *a, const char *cadre, Ut__TrainingRecord *out);
 /* Cadres due for onboarding or retraining as of `today` (YYYY-MM-DD); unit_id 0 = all units. */
 int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id, const char *today, Ut__DueList *out);
@@ -125,6 +129,10 @@ int enrol_attendance_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t
 int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 /* Completion for every confirmed cadre of a closed class (emits EV_CLASS_COMPLETED each). */
 int enrol_complete_class(ut_service_t *svc, int64_t cls);
+/* Compute one cadre's completion again (a correction after the class closed). */
+int enrol_complete_cadre(ut_service_t *svc, int64_t cls, const char *cadre);
+/* The class was reopened: its completions are withdrawn (an event each) until it closes again. */
+int enrol_withdraw_completions(ut_service_t *svc, int64_t cls);
 
 /* events.c: the scheduling projection, plus what enrolment does about each class event. */
 int enrol_on_class_event(ut_service_t *svc, const Ut__Envelope *ev);

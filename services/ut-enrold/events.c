@@ -54,8 +54,13 @@ int enrol_on_class_event(ut_service_t *svc, const Ut__Envelope *ev)
 	} else if (!rc && !strcmp(cls.state, "closed")) {
 		int done = es_completion_done(ut_service_store(svc), cls.id);
 		rc = done < 0 ? done : done ? 0 : enrol_complete_class(svc, cls.id);
-	} else if (!rc)
-		rc = enrol_promote(svc, cls.id, NULL); /* capacity may have grown */
+	} else if (!rc) {
+		/* a live class with completions was reopened: they stand no longer */
+		int done = es_completion_done(ut_service_store(svc), cls.id);
+		rc = done < 0 ? done : done ? enrol_withdraw_completions(svc, cls.id) : 0;
+		if (!rc)
+			rc = enrol_promote(svc, cls.id, NULL); /* capacity may have grown */
+	}
 	else if (rc == UT_ENOTFOUND)
 		rc = 0;
 	ut__class__free_unpacked(c, NULL);

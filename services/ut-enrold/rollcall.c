@@ -1,5 +1,6 @@
 /* Roll-call per session (present, late, excused, absent; a correction bumps the revision and is
- * logged), reflections, and completion of every confirmed cadre when a class closes. */
+ * logged), reflections, and completion of every confirmed cadre when a class closes; a correction
+ * after the close computes that cadre's completion again. */
 #include "enrold.h"
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -70,13 +71,21 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	es_class_t cls;
 	int64_t *ids = NULL;
 	int n = 0, rc = es_class_get(s, q->class_id, &cls);
+	int64_t starts = 0;
 	if (rc == UT_ENOTFOUND)
 		rc = ut_reply_err(rep, rc, "no class %lld", (long long)q->class_id);
-	else if (!rc && (!strcmp(cls.state, "cancelled") || !strcmp(cls.state, "closed")))
+	else if (!rc && !strcmp(cls.state, "cancelled"))
 		rc = ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s", (long long)cls.id, cls.state);
-	if (!rc && es_session_of_class(s, cls.id, q->session_id) <= 0)
-		rc = ut_reply_err(rep, UT_ENOTFOUND, "class %lld has no session %lld", (long long)cls.id,
-				  (long long)q->session_id);
+	if (!rc && (starts = es_session_start(s, cls.id, q->session_id)) <= 0)
+		rc = starts < 0 ? (int)starts
+				: ut_reply_err(rep, UT_ENOTFOUND, "class %lld has no session %lld", (long long)cls.id,
+					       (long long)q->session_id);
+	/* marks for a session still to come would be guesses, and an absence would be notified */
+	if (!rc && starts * 1000 > ut_clock_now_ms() && !q->force) {
+		char at[64];
+		rc = ut_reply_err(rep, UT_ECONFLICT, "session %lld of class %lld has not started (it starts at %s)",
+				  (long long)q->session_id, (long long)cls.id, ut_clock_format_local(starts, at, sizeof at));
+	}
 	if (!rc && q->all_present && q->rest_absent)
 		rc = ut_reply_err(rep, UT_EINVAL, "give either all_present or rest_absent, not both");
 	if (!rc && !q->n_marks && !q->all_present && !q->rest_absent)
@@ -108,6 +117,7 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = UT_ENOMEM;
 	for (size_t i = 0; i < q->n_marks && !rc; i++)
 		rc = mark_one(svc, &a, cls.id, q->session_id, q->marks[i]->cadre_id, q->marks[i]->mark, &out);
+	int closed = !strcmp(cls.state, "closed");
 	if (!rc && (q->all_present || q->rest_absent)) {
 		for (int i = 0; i < n && !rc; i++) {
 			Ut__Enrolment *e;
@@ -123,6 +133,8 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 			ut_arena_free(&t);
 		}
 	}
+	for (size_t i = 0; i < out.n_marked && !rc && closed; i++)
+		rc = enrol_complete_cadre(svc, cls.id, out.marked[i]->cadre_id);
 out:
 	free(ids);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
@@ -171,10 +183,11 @@ int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply
 	if (!rc && strcmp(e->state, "confirmed"))
 		rc = ut_reply_err(rep, UT_ECONFLICT, "cadre %s is %s, not confirmed, in class %lld", r->cadre_id, e->state,
 				  (long long)cls.id);
-	if (!rc && !strcmp(cls.state, "closed") && es_completion_done(s, cls.id) > 0)
-		rc = ut_reply_err(rep, UT_ECONFLICT, "class %lld is closed and its completion computed", (long long)cls.id);
 	if (!rc)
 		rc = es_reflection_put(s, r);
+	/* a reflection handed in late still counts: the cadre's completion is computed again */
+	if (!rc && !strcmp(cls.state, "closed") && es_completion_done(s, cls.id) > 0)
+		rc = enrol_complete_cadre(svc, cls.id, r->cadre_id);
 	if (!rc) {
 		Ut__Reflection back = *r;
 		back.text = ""; /* no need to send the text back */
@@ -185,10 +198,43 @@ int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply
 	return rc;
 }
 
-int enrol_complete_class(ut_service_t *svc, int64_t cls_id)
+/* One confirmed cadre's completion, stored and announced. */
+static int complete_one(ut_service_t *svc, const es_class_t *cls, const char *cadre)
 {
 	ut_store_t *s = ut_service_store(svc);
 	int pct = ut_service_config(svc)->enrol_completion_pct;
+	ut_arena_t a = {0};
+	Ut__Cadre *c;
+	int rc = es_cadre_get(s, &a, cadre, &c);
+	if (!rc) {
+		Ut__Completion m = UT__COMPLETION__INIT;
+		m.cadre_id = (char *)cadre;
+		m.class_id = cls->id;
+		m.sessions_total = cls->nsessions;
+		m.sessions_attended = es_attended(s, cls->id, cadre);
+		m.reflection_submitted = es_reflection_has(s, cadre, cls->id) > 0;
+		/* late counts as present; a class without sessions completes nobody */
+		int attended = m.sessions_total > 0 && m.sessions_attended * 100 >= pct * m.sessions_total;
+		m.completed = attended && (!cls->requires_reflection || m.reflection_submitted);
+		m.reflection_missing = attended && !m.completed;
+		m.hours = cls->hours;
+		m.category = (char *)cls->category;
+		m.full_time = c->full_time;
+		m.unit_id = c->unit_id;
+		m.unit_kind = c->unit_kind;
+		m.unit_ownership = c->unit_ownership;
+		if (m.sessions_attended < 0)
+			rc = m.sessions_attended;
+		else if (!(rc = es_completion_put(s, &m)))
+			rc = ut_service_emit(svc, UT__MSG_TYPE__EV_CLASS_COMPLETED, &m.base);
+	}
+	ut_arena_free(&a);
+	return rc;
+}
+
+int enrol_complete_class(ut_service_t *svc, int64_t cls_id)
+{
+	ut_store_t *s = ut_service_store(svc);
 	es_class_t cls;
 	int64_t *ids;
 	int n, rc = es_class_get(s, cls_id, &cls);
@@ -197,30 +243,33 @@ int enrol_complete_class(ut_service_t *svc, int64_t cls_id)
 	for (int i = 0; i < n && !rc; i++) {
 		ut_arena_t a = {0};
 		Ut__Enrolment *e;
-		Ut__Cadre *c;
-		if (!(rc = es_enrol_by_id(s, &a, ids[i], &e)) && !(rc = es_cadre_get(s, &a, e->cadre_id, &c))) {
-			Ut__Completion m = UT__COMPLETION__INIT;
-			m.cadre_id = e->cadre_id;
-			m.class_id = cls_id;
-			m.sessions_total = cls.nsessions;
-			m.sessions_attended = es_attended(s, cls_id, e->cadre_id);
-			m.reflection_submitted = es_reflection_has(s, e->cadre_id, cls_id) > 0;
-			/* late counts as present; a class without sessions completes nobody */
-			m.completed = m.sessions_total > 0 && m.sessions_attended * 100 >= pct * m.sessions_total &&
-				      (!cls.requires_reflection || m.reflection_submitted);
-			m.hours = cls.hours;
-			m.category = cls.category;
-			m.full_time = c->full_time;
-			m.unit_id = c->unit_id;
-			m.unit_kind = c->unit_kind;
-			m.unit_ownership = c->unit_ownership;
-			if (m.sessions_attended < 0)
-				rc = m.sessions_attended;
-			else if (!(rc = es_completion_put(s, &m)))
-				rc = ut_service_emit(svc, UT__MSG_TYPE__EV_CLASS_COMPLETED, &m.base);
-		}
+		if (!(rc = es_enrol_by_id(s, &a, ids[i], &e)))
+			rc = complete_one(svc, &cls, e->cadre_id);
 		ut_arena_free(&a);
 	}
 	free(ids);
+	return rc;
+}
+
+int enrol_complete_cadre(ut_service_t *svc, int64_t cls_id, const char *cadre)
+{
+	es_class_t cls;
+	int rc = es_class_get(ut_service_store(svc), cls_id, &cls);
+	return rc ? rc : complete_one(svc, &cls, cadre);
+}
+
+int enrol_withdraw_completions(ut_service_t *svc, int64_t cls)
+{
+	ut_arena_t a = {0};
+	char **cadres;
+	int n, rc = es_completion_withdraw(ut_service_store(svc), &a, cls, &cadres, &n);
+	for (int i = 0; i < n && !rc; i++) {
+		Ut__Completion m = UT__COMPLETION__INIT;
+		m.cadre_id = cadres[i];
+		m.class_id = cls;
+		m.withdrawn = 1;
+		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_CLASS_COMPLETED, &m.base);
+	}
+	ut_arena_free(&a);
 	return rc;
 }

@@ -280,7 +280,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT capacity, version, state, EXISTS(SELECT 1 FROM sched_sessions"
-					    " WHERE class_id = ?1) FROM sched_classes WHERE id = ?1");
+					    " WHERE class_id = ?1), coalesce(first_start, 0) FROM sched_classes WHERE id = ?1");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -292,6 +292,7 @@ int es_class_seats(ut_store_t *s, int64_t id, es_class_t *out)
 		out->version = sqlite3_column_int(st, 1);
 		ut_store_copy(st, 2, out->state, sizeof out->state);
 		out->nsessions = sqlite3_column_int(st, 3);
+		out->first_start = sqlite3_column_int64(st, 4);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "class seats");
@@ -590,14 +591,14 @@ int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__Enr
 
 /* ---- roll-call, reflections, completion ---- */
 
-int es_session_of_class(ut_store_t *s, int64_t cls, int64_t session)
+int64_t es_session_start(ut_store_t *s, int64_t cls, int64_t session)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM sched_sessions WHERE id = ? AND class_id = ?");
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT starts_at FROM sched_sessions WHERE id = ? AND class_id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, session);
 	sqlite3_bind_int64(st, 2, cls);
-	return (int)ut_store_scalar(s, st, 0);
+	return ut_store_scalar(s, st, 0);
 }
 
 int es_mark_get(ut_store_t *s, int64_t session, const char *cadre, char *mark, size_t len, int *rev)
@@ -723,6 +724,32 @@ int es_completion_done(ut_store_t *s, int64_t cls)
 	return (int)ut_store_scalar(s, st, 0);
 }
 
+int es_completion_withdraw(ut_store_t *s, ut_arena_t *a, int64_t cls, char ***cadres, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "DELETE FROM completions WHERE class_id = ? RETURNING cadre_id");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, cls);
+	int rc, cap = 0;
+	*n = 0;
+	*cadres = NULL;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			char **more = (char **)ut_arena_ptrs(a, (size_t)(cap = cap ? cap * 2 : 64));
+			if (!more)
+				break;
+			if (*n)
+				memcpy(more, *cadres, (size_t)*n * sizeof *more);
+			*cadres = more;
+		}
+		(*cadres)[(*n)++] = TEXT(st, 0);
+	}
+	sqlite3_reset(st);
+	if (a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "completion withdraw");
+}
+
 int es_completion_put(ut_store_t *s, const Ut__Completion *c)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO completions(class_id, cadre_id, completed,"
@@ -802,27 +829,35 @@ static void *due_row(ut_arena_t *a, sqlite3_stmt *st)
 	d->reason = TEXT(st, 14);
 	d->category = TEXT(st, 15);
 	d->last_trained = TEXT(st, 16);
+	d->planned_class = sqlite3_column_int64(st, 17);
 	return d;
 }
 
 int es_due(ut_store_t *s, ut_arena_t *a, const Ut__DueQuery *q, int64_t unit_id, const char *today, Ut__DueList *out)
 {
 	/* onboarding: elected long enough ago and no onboarding class completed; retraining: per
-	 * category, the last completed class ended before the cutoff. Units include their subtree. */
+	 * category, the last completed class ended before the cutoff. Units include their subtree.
+	 * A cadre confirmed in a class of that kind still to be closed is planned: its earliest. */
+#define PLANNED(cat)                                                                                         \
+	"coalesce((SELECT e.class_id FROM enrolments e JOIN sched_classes p ON p.id = e.class_id"             \
+	" WHERE e.cadre_id = c.id AND e.state = 'confirmed' AND p.category = " cat                            \
+	" AND p.state NOT IN ('cancelled', 'closed') ORDER BY p.first_start LIMIT 1), 0)"
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id)"
-		   " SELECT " CADRE_COLS ", 'onboarding', '', '' FROM cadres c JOIN units u ON u.id = c.unit_id"
+		   " SELECT " CADRE_COLS ", 'onboarding', '', '', " PLANNED("'onboarding'") " FROM cadres c JOIN units u ON u.id = c.unit_id"
 		   " WHERE ?2 > 0 AND c.state = 'active' AND c.elected_on != ''"
 		   " AND c.elected_on <= date(?4, '-' || ?2 || ' months') AND (?1 = 0 OR c.unit_id IN sub)"
 		   " AND NOT EXISTS (SELECT 1 FROM completions m JOIN sched_classes k ON k.id = m.class_id"
 		   "  WHERE m.cadre_id = c.id AND m.completed = 1 AND k.category = 'onboarding')"
 		   " UNION ALL"
-		   " SELECT " CADRE_COLS ", 'retrain', k.category, date(max(k.last_end), 'unixepoch', 'localtime')"
+		   " SELECT " CADRE_COLS ", 'retrain', k.category, date(max(k.last_end), 'unixepoch', 'localtime'),"
+		   " " PLANNED("k.category")
 		   " FROM cadres c JOIN units u ON u.id = c.unit_id JOIN completions m ON m.cadre_id = c.id AND m.completed = 1"
 		   " JOIN sched_classes k ON k.id = m.class_id"
 		   " WHERE ?3 > 0 AND c.state = 'active' AND (?1 = 0 OR c.unit_id IN sub) GROUP BY c.id, k.category"
 		   " HAVING max(k.last_end) < unixepoch(date(?4, '-' || ?3 || ' years'), 'utc')"
 		   " ORDER BY 1, 15, 16 LIMIT 10000");
+#undef PLANNED
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, unit_id);

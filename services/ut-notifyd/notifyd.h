@@ -20,7 +20,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_notifyd_def;
 extern const ut_migration_t notify_migrations[];
-#define NOTIFY_NMIGRATIONS 2
+#define NOTIFY_NMIGRATIONS 3
 
 /* ---- template.c: <kind>.<locale>.txt files, "Subject: ..." line, blank line, body ---- */
 enum {
@@ -116,15 +116,26 @@ int notify_meta_set(ut_store_t *s, const char *key, int64_t v);
 int notify_cadre_upsert(ut_store_t *s, const Ut__Cadre *c);
 int notify_cadre_get(ut_store_t *s, const char *id, notify_cadre_t *out);
 int notify_unit_upsert(ut_store_t *s, const Ut__OrgUnit *u);
-int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state);
-/* Cadre ids enrolled in the class with state `state` (or "" for confirmed and waitlisted). */
-int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, char ***ids, int *n);
+/* enrolment: ut-enrold's id of the enrolment row (0 when the event did not say). */
+int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state, int64_t enrolment);
+typedef struct notify_place {
+	const char *cadre;
+	int64_t enrolment;
+	int confirmed; /* else waitlisted */
+} notify_place_t;
+/* The places in the class with state `state` (or "" for confirmed and waitlisted), by cadre id. */
+int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, notify_place_t **out,
+		      int *n);
 int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out);
-/* What the schedule was last computed against: version and first start (0/0 when never). */
-int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start);
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start);
+/* What the schedule was last computed against: version, first start and a fingerprint of every
+ * session's times (0 when never). */
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable);
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable);
 /* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
+/* 1 when the cadre was already given (or is to be given) a message of this kind and offset about
+ * the class at any class version, else 0, or UT_E*. */
+int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s);
 /* Withdraw pending reminders of a class (cadre NULL = every cadre) with class version below
  * `below` (0 = any version). Returns how many, or UT_E*. */
 int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below);
@@ -160,9 +171,8 @@ int notify_msg_outcome(ut_store_t *s, int64_t id, const char *status, const char
 /* 1 when the cadre opted out of the channel, else 0, or UT_E*. */
 int notify_optout_has(ut_store_t *s, const char *cadre, const char *channel);
 int notify_optout_set(ut_store_t *s, const char *cadre, const char *channel, int undo);
-/* Start (Unix seconds) of a session, 0 when unknown; 1 if the class's course asks for a reflection. */
+/* Start (Unix seconds) of a session, 0 when unknown. */
 int64_t notify_session_start(ut_store_t *s, int64_t session_id);
-int notify_class_wants_reflection(ut_store_t *s, int64_t class_id);
 /* Lowest queue_seq still queued (its job not yet answered), 0 when none. */
 int notify_msg_min_queued(ut_store_t *s, int64_t *seq);
 int notify_msg_max_seq(ut_store_t *s, int64_t *seq);
@@ -176,9 +186,11 @@ int notify_on_cadre(ut_service_t *svc, const Ut__Envelope *ev);
 int notify_on_outcome(ut_service_t *svc, const Ut__Envelope *ev);
 int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev);
 int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev);
-/* Key "cadre/class/kind/offset/version". */
+/* Key "cadre/class/kind/offset/version", and "/enrolment" for a message about an enrolment row
+ * (enrolment > 0): a cadre who cancels and enrols again holds a new row, so each change has a
+ * key of its own. */
 void notify_key(char *buf, size_t len, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
-		int version);
+		int version, int64_t enrolment);
 
 /* ---- jobq.c: batches of jobs to the delivery stream, one in flight ---- */
 typedef struct notify_jobq notify_jobq_t;

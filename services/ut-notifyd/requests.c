@@ -189,7 +189,7 @@ int notify_nudge_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = UT_ENOMEM;
 	for (size_t i = 0; i < r->n_cadre_ids && !rc; i++) {
 		char key[300];
-		notify_key(key, sizeof key, r->cadre_ids[i], 0, "due_nudge", now / 86400000, 0);
+		notify_key(key, sizeof key, r->cadre_ids[i], 0, "due_nudge", now / 86400000, 0, 0);
 		Ut__Delivery d = UT__DELIVERY__INIT;
 		d.key = key;
 		d.cadre_id = r->cadre_ids[i];

@@ -115,17 +115,20 @@ int64_t notify_quiet_adjust(int64_t due_ms, int from, int to, int64_t limit_ms)
 }
 
 void notify_key(char *buf, size_t len, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
-		int version)
+		int version, int64_t enrolment)
 {
-	snprintf(buf, len, "%s/%lld/%s/%lld/%d", cadre, (long long)class_id, kind, (long long)offset_s, version);
+	int n = snprintf(buf, len, "%s/%lld/%s/%lld/%d", cadre, (long long)class_id, kind, (long long)offset_s, version);
+	if (enrolment > 0 && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, "/%lld", (long long)enrolment);
 }
 
 /* One message row; status scheduled, or skipped with a reason. */
-static int add_msg(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s,
-		   int version, int64_t due_ms, int64_t now, const char *status, const char *error, const char *reason)
+static int add_msg(ut_store_t *s, const char *cadre, int64_t enrolment, int64_t class_id, const char *kind,
+		   int64_t offset_s, int version, int64_t due_ms, int64_t now, const char *status, const char *error,
+		   const char *reason)
 {
 	char key[512];
-	notify_key(key, sizeof key, cadre, class_id, kind, offset_s, version);
+	notify_key(key, sizeof key, cadre, class_id, kind, offset_s, version, enrolment);
 	Ut__Delivery d = UT__DELIVERY__INIT;
 	d.key = key;
 	d.cadre_id = (char *)cadre;
@@ -145,7 +148,8 @@ static int live(const notify_class_t *c) { return strcmp(c->state, "cancelled") 
 
 /* Reminders for one confirmed cadre at the class's current version. Past ones are recorded as
  * skipped (so the log says why nothing came), never sent late. */
-static int schedule_reminders(notify_app_t *app, ut_store_t *s, const char *cadre, const notify_class_t *c, int64_t now)
+static int schedule_reminders(notify_app_t *app, ut_store_t *s, const notify_place_t *p, const notify_class_t *c,
+			      int64_t now)
 {
 	if (!live(c) || !c->first_start)
 		return 0;
@@ -160,10 +164,10 @@ static int schedule_reminders(notify_app_t *app, ut_store_t *s, const char *cadr
 	for (int i = 0; i < n && !rc; i++) {
 		int64_t due = start - offsets[i] * 1000;
 		if (due <= now)
-			rc = add_msg(s, cadre, c->id, "reminder", offsets[i], c->version, due, now, "skipped",
+			rc = add_msg(s, p->cadre, p->enrolment, c->id, "reminder", offsets[i], c->version, due, now, "skipped",
 				     "its time had passed when it was scheduled", "");
 		else
-			rc = add_msg(s, cadre, c->id, "reminder", offsets[i], c->version,
+			rc = add_msg(s, p->cadre, p->enrolment, c->id, "reminder", offsets[i], c->version,
 				     notify_quiet_adjust(due, app->quiet_from, app->quiet_to, start), now, "scheduled", "", "");
 	}
 	return rc;
@@ -192,16 +196,19 @@ int notify_on_enrol(ut_service_t *svc, const Ut__Envelope *ev)
 	notify_class_t c;
 	int have = notify_class_get(s, e->class_id, &c) == 0;
 	int version = e->class_version ? e->class_version : have ? c.version : 0;
-	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state);
+	notify_place_t place = {e->cadre_id, e->id, reminders};
+	rc = notify_enrol_set(s, e->cadre_id, e->class_id, state, e->id);
 	if (!rc && !strcmp(state, "cancelled"))
 		rc = notify_msg_withdraw(s, e->class_id, e->cadre_id, 0) < 0 ? UT_EINTERNAL : 0;
-	/* ut-enrold cancels the enrolments of a cancelled class: the class notice already told them */
-	int covered = !strcmp(kind, "cancelled") && have && !strcmp(c.state, "cancelled");
+	/* ut-enrold cancels the enrolments of a cancelled class: the class notice already told them;
+	 * a cadre enrolled late is not asked to come on time to what has begun */
+	int covered = (!strcmp(kind, "cancelled") && have && !strcmp(c.state, "cancelled")) ||
+		      (e->late && ev->type == UT__MSG_TYPE__EV_ENROL_CONFIRMED);
 	/* confirmations go out whatever the time: they are news, not reminders */
 	if (!rc && !covered)
-		rc = add_msg(s, e->cadre_id, e->class_id, kind, 0, version, now, now, "scheduled", "", e->reason);
+		rc = add_msg(s, e->cadre_id, e->id, e->class_id, kind, 0, version, now, now, "scheduled", "", e->reason);
 	if (!rc && reminders && have)
-		rc = schedule_reminders(app, s, e->cadre_id, &c, now);
+		rc = schedule_reminders(app, s, &place, &c, now);
 	ut__enrolment__free_unpacked(e, NULL);
 	if (!rc)
 		notify_dispatch_soon(app);
@@ -220,17 +227,24 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 	if (!c)
 		return UT_EINVAL;
 	int seen_version;
-	int64_t seen_first, first = 0, now = ut_clock_now_ms();
-	for (size_t i = 0; i < c->n_sessions; i++)
-		if (!first || c->sessions[i]->starts_at < first)
-			first = c->sessions[i]->starts_at;
-	rc = notify_seen_get(s, c->id, &seen_version, &seen_first);
+	int64_t seen_first, seen_tt, first = 0, now = ut_clock_now_ms();
+	uint64_t tt = 0; /* order-free: a sum over the sessions of a mix of each one's id and times */
+	for (size_t i = 0; i < c->n_sessions; i++) {
+		const Ut__Session *x = c->sessions[i];
+		if (!first || x->starts_at < first)
+			first = x->starts_at;
+		uint64_t h = ((uint64_t)x->id * 0x9E3779B97F4A7C15u) ^ ((uint64_t)x->starts_at * 0xC2B2AE3D27D4EB4Fu) ^
+			     ((uint64_t)x->ends_at * 0x165667B19E3779F9u);
+		tt += h ^ (h >> 29);
+	}
+	tt |= 1; /* 0 means "not known" (rows from before the fingerprint) */
+	rc = notify_seen_get(s, c->id, &seen_version, &seen_first, &seen_tt);
 	if (rc || c->version <= seen_version) {
 		ut__class__free_unpacked(c, NULL);
 		return rc; /* a repeat or an older version: what we scheduled stands */
 	}
 	ut_arena_t a = {0};
-	char **ids = NULL;
+	notify_place_t *ids = NULL;
 	int n = 0;
 	int cancelled = ev->type == UT__MSG_TYPE__EV_CLASS_CANCELLED || !strcmp(c->state, "cancelled");
 	if (cancelled || !strcmp(c->state, "closed")) {
@@ -239,7 +253,8 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		if (!rc && cancelled)
 			rc = notify_enrol_list(s, &a, c->id, "", &ids, &n);
 		for (int i = 0; i < n && !rc; i++)
-			rc = add_msg(s, ids[i], c->id, "class_cancelled", 0, c->version, now, now, "scheduled", "", c->reason);
+			rc = add_msg(s, ids[i].cadre, ids[i].enrolment, c->id, "class_cancelled", 0, c->version, now, now,
+				     "scheduled", "", c->reason);
 	} else {
 		/* every new version replaces the pending reminders: the same offsets come back with the
 		 * new version in their key, at the new times, and past ones are not sent again */
@@ -247,18 +262,20 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		rc = rc < 0 ? rc : 0;
 		notify_class_t pc;
 		int have = !rc && notify_class_get(s, c->id, &pc) == 0;
-		int moved = seen_version > 0 && seen_first && first != seen_first;
+		/* any session moved (or added, or dropped): those holding or awaiting a seat are told */
+		int moved = seen_version > 0 && (seen_tt ? (uint64_t)seen_tt != tt : seen_first && first != seen_first);
 		if (have)
-			rc = notify_enrol_list(s, &a, c->id, "confirmed", &ids, &n);
+			rc = notify_enrol_list(s, &a, c->id, "", &ids, &n);
 		for (int i = 0; i < n && !rc; i++) {
 			if (moved)
-				rc = add_msg(s, ids[i], c->id, "class_changed", 0, c->version, now, now, "scheduled", "", "");
-			if (!rc)
-				rc = schedule_reminders(app, s, ids[i], &pc, now);
+				rc = add_msg(s, ids[i].cadre, ids[i].enrolment, c->id, "class_changed", 0, c->version, now,
+					     now, "scheduled", "", "");
+			if (!rc && ids[i].confirmed)
+				rc = schedule_reminders(app, s, &ids[i], &pc, now);
 		}
 	}
 	if (!rc)
-		rc = notify_seen_set(s, c->id, c->version, first);
+		rc = notify_seen_set(s, c->id, c->version, first, (int64_t)tt);
 	ut_arena_free(&a);
 	ut__class__free_unpacked(c, NULL);
 	if (!rc)
@@ -359,30 +376,35 @@ int notify_on_outcome(ut_service_t *svc, const Ut__Envelope *ev)
 }
 
 /* Absent from a session: one follow-up per cadre and session (the session id takes the offset's
- * place in the key). A later correction to present does not unsend it. */
+ * place in the key), whatever versions the class went through (a reopened class is corrected, not
+ * held again), and never for a session still to come (marked ahead on an officer's word). A later
+ * correction to present does not unsend it. */
 int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Attendance *a = ut__attendance__unpack(NULL, ev->body.len, ev->body.data);
 	if (!a)
 		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	int64_t now = ut_clock_now_ms();
 	int rc = 0;
 	if (!*a->cadre_id || a->class_id <= 0 || a->session_id <= 0)
 		rc = UT_EINVAL;
-	else if (!strcmp(a->mark, "absent")) {
-		ut_store_t *s = ut_service_store(svc);
+	else if (!strcmp(a->mark, "absent") && notify_session_start(s, a->session_id) * 1000 <= now &&
+		 !(rc = notify_msg_had(s, a->cadre_id, a->class_id, "absent", a->session_id))) {
 		notify_class_t c;
-		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, a->class_id, &c) == 0 ? c.version : 0;
-		rc = add_msg(s, a->cadre_id, a->class_id, "absent", a->session_id, version, now, now, "scheduled", "", "");
+		rc = add_msg(s, a->cadre_id, 0, a->class_id, "absent", a->session_id, version, now, now, "scheduled", "",
+			     "");
 		if (!rc)
 			notify_dispatch_soon(ut_service_app(svc));
 	}
 	ut__attendance__free_unpacked(a, NULL);
-	return rc;
+	return rc < 0 ? rc : 0; /* 1: the cadre was told already */
 }
 
-/* A class closed: those whose course asks for a written reflection and who have not handed one
- * in are told it is due. */
+/* A class closed: those whose completion waits only for the written reflection their course asks
+ * for are told it is due, once (a class reopened and closed again computes completions anew);
+ * where attendance falls short a reflection would change nothing, so nobody is asked for one. */
 int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Completion *m = ut__completion__unpack(NULL, ev->body.len, ev->body.data);
@@ -392,14 +414,15 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	ut_store_t *s = ut_service_store(svc);
 	if (!*m->cadre_id || m->class_id <= 0)
 		rc = UT_EINVAL;
-	else if (!m->reflection_submitted && notify_class_wants_reflection(s, m->class_id)) {
+	else if (m->reflection_missing &&
+		 !(rc = notify_msg_had(s, m->cadre_id, m->class_id, "reflection_due", 0))) {
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, m->class_id, &c) == 0 ? c.version : 0;
-		rc = add_msg(s, m->cadre_id, m->class_id, "reflection_due", 0, version, now, now, "scheduled", "", "");
+		rc = add_msg(s, m->cadre_id, 0, m->class_id, "reflection_due", 0, version, now, now, "scheduled", "", "");
 		if (!rc)
 			notify_dispatch_soon(ut_service_app(svc));
 	}
 	ut__completion__free_unpacked(m, NULL);
-	return rc;
+	return rc < 0 ? rc : 0; /* 1: the cadre was told already */
 }

@@ -32,7 +32,13 @@ static const char schema_v2[] =
 	"CREATE INDEX messages_class ON messages(class_id, cadre_id);"
 	"CREATE INDEX messages_seq ON messages(queue_seq) WHERE status = 'queued';";
 
-const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}};
+/* The enrolment row each cadre's place is, so messages about it name the change (a cadre who
+ * cancels and enrols again holds a new row, and hears of it again); the timetable a class's
+ * schedule was computed against, so moving any session (not only the first) is seen. */
+static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
+				"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;";
+
+const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -116,21 +122,23 @@ int notify_unit_upsert(ut_store_t *s, const Ut__OrgUnit *u)
 	return ut_store_step_done(s, st, "unit");
 }
 
-int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state)
+int notify_enrol_set(ut_store_t *s, const char *cadre, int64_t class_id, const char *state, int64_t enrolment)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_enrolments(cadre_id, class_id, state)"
-					    " VALUES(?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_enrolments(cadre_id, class_id, state,"
+					    " enrolment_id) VALUES(?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, cadre, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, class_id);
 	sqlite3_bind_text(st, 3, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, enrolment);
 	return ut_store_step_done(s, st, "enrolment");
 }
 
-int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, char ***ids, int *n)
+int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char *state, notify_place_t **out,
+		      int *n)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id FROM notify_enrolments WHERE class_id = ?1 AND"
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT cadre_id, enrolment_id, state FROM notify_enrolments WHERE class_id = ?1 AND"
 					    " (state = ?2 OR (?2 = '' AND state IN ('confirmed', 'waitlisted')))"
 					    " ORDER BY cadre_id");
 	if (!st)
@@ -139,21 +147,23 @@ int notify_enrol_list(ut_store_t *s, ut_arena_t *a, int64_t class_id, const char
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	int cap = 16, rc;
 	*n = 0;
-	*ids = (char **)ut_arena_ptrs(a, (size_t)cap);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *ids) {
+	*out = ut_arena_alloc(a, (size_t)cap * sizeof **out);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *out) {
 		if (*n == cap) {
-			char **more = (char **)ut_arena_ptrs(a, (size_t)cap * 2);
+			notify_place_t *more = ut_arena_alloc(a, (size_t)cap * 2 * sizeof *more);
 			if (more)
-				memcpy(more, *ids, (size_t)cap * sizeof *more);
-			*ids = more;
+				memcpy(more, *out, (size_t)cap * sizeof *more);
+			*out = more;
 			cap *= 2;
 			if (!more)
 				break;
 		}
-		(*ids)[(*n)++] = ut_arena_strdup(a, ut_store_text(st, 0));
+		(*out)[*n].cadre = ut_arena_strdup(a, ut_store_text(st, 0));
+		(*out)[*n].confirmed = !strcmp(ut_store_text(st, 2), "confirmed");
+		(*out)[(*n)++].enrolment = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	if (!*ids || a->failed)
+	if (!*out || a->failed)
 		return UT_ENOMEM;
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "enrolments");
 }
@@ -187,11 +197,11 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 	return found ? 0 : UT_ENOTFOUND;
 }
 
-int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start)
+int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable)
 {
 	*version = 0;
-	*first_start = 0;
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT version, first_start FROM notify_seen WHERE class_id = ?");
+	*first_start = *timetable = 0;
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT version, first_start, timetable FROM notify_seen WHERE class_id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
@@ -199,20 +209,22 @@ int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *firs
 	if (rc == SQLITE_ROW) {
 		*version = sqlite3_column_int(st, 0);
 		*first_start = sqlite3_column_int64(st, 1);
+		*timetable = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "seen");
 }
 
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start)
+int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start)"
-					    " VALUES(?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start,"
+					    " timetable) VALUES(?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
 	sqlite3_bind_int(st, 2, version);
 	sqlite3_bind_int64(st, 3, first_start);
+	sqlite3_bind_int64(st, 4, timetable);
 	return ut_store_step_done(s, st, "seen");
 }
 
@@ -241,6 +253,19 @@ int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
 	if (rc)
 		return rc;
 	return sqlite3_changes(ut_store_db(s)) > 0;
+}
+
+int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM messages WHERE class_id = ? AND cadre_id = ?"
+					    " AND kind = ? AND offset_s = ? AND status != 'withdrawn'");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	sqlite3_bind_text(st, 2, cadre, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, offset_s);
+	return ut_store_scalar(s, st, 0) > 0;
 }
 
 int notify_msg_withdraw(ut_store_t *s, int64_t class_id, const char *cadre, int below)
@@ -570,18 +595,6 @@ int64_t notify_session_start(ut_store_t *s, int64_t session_id)
 	int64_t t = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	return t;
-}
-
-int notify_class_wants_reflection(ut_store_t *s, int64_t class_id)
-{
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT co.requires_reflection FROM sched_classes c JOIN sched_courses co"
-					    " ON co.id = c.course_id WHERE c.id = ?");
-	if (!st)
-		return 0;
-	sqlite3_bind_int64(st, 1, class_id);
-	int yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return yes;
 }
 
 int notify_msg_min_queued(ut_store_t *s, int64_t *seq)

@@ -112,6 +112,7 @@ typedef struct rp_completion {
 } rp_completion_t;
 int rp_completion_get(ut_store_t *s, int64_t class_id, const char *cadre, rp_completion_t *out);
 int rp_completion_put(ut_store_t *s, int64_t class_id, const char *cadre, const rp_completion_t *c);
+int rp_completion_del(ut_store_t *s, int64_t class_id, const char *cadre);
 
 /* A delivery's outcome as counted: metric "" when not counted yet. */
 int rp_delivery_get(ut_store_t *s, const char *key, int64_t *class_id, char *metric, size_t mlen);

@@ -255,6 +255,10 @@ int rp_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	now.completed = c->completed;
 	if (was.found && (rc = completion_effect(s, c->class_id, c->cadre_id, &was, -1)))
 		goto out;
+	if (c->withdrawn) { /* the class was reopened: nothing stands until it closes again */
+		rc = rp_completion_del(s, c->class_id, c->cadre_id);
+		goto out;
+	}
 	if ((rc = completion_effect(s, c->class_id, c->cadre_id, &now, 1)) ||
 	    (rc = rp_completion_put(s, c->class_id, c->cadre_id, &now)))
 		goto out;
@@ -278,7 +282,11 @@ int rp_on_delivery(ut_service_t *svc, const Ut__Envelope *ev)
 		snprintf(key, sizeof key, "%s", d->key);
 	else
 		snprintf(key, sizeof key, "#%lld", (long long)d->id);
-	const char *metric = ev->type == UT__MSG_TYPE__EV_NOTIFY_DELIVERED ? "reminders_sent" : "reminders_failed";
+	/* reminders apart from every other notice (confirmations, absences, ...): a year whose reminders
+	 * were all skipped reports none sent */
+	int sent = ev->type == UT__MSG_TYPE__EV_NOTIFY_DELIVERED, reminder = !strcmp(d->kind, "reminder");
+	const char *metric = reminder ? (sent ? "reminders_sent" : "reminders_failed")
+				      : (sent ? "notices_sent" : "notices_failed");
 	int rc = !*d->key && d->id <= 0 ? UT_EINVAL : rp_delivery_get(s, key, &was_class, was, sizeof was);
 	if (rc || !strcmp(was, metric))
 		goto out;

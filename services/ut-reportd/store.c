@@ -509,6 +509,14 @@ int rp_completion_put(ut_store_t *s, int64_t class_id, const char *cadre, const 
 	return ut_store_step_done(s, st, "completion put");
 }
 
+int rp_completion_del(ut_store_t *s, int64_t class_id, const char *cadre)
+{
+	STMT(st, "DELETE FROM rp_completion WHERE class_id = ? AND cadre_id = ?");
+	sqlite3_bind_int64(st, 1, class_id);
+	sqlite3_bind_text(st, 2, cadre, -1, SQLITE_TRANSIENT);
+	return ut_store_step_done(s, st, "completion delete");
+}
+
 int rp_delivery_get(ut_store_t *s, const char *key, int64_t *class_id, char *metric, size_t mlen)
 {
 	*class_id = 0;

@@ -261,6 +261,25 @@ out:
 	return rc;
 }
 
+/* Closing makes every completion final, so a class closes once its last session has ended; before
+ * that only when forced, with the reason kept in the class and its event for the audit. */
+static int close_check(ut_reply_t *rep, const Ut__Class *c, const Ut__ClassAction *act)
+{
+	int64_t last = 0, now = ut_clock_now_ms() / 1000;
+	char at[64];
+	for (size_t i = 0; i < c->n_sessions; i++)
+		if (c->sessions[i]->ends_at > last)
+			last = c->sessions[i]->ends_at;
+	if (act->force && !*act->reason)
+		return ut_reply_err(rep, UT_EINVAL, "closing class %lld early needs a reason", (long long)c->id);
+	if (last > now && !act->force)
+		return ut_reply_err(rep, UT_ECONFLICT,
+				    "class %lld has not ended: its last session ends at %s; closing computes every "
+				    "cadre's completion from the roll-calls taken so far (force it with a reason)",
+				    (long long)c->id, ut_clock_format_local(last, at, sizeof at));
+	return 0;
+}
+
 static int finish(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep, const char *state, int event)
 {
 	Ut__ClassAction *act = ut_rpc_body(req, &ut__class_action__descriptor, rep);
@@ -272,9 +291,12 @@ static int finish(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep, c
 	int rc = load_live(s, &a, rep, act->id, &c);
 	if (!rc)
 		rc = ut_valid_text(rep, "reason", act->reason, 0, 500);
+	if (!rc && event == UT__MSG_TYPE__EV_CLASS_CLOSED)
+		rc = close_check(rep, c, act);
 	if (!rc) {
 		c->state = (char *)state;
 		c->reason = act->reason;
+		c->forced = event == UT__MSG_TYPE__EV_CLASS_CLOSED && act->force;
 		c->version++;
 		if (!(rc = sched_class_update(s, c)))
 			rc = emit_class(svc, rep, c->id, event);
@@ -292,6 +314,36 @@ int sched_class_cancel(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 int sched_class_close(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	return finish(svc, req, rep, "closed", UT__MSG_TYPE__EV_CLASS_CLOSED);
+}
+
+/* A closed class runs again so its roll-calls can be corrected and it can be closed anew; the
+ * change event tells ut-enrold to withdraw the completions it computed. */
+int sched_class_reopen(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__ClassAction *act = ut_rpc_body(req, &ut__class_action__descriptor, rep);
+	if (!act)
+		return UT_EINVAL;
+	ut_store_t *s = ut_service_store(svc);
+	ut_arena_t a = {0};
+	Ut__Class *c = NULL;
+	int rc = load_class(s, &a, rep, act->id, &c);
+	if (!rc && strcmp(c->state, "closed"))
+		rc = ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s, not closed", (long long)c->id, c->state);
+	if (!rc && !*act->reason)
+		rc = ut_reply_err(rep, UT_EINVAL, "reopening class %lld needs a reason", (long long)c->id);
+	if (!rc)
+		rc = ut_valid_text(rep, "reason", act->reason, 1, 500);
+	if (!rc) {
+		c->state = "running";
+		c->reason = act->reason;
+		c->forced = 0;
+		c->version++;
+		if (!(rc = sched_class_update(s, c)))
+			rc = emit_class(svc, rep, c->id, UT__MSG_TYPE__EV_CLASS_CHANGED);
+	}
+	ut_arena_free(&a);
+	protobuf_c_message_free_unpacked(&act->base, NULL);
+	return rc;
 }
 
 int sched_session_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)

@@ -15,6 +15,7 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_CLASS_CHANGE, sched_class_change, 1},
 	{UT__MSG_TYPE__MSG_CLASS_CANCEL, sched_class_cancel, 1},
 	{UT__MSG_TYPE__MSG_CLASS_CLOSE, sched_class_close, 1},
+	{UT__MSG_TYPE__MSG_CLASS_REOPEN, sched_class_reopen, 1},
 	{UT__MSG_TYPE__MSG_SESSION_ADD, sched_session_add, 1},
 	{UT__MSG_TYPE__MSG_SESSION_LIST, sched_session_list, 0},
 	{UT__MSG_TYPE__MSG_PLAN_SET, sched_plan_set, 1},

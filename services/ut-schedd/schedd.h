@@ -9,7 +9,7 @@
 /* main.c: the daemon's wiring (also used by the fuzz target). */
 extern const ut_service_def_t ut_schedd_def;
 extern const ut_migration_t sched_migrations[];
-#define SCHED_NMIGRATIONS 2
+#define SCHED_NMIGRATIONS 3
 #include "ut/words.h"
 #define sched_categories ut_categories
 
@@ -58,6 +58,7 @@ int sched_class_get(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 int sched_class_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_class_cancel(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_class_close(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int sched_class_reopen(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_session_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_session_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int sched_plan_set(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

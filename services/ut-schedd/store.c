@@ -30,6 +30,8 @@ const ut_migration_t sched_migrations[SCHED_NMIGRATIONS] = {
 	    " PRIMARY KEY(year, category)) WITHOUT ROWID;"},
 	{2, "CREATE TABLE coverage_targets(year INTEGER PRIMARY KEY, percent INTEGER NOT NULL,"
 	    " updated_ms INTEGER NOT NULL);"},
+	/* a class closed before its last session ended, on an officer's word (the reason beside it) */
+	{3, "ALTER TABLE classes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -212,7 +214,7 @@ int sched_class_insert(ut_store_t *s, Ut__Class *c)
 int sched_class_update(ut_store_t *s, const Ut__Class *c)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE classes SET title = ?, format = ?, capacity = ?, audience = ?,"
-					    " state = ?, version = ?, reason = ?, updated_ms = ? WHERE id = ?");
+					    " state = ?, version = ?, reason = ?, updated_ms = ?, forced = ? WHERE id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, c->title, -1, SQLITE_STATIC);
@@ -223,13 +225,14 @@ int sched_class_update(ut_store_t *s, const Ut__Class *c)
 	sqlite3_bind_int(st, 6, c->version);
 	sqlite3_bind_text(st, 7, c->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, ut_clock_now_ms());
-	sqlite3_bind_int64(st, 9, c->id);
+	sqlite3_bind_int(st, 9, c->forced);
+	sqlite3_bind_int64(st, 10, c->id);
 	return ut_store_step_done(s, st, "class update");
 }
 
 #define CLASS_COLS                                                                                          \
 	"c.id, c.course_id, k.code, c.title, k.category, c.level, c.format, c.capacity, c.audience, c.state," \
-	" c.version, c.reason"
+	" c.version, c.reason, c.forced"
 
 static void *class_row(ut_arena_t *a, sqlite3_stmt *st)
 {
@@ -249,6 +252,7 @@ static void *class_row(ut_arena_t *a, sqlite3_stmt *st)
 	c->state = TEXT(st, 9);
 	c->version = sqlite3_column_int(st, 10);
 	c->reason = TEXT(st, 11);
+	c->forced = sqlite3_column_int(st, 12);
 	return c;
 }
 

@@ -115,7 +115,7 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 	if (rep->status != UT__STATUS__STATUS_OK) {
 		char said[1024];
 		reply_text(rep, said, sizeof said);
-		fprintf(stderr, "utctl: %s: %s\n", ut_tr_word(ut_status_name(rep->status)), said);
+		fprintf(stderr, _("utctl: %s: %s\n"), ut_tr_word(ut_status_name(rep->status)), said);
 		ut__envelope__free_unpacked(rep, NULL);
 		return EXIT_REFUSED;
 	}

@@ -56,6 +56,7 @@ enum {
 	O_RETRAIN,
 	O_FORMAT,
 	O_TODAY,
+	O_FORCE,
 };
 
 /* Ids given as repeated options or comma lists: appended to ids[]. */
@@ -268,12 +269,23 @@ static int send_enrol(ctx_t *c, Ut__EnrolRequest *q)
 	return rc;
 }
 
+static const optspec_t enrol_add_opts[] = {
+	{O_LATE, "late", NULL, 0, "into a class that has started or closed (no \"attend on time\" notice)"},
+	{0},
+};
+
 static int enrol_add(ctx_t *c, int argc, char **argv)
 {
-	const char *pos[2];
-	if (opt_none(c, argc, argv, pos, 2, 2, "CADRE_ID CLASS_ID") < 0)
-		return EXIT_USAGE;
+	const char *arg, *pos[2];
 	Ut__EnrolRequest q = UT__ENROL_REQUEST__INIT;
+	opts_t o;
+	int k;
+	opt_begin(&o, c, argc, argv, c->verb->opts);
+	while ((k = opt_next(&o, &arg)) > 0)
+		if (k == O_LATE)
+			q.late = 1;
+	if (k < 0 || opt_rest(&o, pos, 2, 2, "CADRE_ID CLASS_ID") < 0)
+		return EXIT_USAGE;
 	char *ids[1] = {(char *)pos[0]};
 	if (class_arg(c, pos[1], &q.class_id))
 		return EXIT_USAGE;
@@ -438,6 +450,7 @@ static const optspec_t rollcall_opts[] = {
 	{O_EXCEPT, "except", "ID[,ID...]", 0, "with --all-present: these were absent"},
 	{O_REST_ABSENT, "rest-absent", NULL, 0, "every confirmed cadre not named otherwise was absent"},
 	{O_FILE, "file", "SHEET", 0, "a sign-in sheet (.xlsx, CSV or text): cadre id and mark, header optional"},
+	{O_FORCE, "force", NULL, 0, "mark a session that has not started yet"},
 	{0},
 };
 
@@ -610,6 +623,7 @@ static int rollcall_mark_joined(ctx_t *c, int argc, char **argv)
 		case O_ALL_PRESENT: q.all_present = 1; break;
 		case O_REST_ABSENT: q.rest_absent = 1; break;
 		case O_FILE: rc = sheet_marks(c, arg, marks, &n); break;
+		case O_FORCE: q.force = 1; break;
 		}
 	}
 	if (!rc && (k < 0 || opt_rest(&o, pos, 2, 2, "CLASS_ID SESSION_ID") < 0))
@@ -730,10 +744,10 @@ const verb_t cadre_verbs[] = {
 };
 
 const verb_t enrol_verbs[] = {
-	{"add", enrol_add, "enrol a cadre in a class: a seat while there is one, else the waitlist", "CADRE_ID CLASS_ID",
-	 NULL, "utctl enrol add C0001 12",
-	 "Refused when the cadre is already enrolled, has left, the class is cancelled or closed, or the cadre\n"
-	 "holds a seat in another class whose sessions overlap."},
+	{"add", enrol_add, "enrol a cadre in a class: a seat while there is one, else the waitlist",
+	 "CADRE_ID CLASS_ID [--late]", enrol_add_opts, "utctl enrol add C0001 12",
+	 "Refused when the cadre is already enrolled, has left, the class is cancelled, has started or closed\n"
+	 "(unless --late), or the cadre holds a seat in another class whose sessions overlap."},
 	{"bulk", enrol_bulk, "enrol many cadres in one request, each answered", "CLASS_ID [--file FILE]", bulk_opts,
 	 "utctl enrol bulk 12 --file chairs.txt", "Exit status 1 when any cadre was refused; the others are enrolled."},
 	{"cancel", enrol_cancel, "cancel an enrolment; a freed seat goes to the first waiting",

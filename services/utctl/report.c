@@ -38,6 +38,8 @@ static const col_t attendance_cols[] = {
 	{"rollcall_rate", {"marks_present", "marks_late"}, {"marks_present", "marks_late", "marks_excused", "marks_absent"}},
 	{"reminders_sent", {"reminders_sent"}, {0}},
 	{"reminders_failed", {"reminders_failed"}, {0}},
+	{"notices_sent", {"notices_sent"}, {0}},
+	{"notices_failed", {"notices_failed"}, {0}},
 	{0},
 };
 static const col_t coverage_cols[] = {

@@ -157,6 +157,12 @@ static const char *cell(const ut_col_t *col, const ProtobufCMessage *m, size_t i
 			snprintf(buf, len, "%" PRId64 "m", s / 60);
 		return buf;
 	}
+	case UT_COL_PLANNED: {
+		int64_t k = int_of(m, col->field);
+		if (k)
+			snprintf(buf, len, _("planned: class %lld"), (long long)k);
+		return k ? buf : ut_tr_word("due");
+	}
 	case UT_COL_RATIO:
 		snprintf(buf, len, "%" PRId64 "/%" PRId64, int_of(m, col->field), int_of(m, col->field2));
 		return buf;
@@ -300,6 +306,8 @@ static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMess
 	int csv = c->format == FMT_CSV;
 	if (cmd->items) {
 		rows_print(cmd->cols, items_of(rep, cmd->items), count_of(rep, cmd->items), csv, 0);
+		if (cmd->said && !csv)
+			cmd->said(req, rep, stdout);
 		return;
 	}
 	if (cmd->done || cmd->said) {

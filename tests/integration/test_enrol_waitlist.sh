@@ -4,6 +4,10 @@
 # its enrolments; bulk enrolment answers each cadre; one event per change.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/enrol_lib.sh"
+CLOCK=$T/clock
+export UT_CLOCK_FILE=$CLOCK
+set_clock() { date -d "TZ=\"Asia/Shanghai\" $1" +%s%3N >"$CLOCK.tmp" && mv "$CLOCK.tmp" "$CLOCK"; }
+set_clock "2026-03-01 08:00" # before every class: enrolment is open
 
 start_enrol_node
 
@@ -75,7 +79,7 @@ wait_for "class 3's enrolments cancelled" "cancelled:2" \
 check "the reason names the class cancellation" "class cancelled: lecturer ill" \
 	"$(sql ut-enrold "SELECT DISTINCT reason FROM enrolments WHERE class_id = 3")"
 check_run "a cancelled class takes nobody" 1 'conflict: class 3 is cancelled' utctl enrol add C06 3
-utctl class close 4 >/dev/null
+utctl class close 4 --force --reason 'held ahead of its date' >/dev/null
 wait_for "class 4 closed in the projection" closed sql ut-enrold "SELECT state FROM sched_classes WHERE id = 4"
 check_run "a closed class takes nobody" 1 'conflict: class 4 is closed' utctl enrol add C06 4
 

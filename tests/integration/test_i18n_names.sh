@@ -71,7 +71,8 @@ says zh-Hans "a level given in Chinese" 0 '班级 3 已创建' "${ZH[@]}" -- cla
 check "stored as the protocol's words" "county online" "$(sql ut-schedd 'SELECT level, format FROM classes WHERE id = 3' | tr '|' ' ')"
 says zh-Hans "an unknown lecturer" 2 '授课人“张三”不存在；现有：' "${ZH[@]}" "张三" "Lê Xuân Trường" -- \
 	session add 2 --at "2027-04-02 09:00-12:00" --lecturer "张三"
-says zh-Hant "closed, in Traditional Chinese" 0 '已結班' "${ZH[@]}" -- class close 2
+says zh-Hant "closing before the last session is refused, in Traditional Chinese" 1 '衝突：班級 2 尚未結束' "${ZH[@]}" -- class close 2
+says zh-Hant "closed early with a reason, in Traditional Chinese" 0 '已提前結班' "${ZH[@]}" "课程调整" -- class close 2 --force --reason "课程调整"
 says zh-Hant "closed again refused" 1 '衝突' "${ZH[@]}" -- class close 2
 says zh-Hans "plans listed" 0 '' "${ZH[@]}" -- plan show --year 2027
 says zh-Hans "courses as CSV" 0 '^编号,代码,类别' "${ZH[@]}" "${VI[@]}" -- --format csv course list

@@ -125,7 +125,7 @@ utctl class add --course REF --capacity 20 --session '2026-03-15 09:00-12:00' >/
 wait_for "notifyd knows class 4" "1" sql ut-notifyd "SELECT count(*) FROM sched_classes WHERE id = 4"
 inject 25 enrol-confirmed cadre=C2 class=4
 wait_for "a course with its own offsets: one reminder, 2d before" "172800" sql ut-notifyd "SELECT group_concat(offset_s) FROM messages WHERE class_id = 4 AND kind = 'reminder'"
-inject 22 completed cadre=C1 class=4 reflection=0
+inject 22 completed cadre=C1 class=4 reflection=0 missing=1
 inject 23 completed cadre=C2 class=4 reflection=1
 inject 24 completed cadre=C2 class=1 reflection=0
 wait_for "reflection due for the one who has not handed it in" 1 bash -c "grep -c 'Chairs course. has ended' '$(spool_file C1/4/reflection_due/0/1)' 2>/dev/null"

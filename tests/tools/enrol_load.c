@@ -16,7 +16,7 @@
 
 typedef struct job {
 	const char *endpoint, *prefix;
-	int client, clients, ncadres, first_class, nclasses, inflight, timeout_ms;
+	int client, clients, ncadres, first_class, nclasses, inflight, timeout_ms, late;
 	void *zctx;
 	long sent, answered, timeouts, dups, ok;
 } job_t;
@@ -38,6 +38,7 @@ static int send_one(const job_t *j, void *sock, int i)
 	q.class_id = cls;
 	q.cadre_ids = ids;
 	q.n_cadre_ids = 1;
+	q.late = j->late;
 	unsigned char body[256], buf[512];
 	size_t blen = ut__enrol_request__pack(&q, body);
 	Ut__Envelope env = UT__ENVELOPE__INIT;
@@ -157,9 +158,11 @@ static void *client_run(void *arg)
 
 int main(int argc, char **argv)
 {
-	if (argc != 9) {
-		fprintf(stderr, "usage: ut-enrol-load ENDPOINT NCADRES PREFIX FIRST_CLASS NCLASSES CLIENTS INFLIGHT TIMEOUT_MS\n"
-				"Cadre i (PREFIX%%05d, 1..NCADRES) asks for class FIRST_CLASS + (i-1) %% NCLASSES.\n");
+	if (argc != 9 && !(argc == 10 && !strcmp(argv[9], "late"))) {
+		fprintf(stderr, "usage: ut-enrol-load ENDPOINT NCADRES PREFIX FIRST_CLASS NCLASSES CLIENTS INFLIGHT TIMEOUT_MS"
+				" [late]\n"
+				"Cadre i (PREFIX%%05d, 1..NCADRES) asks for class FIRST_CLASS + (i-1) %% NCLASSES;\n"
+				"late: also into classes that have started or closed.\n");
 		return 2;
 	}
 	int clients = atoi(argv[6]);
@@ -172,7 +175,7 @@ int main(int argc, char **argv)
 	for (int c = 0; c < clients; c++) {
 		jobs[c] = (job_t){.endpoint = argv[1], .ncadres = atoi(argv[2]), .prefix = argv[3],
 				  .first_class = atoi(argv[4]), .nclasses = atoi(argv[5]), .clients = clients,
-				  .client = c, .inflight = atoi(argv[7]), .timeout_ms = atoi(argv[8]), .zctx = zctx};
+				  .client = c, .inflight = atoi(argv[7]), .timeout_ms = atoi(argv[8]), .late = argc == 10, .zctx = zctx};
 		pthread_create(&th[c], NULL, client_run, &jobs[c]);
 	}
 	long sent = 0, answered = 0, timeouts = 0, dups = 0, ok = 0;

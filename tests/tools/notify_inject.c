@@ -14,8 +14,8 @@ static void usage(void)
 	fprintf(stderr, "usage: ut-notify-inject REDIS_SOCKET STREAM_KEY EVENT_ID TYPE [field=value ...]\n"
 			"  TYPE: cadre-registered|cadre-changed|cadre-left (id name email phone locale unit version)\n"
 			"        unit-added (id name)\n"
-			"        enrol-confirmed|enrol-waitlisted|enrol-promoted|enrol-cancelled (cadre class version reason)\n"
-			"        attendance (cadre class session mark), completed (cadre class reflection=0|1)\n"
+			"        enrol-confirmed|enrol-waitlisted|enrol-promoted|enrol-cancelled (cadre class version reason enrolment)\n"
+			"        attendance (cadre class session mark), completed (cadre class reflection=0|1 missing=0|1)\n"
 			"  repeat=N sends N events in one pipeline, with \"-<i>\" added to the event id and the cadre id.\n");
 	exit(2);
 }
@@ -65,6 +65,7 @@ int main(int argc, char **argv)
 		       : !strcmp(t, "enrol-promoted")   ? UT__MSG_TYPE__EV_ENROL_PROMOTED
 		       : !strcmp(t, "enrol-cancelled")  ? UT__MSG_TYPE__EV_ENROL_CANCELLED
 							: 0;
+		e.id = atoll(field(argc, argv, "enrolment", "0"));
 		e.cadre_id = (char *)field(argc, argv, "cadre", "");
 		e.class_id = atoll(field(argc, argv, "class", "0"));
 		e.class_version = atoi(field(argc, argv, "version", "0"));
@@ -86,6 +87,7 @@ int main(int argc, char **argv)
 		co.cadre_id = (char *)field(argc, argv, "cadre", "");
 		co.class_id = atoll(field(argc, argv, "class", "0"));
 		co.reflection_submitted = atoi(field(argc, argv, "reflection", "0"));
+		co.reflection_missing = atoi(field(argc, argv, "missing", "0"));
 		m = &co.base;
 	}
 	if (!type)

@@ -1,6 +1,7 @@
 /* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type> <ts_ms>",
  * so tests can check that each event is there exactly once and in order, and benchmarks its age;
- * an EV_CADRES_IMPORTED line ends with how many cadres it registered and changed. */
+ * an EV_CADRES_IMPORTED line ends with how many cadres it registered and changed, an enrolment
+ * made late (after the class started) with "late". */
 #include "enrol.pb-c.h"
 #include "envelope.pb-c.h"
 
@@ -44,6 +45,13 @@ int main(int argc, char **argv)
 						    : NULL;
 			if (b)
 				printf(" %zu %zu", b->n_registered, b->n_changed);
+			Ut__Enrolment *en = env && env->type == UT__MSG_TYPE__EV_ENROL_CONFIRMED
+						    ? ut__enrolment__unpack(NULL, env->body.len, env->body.data)
+						    : NULL;
+			if (en && en->late)
+				printf(" late");
+			if (en)
+				ut__enrolment__free_unpacked(en, NULL);
 			printf("\n");
 			if (b)
 				ut__cadre_batch__free_unpacked(b, NULL);

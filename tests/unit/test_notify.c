@@ -180,8 +180,10 @@ static void test_ics(void **state)
 static void test_key(void **state)
 {
 	char k[128];
-	notify_key(k, sizeof k, "C1", 12, "reminder", 7200, 4);
+	notify_key(k, sizeof k, "C1", 12, "reminder", 7200, 4, 0);
 	assert_string_equal(k, "C1/12/reminder/7200/4");
+	notify_key(k, sizeof k, "C1", 12, "confirmed", 0, 4, 31);
+	assert_string_equal(k, "C1/12/confirmed/0/4/31");
 }
 
 int main(void)

@@ -70,6 +70,7 @@ typedef enum {
 	UT_COL_RATIO,   /* `field`/`field2`, e.g. sessions attended of sessions held */
 	UT_COL_TIME_MS, /* Unix milliseconds, as UT_COL_TIME */
 	UT_COL_OFFSET,  /* seconds before something, as 3d, 2h or 30m; 0 as - */
+	UT_COL_PLANNED, /* a due-list item: "planned: class N" when it has a class, else "due" */
 } ut_col_kind_t;
 
 typedef struct ut_col {
@@ -98,8 +99,8 @@ typedef struct ut_cmd {
 	int (*hook)(struct ut_fill *f, const ut_arg_t *a, const char *value);
 	const ut_col_t *subcols; /* a second table under a one-thing reply: its repeated `subitems` */
 	const char *subitems;
-	/* What `done` or the columns cannot say from reply fields alone (a preview's text): printed to
-	 * out, translated. */
+	/* What `done` or the columns cannot say from reply fields alone (a preview's text), or a line
+	 * under a list's table (its counts): printed to out, translated. */
 	void (*said)(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 } ut_cmd_t;
 

@@ -19,6 +19,7 @@ extern const char *const ut_ownerships[];    /* public, non_public */
 extern const char *const ut_cadre_states[];  /* active, left */
 extern const char *const ut_enrol_states[];  /* confirmed, waitlisted, cancelled */
 extern const char *const ut_due_reasons[];   /* why a cadre is due: onboarding, retrain */
+extern const char *const ut_due_states[];    /* a due-list item: due, or planned */
 extern const char *const ut_results[];       /* a training record's completed, not_completed, pending */
 extern const char *const ut_notice_kinds[];    /* what a notice is about: confirmed ... due_nudge */
 extern const char *const ut_notice_statuses[]; /* scheduled, queued, sent, retrying, dead ... */
