@@ -211,7 +211,25 @@ static int pick(ut_fill_t *f, const char *what, const char *value, const named_t
 	return ut_cmd_fail(f, 1, _("%s '%s' does not exist; there are: %s"), what, value, list);
 }
 
-static int call(ut_fill_t *f, const char *daemon, int type, const ProtobufCMessage *req,
+void ut_cmd_note(ut_fill_t *f, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	size_t have = f->notes ? strlen(f->notes) : 0, n = strlen(line);
+	char *grown = realloc(f->notes, have + n + 2);
+	if (grown) {
+		memcpy(grown + have, line, n);
+		grown[have + n] = '\n';
+		grown[have + n + 1] = '\0';
+		f->notes = grown;
+	}
+	f->refused++;
+}
+
+int ut_cmd_call(ut_fill_t *f, const char *daemon, int type, const ProtobufCMessage *req,
 		const ProtobufCMessageDescriptor *rd, ProtobufCMessage **out)
 {
 	if (!f->call)
@@ -227,7 +245,7 @@ static int by_name(ut_fill_t *f, const char *what, int type, const ProtobufCMess
 	Ut__ListRequest q = UT__LIST_REQUEST__INIT;
 	q.limit = 100000;
 	ProtobufCMessage *rep;
-	int rc = call(f, "ut-schedd", type, &q.base, rd, &rep);
+	int rc = ut_cmd_call(f, "ut-schedd", type, &q.base, rd, &rep);
 	if (rc)
 		return rc;
 	/* a *List reply: its one repeated field of messages with id and name */
@@ -270,7 +288,7 @@ static int session_number(ut_fill_t *f, int64_t class_id, const char *value, int
 	Ut__Ref ref = UT__REF__INIT;
 	ref.id = class_id;
 	Ut__Class *k;
-	int rc = call(f, "ut-schedd", UT__MSG_TYPE__MSG_CLASS_GET, &ref.base, &ut__class__descriptor,
+	int rc = ut_cmd_call(f, "ut-schedd", UT__MSG_TYPE__MSG_CLASS_GET, &ref.base, &ut__class__descriptor,
 		      (ProtobufCMessage **)&k);
 	if (rc)
 		return rc;
@@ -302,7 +320,7 @@ static int unit_ref(ut_fill_t *f, const char *value, int64_t *id, char **code)
 	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
 	q.all = 1;
 	Ut__UnitList *l;
-	int rc = call(f, "ut-enrold", UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor,
+	int rc = ut_cmd_call(f, "ut-enrold", UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor,
 		      (ProtobufCMessage **)&l);
 	if (rc)
 		return rc;
@@ -340,7 +358,7 @@ int ut_cmd_resolve(ut_fill_t *f, ut_ref_t ref, const char *what, const char *val
 		Ut__Ref r = UT__REF__INIT;
 		r.code = (char *)value;
 		Ut__Course *c;
-		int rc = call(f, "ut-schedd", UT__MSG_TYPE__MSG_COURSE_GET, &r.base, &ut__course__descriptor,
+		int rc = ut_cmd_call(f, "ut-schedd", UT__MSG_TYPE__MSG_COURSE_GET, &r.base, &ut__course__descriptor,
 			      (ProtobufCMessage **)&c);
 		if (rc)
 			return rc;
@@ -453,6 +471,23 @@ static int set_value(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		return rc ? rc : store(f, a->field, json_integer(v));
 	}
 	case UT_ARG_HOOK: return f->cmd->hook ? f->cmd->hook(f, a, value) : 0;
+	case UT_ARG_FILE: {
+		char *data = NULL, err[512];
+		size_t len = 0;
+		if (!f->read)
+			return ut_cmd_fail(f, 1, _("%s: files cannot be read here"), what);
+		int rc = f->read(f->call_ctx, value, &data, &len, err, sizeof err);
+		if (rc) {
+			free(data);
+			return rc == UT_ENOMEM ? rc : ut_cmd_fail(f, 1, "%s", err);
+		}
+		f->file_data = data;
+		f->file_len = len;
+		rc = f->cmd->hook ? f->cmd->hook(f, a, value) : 0;
+		f->file_data = NULL;
+		free(data);
+		return rc;
+	}
 	}
 	return UT_EINVAL;
 }
@@ -460,6 +495,7 @@ static int set_value(ut_fill_t *f, const ut_arg_t *a, const char *value)
 typedef struct word {
 	const ut_arg_t *arg;
 	const char *value;
+	char *owned; /* a list joined here, freed with the words */
 } word_t;
 
 static const ut_arg_t *option(const ut_cmd_t *cmd, const char *name, size_t n)
@@ -472,9 +508,16 @@ static const ut_arg_t *option(const ut_cmd_t *cmd, const char *name, size_t n)
 
 int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, ut_call_fn *call_fn, void *call_ctx)
 {
+	return ut_cmd_fill_argv_files(f, cmd, argc, argv, call_fn, NULL, call_ctx);
+}
+
+int ut_cmd_fill_argv_files(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, ut_call_fn *call_fn,
+			   ut_read_fn *read_fn, void *call_ctx)
+{
 	memset(f, 0, sizeof *f);
 	f->cmd = cmd;
 	f->call = call_fn;
+	f->read = read_fn;
 	f->call_ctx = call_ctx;
 	if (!(f->req = malloc(cmd->req->sizeof_message)))
 		return UT_ENOMEM;
@@ -525,7 +568,26 @@ int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, u
 						ut_cmd_fail(f, 1, _("option '--%s' is given twice"), a->name);
 						goto out;
 					}
-			w[nw++] = (word_t){a, v ? v : "1"};
+			if ((a->flags & UT_ARG_LIST) && v && i + 1 < argc && argv[i + 1][0] != '-') {
+				/* the words up to the next option, as one comma list */
+				size_t size = strlen(v) + 1;
+				int j = i + 1;
+				for (; j < argc && argv[j][0] != '-'; j++)
+					size += strlen(argv[j]) + 1;
+				char *joined = malloc(size);
+				if (!joined) {
+					rc = UT_ENOMEM;
+					goto out;
+				}
+				strcpy(joined, v);
+				for (int k = i + 1; k < j; k++)
+					strcat(strcat(joined, ","), argv[k]);
+				w[nw].owned = joined;
+				v = joined;
+				i = j - 1;
+			}
+			w[nw++].arg = a;
+			w[nw - 1].value = v ? v : "1";
 			continue;
 		}
 		if (!only_pos && s[0] == '-' && s[1] && !(s[1] >= '0' && s[1] <= '9')) {
@@ -536,7 +598,7 @@ int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, u
 			ut_cmd_fail(f, 1, _("unexpected argument '%s'"), s);
 			goto out;
 		}
-		w[nw++] = (word_t){pos[next_pos++], s};
+		w[nw++] = (word_t){pos[next_pos++], s, NULL};
 	}
 	for (const ut_arg_t *a = cmd->args; a && a->name; a++) {
 		int given = 0;
@@ -550,16 +612,21 @@ int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, u
 			goto out;
 		}
 	}
-	/* in the row's order, so a class is known before its session number; hooks as the words came */
+	/* in the row's order, so a class is known before its session number; hooks and files as the
+	 * words came */
+#define IN_ORDER(a) ((a)->kind == UT_ARG_HOOK || (a)->kind == UT_ARG_FILE)
 	for (const ut_arg_t *a = cmd->args; a && a->name; a++)
 		for (int k = 0; k < nw; k++)
-			if (w[k].arg == a && a->kind != UT_ARG_HOOK && (rc = ut_cmd_set(f, a, w[k].value)))
+			if (w[k].arg == a && !IN_ORDER(a) && (rc = ut_cmd_set(f, a, w[k].value)))
 				goto out;
 	for (int k = 0; k < nw; k++)
-		if (w[k].arg->kind == UT_ARG_HOOK && (rc = ut_cmd_set(f, w[k].arg, w[k].value)))
+		if (IN_ORDER(w[k].arg) && (rc = ut_cmd_set(f, w[k].arg, w[k].value)))
 			goto out;
+#undef IN_ORDER
 	rc = cmd->hook ? cmd->hook(f, NULL, NULL) : 0;
 out:
+	for (int k = 0; k < nw; k++)
+		free(w[k].owned);
 	free(w);
 	return rc;
 }
@@ -572,6 +639,8 @@ void ut_cmd_fill_free(ut_fill_t *f)
 	if (f->hook_free && f->hook_state)
 		f->hook_free(f->hook_state);
 	f->hook_state = NULL;
+	free(f->notes);
+	f->notes = NULL;
 }
 
 /* ---- help ---- */

@@ -352,6 +352,65 @@ static const ut_col_t due_cols[] = {
 	{0},
 };
 
+/* ---- enrolment, roll-call, reflections (ut-enrold) ---- */
+
+#define ARG_CADRE_POS(field) {"CADRE", field, UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")}
+static const ut_arg_t enrol_add_args[] = {
+	ARG_CADRE_POS("cadre_ids"),
+	ARG_CLASS("class_id"),
+	{"late", "late", UT_ARG_FLAG, 0, NULL, N_("into a class that has started or closed (no \"attend on time\" notice)")},
+	{0},
+};
+static const ut_arg_t enrol_bulk_args[] = {
+	ARG_CLASS("class_id"),
+	{"file", NULL, UT_ARG_FILE, 0, NC_("meta", "FILE"), N_("the cadres: ids or names, one a line, or a sheet with an id or name column; - or none: stdin")},
+	{"late", "late", UT_ARG_FLAG, 0, NULL, N_("into a class that has started or closed (no \"attend on time\" notice)")},
+	{0},
+};
+static const ut_arg_t enrol_cancel_args[] = {
+	ARG_CADRE_POS("cadre_id"),
+	ARG_CLASS("class_id"),
+	{"reason", "reason", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("why, for the record and the notices")},
+	{0},
+};
+static const ut_arg_t enrol_list_args[] = {
+	{"class", "class_id", UT_ARG_INT, 0, NC_("meta", "ID"), N_("the enrolments of a class: seats, then the waitlist in order"), 1, INT64_MAX},
+	{"cadre", "cadre_id", UT_ARG_TEXT, 0, NC_("meta", "ID"), N_("the enrolments of a cadre")},
+	{"state", "state", UT_ARG_CHOICE, 0, NC_("meta", "STATE"), N_("only enrolments in this state"), .choices = ut_enrol_states},
+	{0},
+};
+static const ut_col_t enrolment_cols[] = {
+	{"class_id", N_("CLASS")},
+	{"cadre_id", N_("CADRE")},
+	{"cadre_name", N_("NAME")},
+	{"unit_code", N_("UNIT")},
+	{"state", N_("STATE"), UT_COL_WORD},
+	{"waitlist_pos", N_("PLACE")},
+	{"reason", N_("REASON")},
+	{0},
+};
+#define ARGS_MARKS(mark, help) {mark, NULL, UT_ARG_HOOK, UT_ARG_REPEAT | UT_ARG_LIST, NC_("meta", "ID..."), help}
+static const ut_arg_t rollcall_args[] = {
+	ARG_CLASS("class_id"),
+	{"SESSION", "session_id", UT_ARG_REF, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the session's number in the class (see 'utctl session list')"), .ref = UT_REF_CLASS_SESSION, .ctx_field = "class_id"},
+	ARGS_MARKS("present", N_("these cadres were present (ids after it, or separated by commas)")),
+	ARGS_MARKS("late", N_("came late (counts as present for completion)")),
+	ARGS_MARKS("excused", N_("absent with leave")),
+	ARGS_MARKS("absent", N_("absent")),
+	{"all-present", "all_present", UT_ARG_FLAG, 0, NULL, N_("every confirmed cadre not named otherwise was present")},
+	ARGS_MARKS("except", N_("with --all-present: these were absent")),
+	{"rest-absent", "rest_absent", UT_ARG_FLAG, 0, NULL, N_("every confirmed cadre not named otherwise was absent")},
+	{"file", NULL, UT_ARG_FILE, UT_ARG_REPEAT, NC_("meta", "SHEET"), N_("a sign-in sheet (.xlsx, CSV or text): cadre id or name, and mark; header optional")},
+	{"force", "force", UT_ARG_FLAG, 0, NULL, N_("mark a session that has not started yet")},
+	{0},
+};
+static const ut_arg_t reflection_args[] = {
+	ARG_CADRE_POS("cadre_id"),
+	ARG_CLASS("class_id"),
+	{"file", NULL, UT_ARG_FILE, UT_ARG_REQUIRED, NC_("meta", "FILE"), N_("the text (UTF-8); - for stdin")},
+	{0},
+};
+
 /* ---- notifications (ut-notifyd) ---- */
 
 static const ut_arg_t notify_query_args[] = {
@@ -499,6 +558,31 @@ const ut_cmd_t ut_cmds[] = {
 	{"cadre", "record", N_("a cadre's training record: classes, hours, results, reflections"), ENROLD, MSG(CADRE_RECORD), REQ(cadre_ref),
 	 REQ(training_record), UT_ROLE_VIEWER, cadre_ref_args, NULL, record_lines, .subcols = record_cols,
 	 .subitems = "entries", .example = "utctl cadre record C001"},
+
+	{"enrol", "add", N_("enrol a cadre in a class: a seat while there is one, else the waitlist"), ENROLD, MSG(ENROL),
+	 REQ(enrol_request), REQ(enrol_reply), UT_ROLE_OFFICER, enrol_add_args, .said = enrol_said,
+	 .example = "utctl enrol add C0001 12",
+	 .notes = N_("Refused when the cadre is already enrolled, has left, the class is cancelled or closed, or the cadre\n"
+		     "holds a seat in another class whose sessions overlap.")},
+	{"enrol", "bulk", N_("enrol many cadres in one request, each answered"), ENROLD, MSG(ENROL), REQ(enrol_request),
+	 REQ(enrol_reply), UT_ROLE_OFFICER, enrol_bulk_args, .said = enrol_said, .hook = enrol_bulk_hook,
+	 .example = "utctl enrol bulk 12 --file chairs.txt",
+	 .notes = N_("Exit status 1 when any cadre was refused or not found; the others are enrolled.")},
+	{"enrol", "cancel", N_("cancel an enrolment; a freed seat goes to the first waiting"), ENROLD, MSG(ENROL_CANCEL),
+	 REQ(enrol_cancel), REQ(enrol_cancel_reply), UT_ROLE_OFFICER, enrol_cancel_args, .said = enrol_cancelled,
+	 .example = "utctl enrol cancel C0001 12 --reason \"on duty\""},
+	{"enrol", "list", N_("list enrolments of a class (seats, then the waitlist) or of a cadre"), ENROLD,
+	 MSG(ENROL_LIST), REQ(enrol_query), REQ(enrol_list), UT_ROLE_VIEWER, enrol_list_args, "enrolments",
+	 enrolment_cols, .said = enrol_listed, .hook = enrol_list_hook, .example = "utctl enrol list --class 12"},
+	{"rollcall", "mark", N_("record the roll-call of a session; marking again corrects (and is logged)"), ENROLD,
+	 MSG(ROLLCALL), REQ(roll_call), REQ(roll_call_reply), UT_ROLE_LECTURER, rollcall_args, .said = rollcall_said,
+	 .hook = rollcall_hook, .example = "utctl rollcall mark 12 2 --all-present --except C0007 C0019",
+	 .notes = N_("The ids after a list option run to the next option: --present C1 C2 C3 --late C4. Give the class and\n"
+		     "session first; the session is its number in the class.")},
+	{"reflection", "submit", N_("hand in a cadre's written reflection on a class (again: replaces it)"), ENROLD,
+	 MSG(REFLECTION_SUBMIT), REQ(reflection), REQ(reflection), UT_ROLE_LECTURER, reflection_args,
+	 .done = N_("reflection of %s for class %s recorded (revision %s)"), .done_args = "cadre_id,class_id,revision",
+	 .hook = reflection_hook, .example = "utctl reflection submit C0001 12 --file reflection.txt"},
 
 	{"notify", "log", N_("messages sent, pending, retried and dead-lettered"), NOTIFYD, MSG(NOTIFY_LOG),
 	 REQ(notify_query), REQ(delivery_list), UT_ROLE_VIEWER, notify_query_args, "deliveries", delivery_cols,

@@ -4,6 +4,8 @@
 #include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/i18n.h"
+#include "ut/sheet.h"
+#include "ut/utf8.h"
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
 #include "notify.pb-c.h"
@@ -337,4 +339,255 @@ int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	if (given && !(ch->full_time = strdup(full ? "yes" : "no")))
 		return UT_ENOMEM;
 	return 0;
+}
+
+/* ---- enrolment and roll-call ---- */
+
+/* The id of the one active cadre named exactly `name` (malloc'd into *id), or a note saying why not
+ * (the candidates when several share the name). UT_ENOTFOUND after the note. */
+static int cadre_by_name(ut_fill_t *f, const char *where, const char *name, char **id)
+{
+	Ut__CadreQuery q = UT__CADRE_QUERY__INIT;
+	q.name = (char *)name;
+	q.state = "active";
+	q.limit = 100;
+	Ut__CadreList *l;
+	int rc = ut_cmd_call(f, "ut-enrold", UT__MSG_TYPE__MSG_CADRE_LIST, &q.base, &ut__cadre_list__descriptor,
+			     (ProtobufCMessage **)&l);
+	if (rc)
+		return rc;
+	char others[400] = "";
+	size_t used = 0;
+	int n = 0;
+	*id = NULL;
+	for (size_t i = 0; i < l->n_cadres; i++) {
+		if (strcmp(l->cadres[i]->name, name))
+			continue; /* the search also finds fragments and other spellings */
+		if (n++ == 0 && !(*id = strdup(l->cadres[i]->id)))
+			rc = UT_ENOMEM;
+		if (used + 80 < sizeof others)
+			used += (size_t)snprintf(others + used, sizeof others - used, "%s%s (%s)", n > 1 ? ", " : "",
+						 l->cadres[i]->id, l->cadres[i]->unit_code);
+	}
+	if (!rc && n != 1) {
+		if (n)
+			ut_cmd_note(f, _("%s: %d cadres are named %s: %s; give the id"), where, n, name, others);
+		else
+			ut_cmd_note(f, _("%s: no active cadre is named %s"), where, name);
+		free(*id);
+		*id = NULL;
+		rc = UT_ENOTFOUND;
+	}
+	ut__cadre_list__free_unpacked(l, NULL);
+	return rc;
+}
+
+/* The sheet errors as one refusal: every line, as the reader said them. */
+static int sheet_fail(ut_fill_t *f, const char *file, const ut_sheet_t *s)
+{
+	size_t used = 0;
+	char msg[sizeof f->err] = "";
+	for (int i = 0; i < s->kept && used + 200 < sizeof msg; i++)
+		used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s: %s", i ? "\n" : "", file, s->errors[i]);
+	if (s->nerrors > s->kept && used + 60 < sizeof msg)
+		snprintf(msg + used, sizeof msg - used, _("\n%s: ... and %d more"), file, s->nerrors - s->kept);
+	return ut_cmd_fail(f, 1, "%s", msg);
+}
+
+/* Read f's file as a sheet of cols; UT_EINVAL after saying why. */
+static int sheet_of(ut_fill_t *f, const char *file, const ut_sheet_col_t *cols, ut_sheet_t **s)
+{
+	ut_sheet_opts_t so = {.header_optional = 1};
+	int rc = ut_sheet_read(s, f->file_data, f->file_len, cols, &so);
+	if (rc == UT_ENOMEM || !*s)
+		return UT_ENOMEM;
+	return rc ? sheet_fail(f, file, *s) : 0;
+}
+
+/* enrol bulk: the cadres of a file (ids, or names where a line has no id; stdin when no --file);
+ * a name that is no one's or several people's is noted and left out, the rest are enrolled. */
+int enrol_bulk_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__EnrolRequest *q = (Ut__EnrolRequest *)f->req;
+	if (!a && !f->hook_state) { /* no --file: the list comes on stdin */
+		static const ut_arg_t in = {"file", NULL, UT_ARG_FILE, 0, "FILE", ""};
+		f->hook_state = (void *)&in;
+		int rc = ut_cmd_set(f, &in, "-");
+		if (rc)
+			return rc;
+	}
+	if (!a)
+		return q->n_cadre_ids || f->refused ? 0 : ut_cmd_fail(f, 1, _("no cadres in the list"));
+	f->hook_state = (void *)a; /* a file was read: no stdin */
+	ut_sheet_t *s = NULL;
+	int rc = sheet_of(f, value, ut_sheet_cadre_ref_cols, &s);
+	if (!rc && !(q->cadre_ids = realloc(q->cadre_ids, ((size_t)s->nrows + q->n_cadre_ids + 1) * sizeof *q->cadre_ids)))
+		rc = UT_ENOMEM;
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		const char *id = s->rows[i][UT_SHEET_K_ID], *name = s->rows[i][UT_SHEET_K_NAME];
+		char where[300], *found = NULL;
+		snprintf(where, sizeof where, "%s %s %d", value, ut_tr_word(s->line_word), s->lines[i]);
+		if (*id)
+			found = strdup(id);
+		else if (*name && (rc = cadre_by_name(f, where, name, &found)) == UT_ENOTFOUND)
+			rc = 0; /* noted; the others go */
+		else if (!*name)
+			continue;
+		if (!rc && found)
+			q->cadre_ids[q->n_cadre_ids++] = found;
+		else if (!rc && *id)
+			rc = UT_ENOMEM;
+	}
+	ut_sheet_destroy(&s);
+	return rc;
+}
+
+typedef struct marks {
+	int except;
+} marks_t;
+
+static int add_marks(ut_fill_t *f, const char *list, const char *mark)
+{
+	Ut__RollCall *q = (Ut__RollCall *)f->req;
+	char *copy = strdup(list), *save = NULL;
+	if (!copy)
+		return UT_ENOMEM;
+	int rc = 0;
+	for (char *t = strtok_r(copy, ", ", &save); t && !rc; t = strtok_r(NULL, ", ", &save)) {
+		Ut__Mark **grown = realloc(q->marks, (q->n_marks + 1) * sizeof *grown);
+		Ut__Mark *m = grown ? malloc(sizeof *m) : NULL;
+		if (grown)
+			q->marks = grown;
+		if (!m) {
+			rc = UT_ENOMEM;
+			break;
+		}
+		ut__mark__init(m);
+		q->marks[q->n_marks++] = m;
+		if (!(m->cadre_id = strdup(t)) || !(m->mark = strdup(mark)))
+			rc = UT_ENOMEM;
+	}
+	free(copy);
+	return rc;
+}
+
+/* rollcall mark: marks by list (--present K1 K2), by --except, or from a sign-in sheet whose cadres
+ * are named by id or, where the id is empty, by exact name (all found, or nothing is marked). */
+int rollcall_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__RollCall *q = (Ut__RollCall *)f->req;
+	if (!f->hook_state) {
+		if (!(f->hook_state = calloc(1, sizeof(marks_t))))
+			return UT_ENOMEM;
+		f->hook_free = free;
+	}
+	marks_t *st = f->hook_state;
+	if (a && a->kind == UT_ARG_FILE) {
+		ut_sheet_t *s = NULL;
+		int rc = sheet_of(f, value, ut_sheet_rollcall_cols, &s), before = f->refused;
+		for (int i = 0; !rc && i < s->nrows; i++) {
+			char **v = s->rows[i], where[300], *id = NULL;
+			snprintf(where, sizeof where, "%s %s %d", value, ut_tr_word(s->line_word), s->lines[i]);
+			if (*v[UT_SHEET_R_ID])
+				rc = add_marks(f, v[UT_SHEET_R_ID], v[UT_SHEET_R_MARK]);
+			else if (!*v[UT_SHEET_R_NAME])
+				ut_cmd_note(f, _("%s: neither a cadre id nor a name"), where);
+			else if (!(rc = cadre_by_name(f, where, v[UT_SHEET_R_NAME], &id)))
+				rc = add_marks(f, id, v[UT_SHEET_R_MARK]);
+			else if (rc == UT_ENOTFOUND)
+				rc = 0;
+			free(id);
+		}
+		ut_sheet_destroy(&s);
+		if (!rc && f->refused > before)
+			return ut_cmd_fail(f, 1, _("%d cadres of %s not found; nothing marked"), f->refused - before, value);
+		return rc;
+	}
+	if (a) {
+		st->except |= !strcmp(a->name, "except");
+		return add_marks(f, value, st->except && !strcmp(a->name, "except") ? "absent" : a->name);
+	}
+	if (st->except && !q->all_present)
+		return ut_cmd_fail(f, 1, _("--except goes with --all-present"));
+	if (q->all_present && q->rest_absent)
+		return ut_cmd_fail(f, 1, _("--all-present and --rest-absent exclude each other"));
+	if (!q->n_marks && !q->all_present && !q->rest_absent)
+		return ut_cmd_fail(f, 1, _("no marks: give --present, --all-present, --file ..."));
+	return 0;
+}
+
+/* reflection submit: the text of the file, as it is (UTF-8). */
+int reflection_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!a)
+		return 0;
+	Ut__Reflection *r = (Ut__Reflection *)f->req;
+	if (memchr(f->file_data, 0, f->file_len) || !ut_utf8_valid(f->file_data, f->file_len))
+		return ut_cmd_fail(f, 1, _("%s is not UTF-8 text"), value);
+	if (!(r->text = strndup(f->file_data, f->file_len)))
+		return UT_ENOMEM;
+	return 0;
+}
+
+/* enrol add and bulk: each cadre's answer, then the counts when there were several. */
+void enrol_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__EnrolReply *r = (const Ut__EnrolReply *)rep;
+	for (size_t i = 0; i < r->n_results; i++) {
+		const Ut__EnrolResult *x = r->results[i];
+		char said[1024];
+		const char *t = *x->code ? ut_tr(x->code) : NULL;
+		if (x->status && t && t != x->code)
+			ut_i18n_render(said, sizeof said, t, (const char *const *)x->args, x->n_args);
+		else if (x->status || !x->enrolment)
+			snprintf(said, sizeof said, "%s", x->message);
+		else if (x->enrolment->waitlist_pos)
+			snprintf(said, sizeof said, _("waitlisted in class %lld at place %d"), (long long)x->enrolment->class_id,
+				 x->enrolment->waitlist_pos);
+		else
+			snprintf(said, sizeof said, _("confirmed in class %lld"), (long long)x->enrolment->class_id);
+		fprintf(out, "%s: %s: %s\n", x->cadre_id, ut_tr_word(x->status ? ut_status_name(x->status) : "ok"), said);
+	}
+	if (r->n_results > 1)
+		fprintf(out, _("%d confirmed, %d waitlisted, %d refused\n"), r->confirmed, r->waitlisted, r->refused);
+}
+
+/* enrol cancel: who gave the seat up, and who got it. */
+void enrol_cancelled(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__EnrolCancelReply *r = (const Ut__EnrolCancelReply *)rep;
+	fprintf(out, _("cadre %s cancelled in class %lld\n"), r->cancelled->cadre_id, (long long)r->cancelled->class_id);
+	if (r->promoted)
+		fprintf(out, _("cadre %s promoted from the waitlist\n"), r->promoted->cadre_id);
+}
+
+/* enrol list of one class: the seats taken and the queue. */
+void enrol_listed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__EnrolList *l = (const Ut__EnrolList *)rep;
+	const Ut__EnrolQuery *q = (const Ut__EnrolQuery *)req;
+	if (q->class_id)
+		fprintf(out, _("class %lld: %d of %d seats taken, %d waiting\n"), (long long)q->class_id, l->confirmed,
+			l->capacity, l->waitlisted);
+}
+
+/* enrol list: a class or a cadre. */
+int enrol_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	const Ut__EnrolQuery *q = (const Ut__EnrolQuery *)f->req;
+	return a || q->class_id || *q->cadre_id ? 0 : ut_cmd_fail(f, 1, _("give --class ID or --cadre ID"));
+}
+
+/* rollcall mark: the corrections, then the counts. */
+void rollcall_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__RollCallReply *r = (const Ut__RollCallReply *)rep;
+	int corrected = 0;
+	for (size_t i = 0; i < r->n_marked; i++)
+		if (*r->marked[i]->previous) {
+			corrected++;
+			fprintf(out, _("%s: %s (was %s, revision %d)\n"), r->marked[i]->cadre_id, ut_tr_word(r->marked[i]->mark),
+				ut_tr_word(r->marked[i]->previous), r->marked[i]->revision);
+		}
+	fprintf(out, _("%zu marked (%d corrections), %d unchanged\n"), r->n_marked, corrected, r->unchanged);
 }

@@ -84,6 +84,23 @@ int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...)
 	return err;
 }
 
+int ut_reply_set(ut_reply_t *rep, int err, const char *message, const char *code, char *const *args, size_t nargs)
+{
+	rep->status = ut_err_to_status(err);
+	snprintf(rep->message, sizeof rep->message, "%s", message ? message : "");
+	rep->code = code && *code ? code : NULL;
+	rep->nargs = 0;
+	for (size_t i = 0, used = 0; i < nargs && i < UT_REPLY_MAX_ARGS; i++) {
+		size_t n = strlen(args[i]) + 1;
+		if (used + n > sizeof rep->args)
+			break;
+		memcpy(rep->args + used, args[i], n);
+		used += n;
+		rep->nargs++;
+	}
+	return err;
+}
+
 size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max)
 {
 	size_t n = 0, off = 0;

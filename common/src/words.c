@@ -55,5 +55,6 @@ const char *const ut_field_words[] = {
 	NC_("value", "category"), NC_("value", "code"),       NC_("value", "email"),    NC_("value", "format"),
 	NC_("value", "level"),    NC_("value", "name"),       NC_("value", "number"),   NC_("value", "planned"),
 	NC_("value", "reason"),   NC_("value", "title"),      NC_("value", "year"),     NC_("value", "coverage"),
+	NC_("value", "line"),     NC_("value", "row"), /* how a sheet's messages count */
 	NULL,
 };

@@ -45,6 +45,12 @@ static int enrol_one(ut_service_t *svc, ut_arena_t *a, const es_class_t *cls, co
 			return rc;
 		res->status = r.status;
 		res->message = ut_arena_strdup(a, r.message);
+		res->code = (char *)r.code; /* a format string: static */
+		char *args[UT_REPLY_MAX_ARGS];
+		size_t n = ut_reply_args(&r, args, UT_REPLY_MAX_ARGS);
+		if (n && (res->args = (char **)ut_arena_ptrs(a, n)))
+			for (res->n_args = 0; res->n_args < n; res->n_args++)
+				res->args[res->n_args] = ut_arena_strdup(a, args[res->n_args]);
 		return 0;
 	}
 	Ut__Enrolment *e = ut_arena_alloc(a, sizeof *e);
@@ -95,9 +101,11 @@ static int enrollable(ut_service_t *svc, ut_reply_t *rep, int64_t id, int late, 
 				    (long long)id);
 	if (rc)
 		return rc;
-	if (!strcmp(cls->state, "cancelled") || (!strcmp(cls->state, "closed") && !late))
-		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s%s", (long long)id, cls->state,
-				    late ? "" : " (an officer may still enrol a cadre late)");
+	if (!strcmp(cls->state, "cancelled"))
+		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s", (long long)id, cls->state);
+	if (!strcmp(cls->state, "closed") && !late)
+		return ut_reply_err(rep, UT_ECONFLICT, "class %lld is %s (an officer may still enrol a cadre late)",
+				    (long long)id, cls->state);
 	if (!late && cls->first_start && cls->first_start * 1000 <= ut_clock_now_ms())
 		return ut_reply_err(rep, UT_ECONFLICT, "class %lld started at %s (an officer may still enrol a cadre late)",
 				    (long long)id, ut_clock_format_local(cls->first_start, at, sizeof at));
@@ -159,8 +167,10 @@ int enrol_enrol(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 			out.confirmed++;
 	}
 	/* One cadre refused: the request itself is refused, so plain clients see the reason. */
-	if (!rc && q->n_cadre_ids == 1 && out.results[0]->status)
-		rc = ut_reply_err(rep, ut_status_to_err(out.results[0]->status), "%s", out.results[0]->message);
+	if (!rc && q->n_cadre_ids == 1 && out.results[0]->status) {
+		const Ut__EnrolResult *x = out.results[0];
+		rc = ut_reply_set(rep, ut_status_to_err(x->status), x->message, x->code, x->args, x->n_args);
+	}
 	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 

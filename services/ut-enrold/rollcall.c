@@ -83,8 +83,8 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	/* marks for a session still to come would be guesses, and an absence would be notified */
 	if (!rc && starts * 1000 > ut_clock_now_ms() && !q->force) {
 		char at[64];
-		rc = ut_reply_err(rep, UT_ECONFLICT, "session %lld of class %lld has not started (it starts at %s)",
-				  (long long)q->session_id, (long long)cls.id, ut_clock_format_local(starts, at, sizeof at));
+		rc = ut_reply_err(rep, UT_ECONFLICT, "the session of class %lld at %s has not started yet",
+				  (long long)cls.id, ut_clock_format_local(starts, at, sizeof at));
 	}
 	if (!rc && q->all_present && q->rest_absent)
 		rc = ut_reply_err(rep, UT_EINVAL, "give either all_present or rest_absent, not both");

@@ -554,6 +554,25 @@ int es_enrol_waiting_classes(ut_store_t *s, const char *cadre, int64_t *out, int
 	return ids(s, st, out, max);
 }
 
+/* Who an enrolment's cadre is, for a list people read: name and unit code. */
+static int enrol_who(ut_store_t *s, ut_arena_t *a, Ut__Enrolment *e)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT c.name, u.code FROM cadres c JOIN units u ON u.id = c.unit_id"
+					    " WHERE c.id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	T(st, 1, e->cadre_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		e->cadre_name = ut_arena_strdup(a, (const char *)sqlite3_column_text(st, 0));
+		e->unit_code = ut_arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ut_store_err(s, rc, "enrolment's cadre");
+	return e->cadre_name && e->unit_code ? 0 : rc == SQLITE_ROW ? UT_ENOMEM : 0;
+}
+
 int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__EnrolList *out)
 {
 	/* live rows first (confirmed, then the waitlist in order), then cancellations; one statement
@@ -585,6 +604,7 @@ int es_enrol_list(ut_store_t *s, ut_arena_t *a, const Ut__EnrolQuery *q, Ut__Enr
 		/* counted in the list only when it holds the class's whole queue */
 		if (!strcmp(e->state, "waitlisted"))
 			e->waitlist_pos = q->class_id && !*q->cadre_id ? ++pos : es_enrol_waitpos(s, e->class_id, e->id);
+		rc = e->waitlist_pos < 0 ? e->waitlist_pos : enrol_who(s, a, e);
 	}
 	return rc;
 }

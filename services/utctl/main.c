@@ -43,6 +43,15 @@ const noun_t nouns[] = {
 
 static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
 
+/* 1 when the noun has a verb of its own by this name. */
+static int has_own_verb(const noun_t *n, const char *verb)
+{
+	for (const verb_t *v = n->verbs; v->name; v++)
+		if (!strcmp(v->name, verb))
+			return 1;
+	return 0;
+}
+
 /* 1 when the row has an option of this name ("--format"): it is the row's, not the global one. */
 static int own_option(const ut_cmd_t *cmd, const char *opt, size_t n)
 {
@@ -181,6 +190,9 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const ut_cmd_t *cmd = ut_cmd_find(n->name, argv[i]);
+	if (!cmd && n->implied && argv[i][0] != '-' && !has_own_verb(n, argv[i]) &&
+	    (cmd = ut_cmd_find(n->name, n->implied)))
+		i--; /* the word was the verb's first argument: `utctl enrol C001 12` */
 	if (cmd) {
 		snprintf(c.where, sizeof c.where, "%s %s", n->name, cmd->verb);
 		char **rest = calloc((size_t)argc + 1, sizeof *rest);

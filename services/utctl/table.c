@@ -289,7 +289,9 @@ static void warning_print(const ProtobufCMessage *rep)
 static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
 {
 	if (c->format == FMT_JSON) {
-		if (cmd->items) {
+		/* a list that is only its items is their array; one with counts beside them (an
+		 * enrolment list's seats) stays an object */
+		if (cmd->items && rep->descriptor->n_fields == 1) {
 			ProtobufCMessage **v = items_of(rep, cmd->items);
 			size_t n = count_of(rep, cmd->items);
 			json_t *a = json_array();
@@ -339,6 +341,22 @@ static int lookup(void *ctx, const char *daemon, int type, const ProtobufCMessag
 	return 0;
 }
 
+/* Files the words name, read as utctl reads every file ("-" is stdin). */
+static int read_named(void *ctx, const char *name, char **data, size_t *len, char *err, size_t errlen)
+{
+	ctx_t *c = ctx;
+	*data = read_all(c, name, (size_t)c->cfg.enrol_import_max_kb * 1024, len);
+	snprintf(err, errlen, "%s", ""); /* read_all has said why */
+	return *data ? 0 : UT_EINVAL;
+}
+
+/* 1 when the reply says some of its items were refused (a bulk enrolment). */
+static int some_refused(const ProtobufCMessage *rep)
+{
+	const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(rep->descriptor, "refused");
+	return fd && fd->type == PROTOBUF_C_TYPE_INT32 && *(const int32_t *)((const char *)rep + fd->offset) > 0;
+}
+
 static int read_input(const ctx_t *c, const ut_cmd_t *cmd, ProtobufCMessage **req)
 {
 	json_error_t je;
@@ -367,9 +385,13 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 			return rc;
 		memset(&f, 0, sizeof f);
 		f.req = req;
-	} else if ((rc = ut_cmd_fill_argv(&f, cmd, argc, argv, lookup, c))) {
+	} else if ((rc = ut_cmd_fill_argv_files(&f, cmd, argc, argv, lookup, read_named, c))) {
 		/* a name could not be looked up: the node is down, or said why (call() printed it) */
-		if (f.usage)
+		if (f.notes)
+			fputs(f.notes, stderr);
+		if (f.usage && !f.err[0]) /* a file that could not be read: read_all said why */
+			rc = EXIT_USAGE;
+		else if (f.usage)
 			rc = usage(c, "%s", f.err);
 		else if (f.err[0])
 			rc = (fprintf(stderr, "utctl: %s\n", f.err), EXIT_REFUSED);
@@ -386,6 +408,8 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 		shown = *limit > 0 ? *limit : UT_LIST_DEFAULT;
 		*limit = shown + 1;
 	}
+	if (f.notes) /* names not found: said first, then what the node answered for the others */
+		fputs(f.notes, stderr);
 	ProtobufCMessage *rep = NULL;
 	rc = call(c, cmd->daemon, cmd->type, f.req, cmd->rep, &rep);
 	if (!rc && limit) {
@@ -400,6 +424,8 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 		*n = all; /* all of them are freed */
 	} else if (!rc)
 		reply_print(c, cmd, f.req, rep);
+	if (!rc && (f.refused || some_refused(rep)))
+		rc = EXIT_REFUSED;
 	if (rep)
 		protobuf_c_message_free_unpacked(rep, NULL);
 	ut_cmd_fill_free(&f);

@@ -97,9 +97,6 @@ for c in $(seq $CLASSES); do
 	printf 'K%04d\n' $((4 * c - 3)) $((4 * c - 2)) $((4 * c - 1)) $((4 * c)) >"$T/core.$c"
 	utctl enrol bulk "$c" --file "$T/core.$c" >/dev/null || fail "core cadres of class $c not enrolled"
 done
-declare -A S1 S2
-while read -r c s1 s2; do S1[$c]=$s1; S2[$c]=$s2; done < <(sql ut-schedd \
-	"SELECT class_id, min(id), max(id) FROM sessions GROUP BY class_id" | tr '|' ' ')
 echo "# setup: $CLASSES classes of $CAPACITY seats, $ncsv cadres imported, 4 core cadres confirmed per class ($(elapsed))"
 
 # ---- the load: four clients, each writing the answers it got
@@ -130,7 +127,7 @@ rollcall_client() {
 	while ((r < 40)) && [[ ! -e $T/stop ]]; do
 		r=$((r + 1))
 		for c in $(seq 11); do
-			for s in "${S1[$c]}" "${S2[$c]}"; do
+			for s in 1 2; do # the class's first and second session
 				args=()
 				for k in 0 1 2 3; do args+=("--${marks[(r + k) % 4]}" "$(printf 'K%04d' $((4 * c - 3 + k)))"); done
 				out=$(utctl --json rollcall mark "$c" "$s" "${args[@]}" --force 2>&1)
@@ -155,7 +152,7 @@ sched_client() {
 		elif [[ -e $T/close ]] && ((closed < 3)); then
 			closed=$((closed + 1)) c=$closed
 			op=allpresent
-			out=$(utctl --json rollcall mark "$c" "${S1[$c]}" --all-present --force 2>&1)
+			out=$(utctl --json rollcall mark "$c" 1 --all-present --force 2>&1)
 			st=$?
 			echo "$op $c $st" >>"$T/answers.sched"
 			((st == 0)) && echo "$out" >>"$T/rollcall.json"

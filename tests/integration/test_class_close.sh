@@ -43,10 +43,10 @@ check "the reason and the force are kept with the class" "1|merged into class 1"
 	"$(sql ut-schedd "SELECT forced, reason FROM classes WHERE id = 2")"
 check "and are in its event" 1 "$(redis-cli -s "$T/redis.sock" --raw XRANGE ut:ev:ut-schedd - + | grep -c 'merged into class 1')"
 check_run "roll-call for a session that has not started is refused" 1 \
-	"conflict: session ${S[1]} of class 1 has not started \\(it starts at 2026-03-11 09:00\\)" \
-	utctl rollcall mark 1 "${S[1]}" --absent K3
-check_run "forced, it is taken" 0 '^1 marked' utctl rollcall mark 1 "${S[1]}" --absent K3 --force
-check_run "the first session's roll-call" 0 '^3 marked' utctl rollcall mark 1 "${S[0]}" --present K1,K2 --absent K3
+	"conflict: the session of class 1 at 2026-03-11 09:00 has not started yet" \
+	utctl rollcall mark 1 2 --absent K3
+check_run "forced, it is taken" 0 '^1 marked' utctl rollcall mark 1 2 --absent K3 --force
+check_run "the first session's roll-call" 0 '^3 marked' utctl rollcall mark 1 1 --present K1,K2 --absent K3
 utctl cadre add --id K4 --name 'Cán bộ 4' --unit XQ --position chair --locale vi >/dev/null
 check_run "enrolling into a class that has started is refused, saying when it started" 1 \
 	'conflict: class 1 started at 2026-03-10 09:00' utctl enrol add K4 1
@@ -64,7 +64,7 @@ check "none for the session still to come" 0 \
 
 # After the last session: close; K1 completes (both sessions, reflection), K2 missed one, K3 both.
 set_clock "2026-03-11 13:00"
-utctl rollcall mark 1 "${S[1]}" --present K1 --absent K2 >/dev/null
+utctl rollcall mark 1 2 --present K1 --absent K2 >/dev/null
 utctl reflection submit K1 1 --file <(echo 'Bài học rút ra.') >/dev/null
 check_run "closed once it has ended" 0 '^class 1 closed' utctl class close 1
 wait_for "completions computed" "K1:1 K2:0 K3:0" completions
@@ -74,7 +74,7 @@ check "no reflection asked for where attendance falls short" 0 \
 
 # Corrections after the close, for that cadre only.
 check_run "a roll-call correction after the close is accepted" 0 'K2: present \(was absent, revision 2\)' \
-	utctl rollcall mark 1 "${S[1]}" --present K2
+	utctl rollcall mark 1 2 --present K2
 wait_for "K2 now lacks only the reflection: it is asked for" 1 \
 	sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due' AND cadre_id = 'K2' AND status = 'sent'"
 check_run "a late reflection after the close is accepted" 0 'recorded' \
@@ -91,8 +91,8 @@ check_run "reopened" 0 '^class 1 reopened' utctl class reopen 1 --reason 'K3 sig
 check_run "only a closed class reopens" 1 'conflict: class 1 is running, not closed' utctl class reopen 1 --reason x
 wait_for "completions withdrawn" "" completions
 wait_for "the report withdraws them too" 0 reported completed
-check_run "the roll-call is corrected" 0 'K3: present \(was absent, revision 2\)' utctl rollcall mark 1 "${S[0]}" --present K3
-check_run "in both sessions" 0 'K3: present \(was absent, revision 2\)' utctl rollcall mark 1 "${S[1]}" --present K3
+check_run "the roll-call is corrected" 0 'K3: present \(was absent, revision 2\)' utctl rollcall mark 1 1 --present K3
+check_run "in both sessions" 0 'K3: present \(was absent, revision 2\)' utctl rollcall mark 1 2 --present K3
 check_run "closed again" 0 '^class 1 closed' utctl class close 1
 wait_for "completions computed anew" "K1:1 K2:1 K3:0" completions
 check "K3 attended both sessions now" 2 "$(sql ut-enrold "SELECT sessions_attended FROM completions WHERE cadre_id = 'K3'")"

@@ -25,44 +25,46 @@ wait_for "both classes known" 2 sql ut-enrold "SELECT count(*) FROM sched_classe
 mapfile -t S < <(sql ut-enrold "SELECT id FROM sched_sessions WHERE class_id = 1 ORDER BY starts_at")
 mapfile -t R < <(sql ut-enrold "SELECT id FROM sched_sessions WHERE class_id = 2 ORDER BY starts_at")
 check "five sessions" 5 "${#S[@]}"
+N=(1 2 3 4 5) # people name a session by its number in the class
 printf 'K1\nK2\nK3\nK4\nK5\n' | utctl enrol bulk 1 >/dev/null
 check "K5 waits" waitlisted "$(sql ut-enrold "SELECT state FROM enrolments WHERE cadre_id = 'K5'")"
 printf 'K1\nK2\n' | utctl enrol bulk 2 >/dev/null
 set_clock "2026-05-03 08:00" # after both classes
 
 check_run "session 1: all present but K4" 0 '^4 marked \(0 corrections\), 0 unchanged' \
-	utctl rollcall mark 1 "${S[0]}" --all-present --except K4
+	utctl rollcall mark 1 "${N[0]}" --all-present --except K4
 check "K4 absent in session 1" absent "$(sql ut-enrold "SELECT mark FROM attendance WHERE session_id = ${S[0]} AND cadre_id = 'K4'")"
-check_run "session 2: by lists, ids as separate words" 0 '^4 marked' utctl rollcall 1 "${S[1]}" --present K1 K2 --late K3 --absent K4
+check_run "session 2: by lists, ids as separate words" 0 '^4 marked' utctl rollcall 1 "${N[1]}" --present K1 K2 --late K3 --absent K4
 printf 'cadre_id,mark\r\nK1,present\r\nK2,present\r\n"K3",late\r\nK4,excused\r\n' >"$T/sheet.csv"
-check_run "session 3: sign-in sheet" 0 '^4 marked' utctl rollcall mark 1 "${S[2]}" --file "$T/sheet.csv"
-check_run "session 4: all present" 0 '^4 marked' utctl rollcall mark 1 "${S[3]}" --all-present
-check_run "session 5: K1 present, the rest absent" 0 '^4 marked' utctl rollcall mark 1 "${S[4]}" --present K1 --rest-absent
+check_run "session 3: sign-in sheet" 0 '^4 marked' utctl rollcall mark 1 "${N[2]}" --file "$T/sheet.csv"
+check_run "session 4: all present" 0 '^4 marked' utctl rollcall mark 1 "${N[3]}" --all-present
+check_run "session 5: K1 present, the rest absent" 0 '^4 marked' utctl rollcall mark 1 "${N[4]}" --present K1 --rest-absent
 
 check_run "correction: K2 was there in session 5" 0 'K2: present \(was absent, revision 2\)' \
-	utctl rollcall mark 1 "${S[4]}" --present K2
+	utctl rollcall mark 1 "${N[4]}" --present K2
 check_run "correction: K3 left before session 4" 0 'K3: absent \(was present, revision 2\)' \
-	utctl rollcall mark 1 "${S[3]}" --absent K3
+	utctl rollcall mark 1 "${N[3]}" --absent K3
 check_run "the same mark again changes nothing" 0 '0 marked \(0 corrections\), 1 unchanged' \
-	utctl rollcall mark 1 "${S[3]}" --absent K3
+	utctl rollcall mark 1 "${N[3]}" --absent K3
 check "corrections are logged" "absent>present present>absent" \
 	"$(sql ut-enrold "SELECT group_concat(previous || '>' || mark, ' ') FROM (SELECT previous, mark FROM attendance_log WHERE revision = 2 ORDER BY id)")"
 
 # Refusals change nothing.
 before=$(sql ut-enrold "SELECT count(*) FROM attendance_log")
 check_run "a waitlisted cadre cannot be marked" 1 'conflict: cadre K5 is waitlisted, not confirmed' \
-	utctl rollcall mark 1 "${S[0]}" --present K5
-check_run "a cadre not in the class" 1 'not_found: cadre K9 is not enrolled in class 1' utctl rollcall mark 1 "${S[0]}" --present K9
-check_run "a session of another class" 1 "not_found: class 1 has no session ${R[0]}" utctl rollcall mark 1 "${R[0]}" --present K1
-check_run "the same cadre twice" 1 'invalid: cadre K1 is marked twice' utctl rollcall mark 1 "${S[0]}" --present K1 --absent K1
+	utctl rollcall mark 1 "${N[0]}" --present K5
+check_run "a cadre not in the class" 1 'not_found: cadre K9 is not enrolled in class 1' utctl rollcall mark 1 "${N[0]}" --present K9
+check_run "a session the class does not have lists its sessions" 2 "class 1 has no session 6; its sessions: 1 2026-04-01 09:00, 2 " \
+	utctl rollcall mark 1 6 --present K1
+check_run "the same cadre twice" 1 'invalid: cadre K1 is marked twice' utctl rollcall mark 1 "${N[0]}" --present K1 --absent K1
 printf 'K1,present\nK2,asleep\n' >"$T/bad.csv"
-check_run "a sheet with an unknown mark" 2 'line 2: mark .asleep. is not one of present, late, excused, absent' utctl rollcall mark 1 "${S[0]}" --file "$T/bad.csv"
-check_run "--except without --all-present" 2 'except goes with --all-present' utctl rollcall mark 1 "${S[0]}" --except K1
+check_run "a sheet with an unknown mark" 2 'line 2: mark .asleep. is not one of present, late, excused, absent' utctl rollcall mark 1 "${N[0]}" --file "$T/bad.csv"
+check_run "--except without --all-present" 2 'except goes with --all-present' utctl rollcall mark 1 "${N[0]}" --except K1
 check "nothing was marked by the refusals" "$before" "$(sql ut-enrold "SELECT count(*) FROM attendance_log")"
 
 # Reflections (class 2 requires one).
-utctl rollcall mark 2 "${R[0]}" --all-present >/dev/null
-utctl rollcall mark 2 "${R[1]}" --all-present >/dev/null
+utctl rollcall mark 2 1 --all-present >/dev/null
+utctl rollcall mark 2 2 --all-present >/dev/null
 printf 'Tôi đã học được nhiều điều.\n第二段。\n' >"$T/refl.txt"
 check_run "reflection submitted" 0 'reflection of K1 for class 2 recorded \(revision 1\)' \
 	utctl reflection submit K1 2 --file "$T/refl.txt"
@@ -81,7 +83,7 @@ wait_for "class 2: only K1 handed in the required reflection" "K1:1 K2:0" \
 	sql ut-enrold "SELECT group_concat(cadre_id || ':' || completed, ' ') FROM (SELECT * FROM completions WHERE class_id = 2 ORDER BY cadre_id)"
 check "the waitlisted cadre gets no completion" 0 "$(sql ut-enrold "SELECT count(*) FROM completions WHERE cadre_id = 'K5'")"
 check_run "roll-call on a closed class is a correction (here: nothing to correct)" 0 '0 marked \(0 corrections\), 1 unchanged' \
-	utctl rollcall mark 1 "${S[0]}" --present K1
+	utctl rollcall mark 1 "${N[0]}" --present K1
 
 check_run "training record" 0 'SAFE.*15 +confirmed +5/5 +no +completed' utctl cadre record K1
 check_run "record: hours completed" 0 'hours completed +21' utctl cadre record K1

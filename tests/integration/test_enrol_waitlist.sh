@@ -51,8 +51,9 @@ check "class 1 after the cancellation" "C01:confirmed C04:confirmed C03:waitlist
 check_run "cancel again" 1 'not_found: cadre C02 is not enrolled in class 1' utctl enrol cancel C02 1
 check_run "re-enrol after cancelling joins the end of the queue" 0 'waitlisted in class 1 at place 2' utctl enrol add C02 1
 check_run "enrol list shows seats then the queue" 0 'class 1: 2 of 2 seats taken, 2 waiting' utctl enrol list --class 1
-check "waitlist places" "C03:1 C02:2" \
-	"$(utctl enrol list --class 1 --state waitlisted | awk 'NR > 2 {printf "%s%s:%s", sep, $2, $4; sep = " "}')"
+check "waitlist places" "C03:1 C02:2" "$(utctl --json enrol list --class 1 --state waitlisted | /usr/bin/python3 -c 'import json, sys
+print(" ".join("%s:%s" % (e["cadre_id"], e["waitlist_pos"]) for e in json.load(sys.stdin)["enrolments"]))')"
+check_run "the list names each cadre and unit" 0 'C03 +学员3 +U1 +waitlisted +1' utctl enrol list --class 1 --state waitlisted
 listed() { utctl --json enrol list "$@" | /usr/bin/python3 -c 'import json, sys
 print(" ".join("%s:%s:%s:%s" % (e["class_id"], e["cadre_id"], e["state"], e.get("waitlist_pos", 0))
                for e in json.load(sys.stdin).get("enrolments", [])))'; }

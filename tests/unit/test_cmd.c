@@ -78,7 +78,7 @@ static void every_row_is_well_formed(void **state)
 		assert_ptr_equal(ut_cmd_find(c->noun, c->verb), c); /* no noun and verb twice */
 		for (const ut_arg_t *a = c->args; a && a->name; a++) {
 			assert_non_null(a->help);
-			if (a->kind == UT_ARG_HOOK) {
+			if (a->kind == UT_ARG_HOOK || a->kind == UT_ARG_FILE) {
 				assert_non_null(c->hook);
 				continue;
 			}
@@ -195,6 +195,18 @@ static int fake_node(void *ctx, const char *daemon, int type, const ProtobufCMes
 	return 0;
 }
 
+/* Any file named reads as a short sign-in sheet. */
+static int fake_file(void *ctx, const char *name, char **data, size_t *len, char *err, size_t errlen)
+{
+	(void)ctx;
+	(void)err;
+	(void)errlen;
+	assert_true(!strcmp(name, "list.csv") || !strcmp(name, "-")); /* enrol bulk reads stdin without --file */
+	*data = strdup("id,mark\nK1,present\nK2,late\n");
+	*len = strlen(*data);
+	return 0;
+}
+
 /* A word that suits the argument: inside its bounds, one of its choices, an id for a name. */
 static const char *sample(const ut_arg_t *a, char *buf, size_t len)
 {
@@ -217,13 +229,20 @@ static void every_argument_reaches_its_field(void **state)
 	for (size_t i = 0; i < ut_ncmds; i++) {
 		const ut_cmd_t *c = &ut_cmds[i];
 		for (const ut_arg_t *a = c->args; a && a->name; a++) {
-			if (a->kind == UT_ARG_HOOK || ((a->flags & UT_ARG_REQUIRED) && c->args[1].name))
+			if (a->kind == UT_ARG_HOOK || a->kind == UT_ARG_FILE || ((a->flags & UT_ARG_REQUIRED) && c->args[1].name))
 				continue; /* hooks have tests of their own; required ones are in every run below */
 			char *argv[64], bufs[64][32];
 			int argc = 0;
 			for (const ut_arg_t *r = c->args; r && r->name; r++) {
 				if (!(r->flags & UT_ARG_REQUIRED) && r != a)
 					continue;
+				if (r->kind == UT_ARG_FILE) {
+					snprintf(bufs[argc], sizeof bufs[argc], "--%s", r->name);
+					argv[argc] = bufs[argc];
+					argv[argc + 1] = "list.csv";
+					argc += 2;
+					continue;
+				}
 				if (r->kind == UT_ARG_HOOK) {
 					if (!strcmp(r->name, "COURSE"))
 						argv[argc++] = "SAFE-2027";
@@ -249,17 +268,24 @@ static void every_argument_reaches_its_field(void **state)
 				argv[argc++] = "--retrain-years";
 				argv[argc++] = "3";
 			}
+			if (!strcmp(c->noun, "rollcall") && strcmp(a->name, "all-present") && strcmp(a->name, "rest-absent")) {
+				argv[argc++] = "--all-present";
+			}
+			if (!strcmp(c->noun, "enrol") && !strcmp(c->verb, "list") && strcmp(a->name, "class")) {
+				argv[argc++] = "--class";
+				argv[argc++] = "4";
+			}
 			if (!strcmp(c->verb, "add") && !strcmp(c->noun, "session")) {
 				argv[argc++] = "--at";
 				argv[argc++] = "2027-03-05 09:00-12:00";
 			}
 			ut_fill_t f;
-			int rc = ut_cmd_fill_argv(&f, c, argc, argv, fake_node, NULL);
+			int rc = ut_cmd_fill_argv_files(&f, c, argc, argv, fake_node, fake_file, NULL);
 			if (rc)
 				fail_msg("%s %s --%s: %s", c->noun, c->verb, a->name, f.err);
 			json_t *j = ut_pbjson_from_msg(f.req);
 			for (const ut_arg_t *r = c->args; r && r->name; r++) {
-				if (r != a && (!(r->flags & UT_ARG_REQUIRED) || r->kind == UT_ARG_HOOK))
+				if (r != a && (!(r->flags & UT_ARG_REQUIRED) || r->kind == UT_ARG_HOOK || r->kind == UT_ARG_FILE))
 					continue;
 				json_t *v = j;
 				char path[128];
@@ -418,6 +444,32 @@ static void session_numbers(void **state)
 	ut_cmd_fill_free(&f);
 }
 
+/* rollcall mark: list options take the words after them, the session is a number in the class,
+ * a sheet adds its marks. */
+static void rollcall_lists(void **state)
+{
+	(void)state;
+	const ut_cmd_t *c = ut_cmd_find("rollcall", "mark");
+	char *argv[] = {"5", "2", "--present", "K1", "K2", "--late", "K3", "--excused=K4,K5", "--file", "list.csv"};
+	ut_fill_t f;
+	assert_int_equal(ut_cmd_fill_argv_files(&f, c, 10, argv, fake_node, fake_file, NULL), 0);
+	const Ut__RollCall *q = (const Ut__RollCall *)f.req;
+	assert_int_equal(q->class_id, 5);
+	assert_int_equal(q->session_id, 32); /* the second added */
+	static const char *const want[][2] = {{"K1", "present"}, {"K2", "present"}, {"K3", "late"}, {"K4", "excused"},
+					       {"K5", "excused"}, {"K1", "present"}, {"K2", "late"}};
+	assert_int_equal(q->n_marks, 7);
+	for (size_t i = 0; i < 7; i++) {
+		assert_string_equal(q->marks[i]->cadre_id, want[i][0]);
+		assert_string_equal(q->marks[i]->mark, want[i][1]);
+	}
+	ut_cmd_fill_free(&f);
+	char *bad[] = {"5", "1", "--except", "K1"};
+	assert_int_equal(ut_cmd_fill_argv_files(&f, c, 4, bad, fake_node, fake_file, NULL), UT_EINVAL);
+	assert_string_equal(f.err, "--except goes with --all-present");
+	ut_cmd_fill_free(&f);
+}
+
 static void names_to_ids(void **state)
 {
 	(void)state;
@@ -458,6 +510,7 @@ int main(void)
 		cmocka_unit_test(names_to_ids),
 		cmocka_unit_test(session_numbers),
 		cmocka_unit_test(units_by_code_or_name),
+		cmocka_unit_test(rollcall_lists),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

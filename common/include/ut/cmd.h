@@ -24,6 +24,7 @@ typedef enum {
 	UT_ARG_DATE_END, /* the same; a bare date means the next midnight, so the day is included */
 	UT_ARG_REF,      /* a name or code a person knows, resolved to the id the request carries */
 	UT_ARG_HOOK,     /* handed to the row's hook, in the order the words came */
+	UT_ARG_FILE,     /* a file: read by the caller's reader, its content handed to the row's hook */
 } ut_arg_kind_t;
 
 /* What a UT_ARG_REF names. */
@@ -39,6 +40,8 @@ typedef enum {
 #define UT_ARG_POS 2u     /* a positional word (in row order), not an option */
 #define UT_ARG_NONE_OK 4u /* "none" is allowed: for a REF, id 0 and the bool field `set` to 1 */
 #define UT_ARG_REPEAT 8u  /* may be given more than once */
+#define UT_ARG_LIST 16u   /* takes the words after it up to the next option, joined with commas
+			   * (--present K1 K2 K3); positionals then come first */
 
 typedef struct ut_arg {
 	const char *name;  /* the option without dashes; a positional's metavariable */
@@ -118,11 +121,20 @@ int ut_cmd_has_noun(const char *noun);
 typedef int ut_call_fn(void *ctx, const char *daemon, int type, const ProtobufCMessage *req,
 		       const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out, char *err, size_t errlen);
 
+/* Reads a file a person named (utctl: a path, "-" for stdin; the web console: an upload): the whole
+ * content, malloc'd, in *data. 0, or a UT_E* code with the reason in err. */
+typedef int ut_read_fn(void *ctx, const char *name, char **data, size_t *len, char *err, size_t errlen);
+
 typedef struct ut_fill {
 	const ut_cmd_t *cmd;
 	ProtobufCMessage *req; /* the request being filled, malloc'd like a decoded message */
 	ut_call_fn *call;
+	ut_read_fn *read;
 	void *call_ctx;
+	const char *file_data; /* a UT_ARG_FILE's content while its hook runs */
+	size_t file_len;
+	char *notes;     /* lines the reader should see beside the reply (names not found), or NULL */
+	int refused;     /* how many of the request's items the notes refused */
 	char err[1024];  /* why filling failed, in the reader's language */
 	int usage;       /* 1: the words were wrong (a usage error); 0: the node said no */
 	void *hook_state; /* the row's hook keeps what it collects here; freed with the fill */
@@ -133,6 +145,14 @@ typedef struct ut_fill {
  * order, "--" ends the options). 0, or UT_EINVAL with f->err set (f->usage says whose fault). */
 int ut_cmd_fill_argv(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, ut_call_fn *call, void *call_ctx)
 	__attribute__((warn_unused_result));
+/* The same, with a reader for the files the words name (UT_ARG_FILE). */
+int ut_cmd_fill_argv_files(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **argv, ut_call_fn *call,
+			   ut_read_fn *read, void *ctx) __attribute__((warn_unused_result));
+/* Add a line to f->notes (printf-style, the format a msgid) and count an item refused. */
+void ut_cmd_note(ut_fill_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Ask the node for something (a lookup of a hook's): the fill's call, with its errors in f->err. */
+int ut_cmd_call(ut_fill_t *f, const char *daemon, int type, const ProtobufCMessage *req,
+		const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out) __attribute__((warn_unused_result));
 /* Set one argument of the request from a word, as the filler does: for hooks and form fields. */
 int ut_cmd_set(ut_fill_t *f, const ut_arg_t *a, const char *value) __attribute__((warn_unused_result));
 /* Resolve a name to an id as a UT_ARG_REF does (for hooks). */

@@ -33,6 +33,9 @@ typedef struct ut_reply {
  * literal) travels as the reply's code and each argument as text, so a client can say the same in
  * its reader's language from the catalogues (common/po/). */
 int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Set status, message, code and arguments as another reply had them (a bulk request's one result
+ * said as the request's reply). Returns err. */
+int ut_reply_set(ut_reply_t *rep, int err, const char *message, const char *code, char *const *args, size_t nargs);
 /* The arguments of rep (ut_reply_err's) into argv, pointing into rep; how many. */
 size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max);
 /* Pack `m` as the reply body. */
