@@ -275,7 +275,7 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		}
 	}
 	if (!rc)
-		rc = notify_seen_set(s, c->id, c->version, first, (int64_t)tt);
+		rc = notify_seen_set(s, c, first, (int64_t)tt);
 	ut_arena_free(&a);
 	ut__class__free_unpacked(c, NULL);
 	if (!rc)

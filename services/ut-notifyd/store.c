@@ -34,11 +34,23 @@ static const char schema_v2[] =
 
 /* The enrolment row each cadre's place is, so messages about it name the change (a cadre who
  * cancels and enrols again holds a new row, and hears of it again); the timetable a class's
- * schedule was computed against, so moving any session (not only the first) is seen. */
-static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
-				"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;";
+ * schedule was computed against, so moving any session (not only the first) is seen; what notices
+ * and calendars say of each session (the venue's address, the link to join online). */
+static const char schema_v3[] =
+	"ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE notify_seen ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE notify_sessions(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL, venue TEXT NOT NULL, address TEXT NOT NULL, join_url TEXT NOT NULL);"
+	"CREATE INDEX notify_sessions_class ON notify_sessions(class_id, starts_at);";
 
 const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
+
+/* Where a session is, as notices say it: "Hall A, 12 Tràng Tiền" for a venue, else the link to
+ * join (the session's, else the class's); x is a notify_sessions row, n the class's notify_seen. */
+#define WHERE_SQL                                                                                            \
+	"CASE WHEN x.venue != '' THEN x.venue || CASE WHEN x.address != '' THEN ', ' || x.address ELSE '' END" \
+	" WHEN x.join_url != '' THEN x.join_url ELSE coalesce(n.join_url, '') END"
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -172,11 +184,13 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 {
 	memset(out, 0, sizeof *out);
 	out->id = id;
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0),"
-					    " coalesce(c.last_end, 0), coalesce(x.venue_name, ''), coalesce(x.lecturer_name, ''),"
-					    " c.course_code"
-					    " FROM sched_classes c LEFT JOIN sched_sessions x ON x.id = (SELECT id FROM"
-					    " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1) WHERE c.id = ?");
+	sqlite3_stmt *st = ut_store_stmt(
+		s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0), coalesce(c.last_end, 0),"
+		   " coalesce(y.venue_name, ''), coalesce(y.lecturer_name, ''), c.course_code, coalesce(" WHERE_SQL ", ''),"
+		   " coalesce(n.join_url, '')"
+		   " FROM sched_classes c LEFT JOIN sched_sessions y ON y.id = (SELECT id FROM"
+		   " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1)"
+		   " LEFT JOIN notify_sessions x ON x.id = y.id LEFT JOIN notify_seen n ON n.class_id = c.id WHERE c.id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -190,6 +204,9 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 		copy(out->venue, sizeof out->venue, ut_store_text(st, 5));
 		copy(out->lecturer, sizeof out->lecturer, ut_store_text(st, 6));
 		copy(out->course_code, sizeof out->course_code, ut_store_text(st, 7));
+		copy(out->where, sizeof out->where, ut_store_text(st, 8));
+		if (!*out->where) /* no session known here yet: the class's link, if any */
+			copy(out->where, sizeof out->where, ut_store_text(st, 9));
 	}
 	sqlite3_reset(st);
 	if (!found && rc != SQLITE_DONE)
@@ -215,17 +232,69 @@ int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *firs
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "seen");
 }
 
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable)
+int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int64_t timetable)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start,"
-					    " timetable) VALUES(?, ?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "DELETE FROM notify_sessions WHERE class_id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, c->id);
+	int rc = ut_store_step_done(s, st, "sessions");
+	for (size_t i = 0; i < c->n_sessions && !rc; i++) {
+		const Ut__Session *x = c->sessions[i];
+		if (!(st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_sessions(id, class_id, starts_at, ends_at,"
+					    " venue, address, join_url) VALUES(?, ?, ?, ?, ?, ?, ?)")))
+			return UT_EINTERNAL;
+		sqlite3_bind_int64(st, 1, x->id);
+		sqlite3_bind_int64(st, 2, c->id);
+		sqlite3_bind_int64(st, 3, x->starts_at);
+		sqlite3_bind_int64(st, 4, x->ends_at);
+		sqlite3_bind_text(st, 5, x->venue_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, x->venue_address, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, x->join_url, -1, SQLITE_STATIC);
+		rc = ut_store_step_done(s, st, "session");
+	}
+	if (rc)
+		return rc;
+	st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start, timetable, join_url)"
+			      " VALUES(?, ?, ?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	int64_t class_id = c->id;
+	int version = c->version;
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
 	sqlite3_bind_int(st, 2, version);
 	sqlite3_bind_int64(st, 3, first_start);
 	sqlite3_bind_int64(st, 4, timetable);
+	sqlite3_bind_text(st, 5, c->join_url, -1, SQLITE_STATIC);
 	return ut_store_step_done(s, st, "seen");
+}
+
+int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(
+		s, "SELECT x.id, x.starts_at, x.ends_at, " WHERE_SQL ", CASE WHEN x.join_url != '' THEN x.join_url ELSE"
+		   " coalesce(n.join_url, '') END FROM notify_sessions x LEFT JOIN notify_seen n ON n.class_id = x.class_id"
+		   " WHERE x.class_id = ? ORDER BY x.starts_at, x.id LIMIT 365");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	*n = 0;
+	*out = ut_arena_alloc(a, 365 * sizeof **out);
+	int rc;
+	while (*out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		notify_session_t *x = &(*out)[(*n)++];
+		x->id = sqlite3_column_int64(st, 0);
+		x->starts_at = sqlite3_column_int64(st, 1);
+		x->ends_at = sqlite3_column_int64(st, 2);
+		x->where = ut_arena_strdup(a, ut_store_text(st, 3));
+		x->join_url = ut_arena_strdup(a, ut_store_text(st, 4));
+	}
+	sqlite3_reset(st);
+	if (!*out || a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "sessions");
 }
 
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)

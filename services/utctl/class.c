@@ -33,6 +33,7 @@ enum {
 	O_AFTER,
 	O_REASON,
 	O_FORCE,
+	O_JOIN,
 };
 
 /* A session's time as typed: --at "DATE HH:MM-HH:MM", or --at/--date+--start with --end. Kept as
@@ -132,7 +133,10 @@ static void sessions_print(Ut__Session *const *v, size_t n, int indent)
 		table_row(t);
 		table_cell(t, "%lld", (long long)v[i]->id);
 		table_cell(t, "%s", span_format(v[i]->starts_at, v[i]->ends_at, when, sizeof when));
-		table_cell(t, "%s", named(v[i]->venue_id, v[i]->venue_name, vb, sizeof vb));
+		if (*v[i]->join_url && !v[i]->venue_id)
+			table_cell(t, "%s", v[i]->join_url);
+		else
+			table_cell(t, "%s", named(v[i]->venue_id, v[i]->venue_name, vb, sizeof vb));
 		table_cell(t, "%s", named(v[i]->lecturer_id, v[i]->lecturer_name, lb, sizeof lb));
 	}
 	table_print(t, stdout, indent);
@@ -184,6 +188,7 @@ static const optspec_t class_add_opts[] = {
 	{O_END, "end", "WHEN", 0, "end of the --session before it: HH:MM, or YYYY-MM-DD HH:MM for overnight"},
 	{O_VENUE, "venue", "ID", 0, "venue of the --session before it; before any --session: of all; none = online"},
 	{O_LECTURER, "lecturer", "ID", 0, "lecturer of the --session before it; before any --session: of all; none"},
+	{O_JOIN, "join-url", "URL", 0, "online: the link cadres join by (shown in notices and calendars)"},
 	{0},
 };
 
@@ -226,6 +231,7 @@ static int class_add(ctx_t *c, int argc, char **argv)
 		case O_LEVEL: cls.level = (char *)arg; break;
 		case O_FORMAT: cls.format = (char *)arg; break;
 		case O_AUDIENCE: cls.audience = (char *)arg; break;
+		case O_JOIN: cls.join_url = (char *)arg; break;
 		case O_SESSION:
 			if (ns == MAX_SESSIONS) {
 				usage(c, "more than %d sessions; add the rest with 'utctl session add'", MAX_SESSIONS);
@@ -386,6 +392,11 @@ static void class_shown(const ctx_t *c, const ProtobufCMessage *m, const Protobu
 	table_row(t);
 	table_cell(t, "audience");
 	table_cell(t, "%s", k->audience);
+	if (*k->join_url) {
+		table_row(t);
+		table_cell(t, "join link");
+		table_cell(t, "%s", k->join_url);
+	}
 	table_row(t);
 	table_cell(t, "hours");
 	table_cell(t, "%d", k->hours);
@@ -423,6 +434,7 @@ static const optspec_t class_change_opts[] = {
 	{O_TITLE, "title", "TEXT", 0, "new title"},
 	{O_AUDIENCE, "audience", "TEXT", 0, "new audience description"},
 	{O_FORMAT, "format", "FORMAT", 0, "in_person, online or on_site"},
+	{O_JOIN, "join-url", "URL", 0, "the class's link to join (none removes it)"},
 	{O_STATE, "state", "STATE", 0, "open (enrolment starts) or running; cancel and close have their own verbs"},
 	{O_SESSION, "session", "SID", 0, "the session that the options below change (see 'utctl session list')"},
 	{O_AT, "at", "WHEN", 0, "its new time, \"YYYY-MM-DD HH:MM-HH:MM\""},
@@ -455,6 +467,7 @@ static int class_change(ctx_t *c, int argc, char **argv)
 		case O_TITLE: ch.title = (char *)arg; break;
 		case O_AUDIENCE: ch.audience = (char *)arg; break;
 		case O_FORMAT: ch.format = (char *)arg; break;
+		case O_JOIN: ch.join_url = (char *)arg; break;
 		case O_STATE: ch.state = (char *)arg; break;
 		case O_SESSION:
 			changes--;
@@ -569,6 +582,7 @@ static const optspec_t session_add_opts[] = {
 	{O_END, "end", "HH:MM", 0, "end time (or YYYY-MM-DD HH:MM for overnight)"},
 	{O_VENUE, "venue", "ID", 0, "venue id; none or left out = online"},
 	{O_LECTURER, "lecturer", "ID", 0, "lecturer id"},
+	{O_JOIN, "join-url", "URL", 0, "online: this session's own link to join"},
 	{0},
 };
 
@@ -610,6 +624,7 @@ static int session_add(ctx_t *c, int argc, char **argv)
 			if (parse_id(c, "--lecturer", arg, 1, &s.lecturer_id, &none))
 				return EXIT_USAGE;
 			break;
+		case O_JOIN: s.join_url = (char *)arg; break;
 		}
 	}
 	if (k < 0 || opt_rest(&o, pos, 1, 1, "CLASS_ID") < 0 || parse_id(c, "class id", pos[0], 0, &s.class_id, NULL))
