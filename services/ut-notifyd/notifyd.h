@@ -36,6 +36,7 @@ enum {
 	V_OFFSET,
 	V_REASON,
 	V_SESSION_START,
+	V_UNTIL,
 	V_NVARS
 };
 extern const char *const notify_var_names[V_NVARS];
@@ -143,8 +144,8 @@ int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int6
 int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n);
 /* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
-/* 1 when the cadre was already given (or is to be given) a message of this kind and offset about
- * the class at any class version, else 0, or UT_E*. */
+/* 1 when the cadre was already given (or is to be given) a message of this kind and offset (< 0:
+ * any) about the class at any class version, else 0, or UT_E*. */
 int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s);
 /* Withdraw pending reminders of a class (cadre NULL = every cadre) with class version below
  * `below` (0 = any version). Returns how many, or UT_E*. */

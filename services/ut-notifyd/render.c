@@ -251,6 +251,10 @@ static void row_vals(notify_renderer_t *rd, const notify_due_row_t *r, const not
 	vals[V_REASON] = r->reason;
 	if (!strcmp(r->kind, "absent"))
 		vals[V_SESSION_START] = session_text(a, rd->s, r->offset_s);
+	if (!strcmp(r->kind, "reflection_due")) { /* the offset holds the deadline */
+		char until[64];
+		vals[V_UNTIL] = ut_arena_strdup(a, ut_clock_format_local(r->offset_s, until, sizeof until));
+	}
 }
 
 /* ---- batches ---- */

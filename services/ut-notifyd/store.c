@@ -327,7 +327,7 @@ int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
 int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM messages WHERE class_id = ? AND cadre_id = ?"
-					    " AND kind = ? AND offset_s = ? AND status != 'withdrawn'");
+					    " AND kind = ? AND (?4 < 0 OR offset_s = ?4) AND status != 'withdrawn'");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);

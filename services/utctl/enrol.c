@@ -1325,6 +1325,7 @@ static int rollcall_show(ctx_t *c, int argc, char **argv)
 
 static const optspec_t reflection_opts[] = {
 	{O_FILE, "file", "FILE", 1, "the text (UTF-8); - for stdin"},
+	{O_LATE, "late", NULL, 0, "after [enrol] reflection_days, on the officer's word"},
 	{0},
 };
 
@@ -1345,6 +1346,8 @@ static int reflection_submit(ctx_t *c, int argc, char **argv)
 	while ((k = opt_next(&o, &arg)) > 0)
 		if (k == O_FILE)
 			file = arg;
+		else if (k == O_LATE)
+			r.late = 1;
 	if (k < 0 || opt_rest(&o, pos, 2, 2, "CADRE_ID CLASS_ID") < 0)
 		return EXIT_USAGE;
 	r.cadre_id = (char *)pos[0];
