@@ -7,6 +7,9 @@ UT_DEPS=(cmake pkg-config build-essential libzmq3-dev libprotobuf-c-dev protobuf
 	libhiredis-dev libsqlite3-dev libcmocka-dev redis-server redis-tools sqlite3
 	clang libclang-rt-14-dev tzdata libutf8proc-dev
 	libcurl4-openssl-dev libssl-dev openssl python3-aiosmtpd)
+# The clients' command layer: JSON (jansson), base64 (libsodium), the catalogues (gettext's msgfmt).
+UT_DEPS+=(libjansson-dev libsodium-dev gettext)
+UT_DEPS+=(libzip-dev libexpat1-dev libxlsxwriter-dev)  # utctl reads .xlsx (libzip, expat); test_sheet writes them
 
 # Install whichever of UT_DEPS is missing; touch nothing (not even apt-get update) when none is.
 ut_install_deps() {

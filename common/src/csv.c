@@ -13,6 +13,7 @@ void ut_csv_init(ut_csv_t *c, const char *data, size_t len)
 	c->p = data;
 	c->end = data + len;
 	c->next_line = 1;
+	c->sep = ',';
 }
 
 static int put(ut_csv_t *c, char ch)
@@ -88,10 +89,10 @@ int ut_csv_next(ut_csv_t *c)
 				if ((rc = put(c, ch)))
 					return rc;
 			}
-			if (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r')
+			if (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r')
 				return fail(c, "text after the closing quote of a field");
 		} else {
-			while (c->p < c->end && *c->p != ',' && *c->p != '\n' && *c->p != '\r') {
+			while (c->p < c->end && *c->p != c->sep && *c->p != '\n' && *c->p != '\r') {
 				if (*c->p == '"')
 					return fail(c, "a quote inside an unquoted field (quote the whole field)");
 				if (*c->p == '\0')
@@ -104,7 +105,7 @@ int ut_csv_next(ut_csv_t *c)
 			return rc;
 		if (c->p >= c->end)
 			return 1;
-		if (*c->p == ',') {
+		if (*c->p == c->sep) {
 			c->p++;
 			continue;
 		}

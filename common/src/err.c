@@ -1,5 +1,6 @@
 /* Error codes and their mapping to the wire status. */
 #include "ut/err.h"
+#include "ut/words.h"
 #include "envelope.pb-c.h"
 
 const char *ut_strerror(int err)
@@ -45,11 +46,11 @@ int ut_status_to_err(int status)
 const char *ut_status_name(int status)
 {
 	switch (status) {
-	case UT__STATUS__STATUS_OK: return "ok";
-	case UT__STATUS__STATUS_INVALID: return "invalid";
-	case UT__STATUS__STATUS_NOT_FOUND: return "not_found";
-	case UT__STATUS__STATUS_CONFLICT: return "conflict";
-	case UT__STATUS__STATUS_UNAVAILABLE: return "unavailable";
-	default: return "internal";
+	case UT__STATUS__STATUS_OK: return NC_("value", "ok");
+	case UT__STATUS__STATUS_INVALID: return NC_("value", "invalid");
+	case UT__STATUS__STATUS_NOT_FOUND: return NC_("value", "not_found");
+	case UT__STATUS__STATUS_CONFLICT: return NC_("value", "conflict");
+	case UT__STATUS__STATUS_UNAVAILABLE: return NC_("value", "unavailable");
+	default: return NC_("value", "internal");
 	}
 }

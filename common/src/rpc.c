@@ -13,14 +13,85 @@
 #include <unistd.h>
 #include <zmq.h>
 
+/* Each conversion of fmt formatted alone into rep->args. The daemons' formats use %s (with a
+ * precision), %d, %ld, %lld, %zu and the like; a conversion outside those ends the arguments. */
+static void capture_args(ut_reply_t *rep, const char *fmt, va_list ap)
+{
+	size_t used = 0;
+	rep->nargs = 0;
+	for (const char *p = fmt; (p = strchr(p, '%')) && rep->nargs < UT_REPLY_MAX_ARGS;) {
+		const char *q = p + 1;
+		if (*q == '%') {
+			p = q + 1;
+			continue;
+		}
+		while (strchr("-+ #0", *q))
+			q++;
+		while ((*q >= '0' && *q <= '9') || *q == '.')
+			q++;
+		int l = 0, z = 0;
+		while (*q == 'l')
+			l++, q++;
+		if (*q == 'z')
+			z = 1, q++;
+		char one[16], val[256];
+		size_t n = (size_t)(q - p + 1);
+		if (n >= sizeof one)
+			return;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		switch (*q) {
+		case 's': snprintf(val, sizeof val, one, va_arg(ap, const char *)); break;
+		case 'c': snprintf(val, sizeof val, one, va_arg(ap, int)); break;
+		case 'd':
+		case 'i':
+		case 'u':
+		case 'x':
+			if (z)
+				snprintf(val, sizeof val, one, va_arg(ap, size_t));
+			else if (l >= 2)
+				snprintf(val, sizeof val, one, va_arg(ap, long long));
+			else if (l == 1)
+				snprintf(val, sizeof val, one, va_arg(ap, long));
+			else
+				snprintf(val, sizeof val, one, va_arg(ap, int));
+			break;
+		case 'f':
+		case 'g': snprintf(val, sizeof val, one, va_arg(ap, double)); break;
+		default: return;
+		}
+		size_t vl = strlen(val);
+		if (used + vl + 1 > sizeof rep->args)
+			return;
+		memcpy(rep->args + used, val, vl + 1);
+		used += vl + 1;
+		rep->nargs++;
+		p = q + 1;
+	}
+}
+
 int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...)
 {
 	rep->status = ut_err_to_status(err);
-	va_list ap;
+	rep->code = fmt;
+	va_list ap, aq;
 	va_start(ap, fmt);
+	va_copy(aq, ap);
 	vsnprintf(rep->message, sizeof rep->message, fmt, ap);
+	capture_args(rep, fmt, aq);
+	va_end(aq);
 	va_end(ap);
 	return err;
+}
+
+size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max)
+{
+	size_t n = 0, off = 0;
+	for (; n < (size_t)rep->nargs && n < max; n++) {
+		argv[n] = (char *)rep->args + off;
+		off += strlen(argv[n]) + 1;
+	}
+	return n;
 }
 
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m)
@@ -197,6 +268,10 @@ int ut_rpc_server_reply(ut_rpc_server_t *s, const ut_rpc_req_t *req, const char 
 	env.ts_ms = ut_clock_now_ms();
 	env.status = rep->status;
 	env.message = (char *)rep->message;
+	char *args[UT_REPLY_MAX_ARGS];
+	env.code = (char *)(rep->code ? rep->code : "");
+	env.args = args;
+	env.n_args = ut_reply_args(rep, args, UT_REPLY_MAX_ARGS);
 	env.body.data = rep->body;
 	env.body.len = rep->body_len;
 	size_t n = ut__envelope__get_packed_size(&env);

@@ -14,9 +14,6 @@
 #include <malloc.h>
 #endif
 
-const char *const enrol_positions[] = {"chair",      "vice_chair",          "committee_member", "finance_audit",
-				       "information_officer", "negotiator", "other", NULL};
-const char *const enrol_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
 
 #define MAX_LIVE 1000 /* live enrolments of one cadre we cancel when they leave */
 
@@ -231,6 +228,8 @@ int enrol_cadre_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep
 	int rc = ut_valid_text(rep, "name", q->name, 0, 100);
 	if (!rc && *q->state && strcmp(q->state, "active") && strcmp(q->state, "left"))
 		rc = ut_reply_err(rep, UT_EINVAL, "state \"%s\" is not active or left", q->state);
+	if (!rc && *q->position)
+		rc = ut_valid_enum(rep, "position", q->position, enrol_positions);
 	if (!rc && *q->unit_code) {
 		Ut__OrgUnit *u;
 		rc = es_unit_find(s, &a, 0, q->unit_code, &u);

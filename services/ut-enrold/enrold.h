@@ -13,10 +13,11 @@ extern const ut_service_def_t ut_enrold_def;
 extern const ut_migration_t enrol_migrations[];
 #define ENROL_NMIGRATIONS 4
 
-extern const char *const enrol_unit_kinds[];
-extern const char *const enrol_positions[];
-extern const char *const enrol_locales[];
-extern const char *const enrol_marks[];
+#include "ut/words.h"
+#define enrol_unit_kinds ut_unit_kinds
+#define enrol_positions ut_positions
+#define enrol_locales ut_locales
+#define enrol_marks ut_marks
 
 /* names.c: NFC form of a name, and the search key (NFC, case-folded, marks stripped, đ -> d).
  * Both malloc'd; NULL when the text is not valid UTF-8 or memory ran out. */

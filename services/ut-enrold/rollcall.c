@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const enrol_marks[] = {"present", "late", "excused", "absent", NULL};
 
 #define MAX_MARKS 10000
 

@@ -68,7 +68,7 @@ const ut_migration_t enrol_migrations[ENROL_NMIGRATIONS] = {
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
-#define LIMIT(n) ((n) <= 0 || (n) > 10000 ? 1000 : (n))
+#define LIMIT(n) UT_LIST_LIMIT(n)
 
 #define T(st, i, v) sqlite3_bind_text(st, i, (v) ? (v) : "", -1, SQLITE_STATIC)
 
@@ -253,7 +253,8 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "SELECT " CADRE_COLS " FROM cadres c JOIN units u ON u.id = c.unit_id"
 		   " WHERE c.id > ?1 AND (?2 = 0 OR c.unit_id = ?2) AND (?3 = '' OR c.state = ?3)"
-		   " AND (?4 = '' OR c.name_key LIKE '%' || ?4 || '%' ESCAPE '\\') ORDER BY c.id LIMIT ?5");
+		   " AND (?4 = '' OR c.name_key LIKE '%' || ?4 || '%' ESCAPE '\\') AND (?6 = '' OR c.position = ?6)"
+		   " ORDER BY c.id LIMIT ?5");
 	if (!st)
 		return UT_EINTERNAL;
 	T(st, 1, q->after_id);
@@ -270,6 +271,7 @@ int es_cadre_list(ut_store_t *s, ut_arena_t *a, const Ut__CadreQuery *q, int64_t
 	esc[j] = '\0';
 	sqlite3_bind_text(st, 4, esc, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, LIMIT(q->limit));
+	T(st, 6, q->position);
 	return ut_store_rows(s, a, st, LIMIT(q->limit), cadre_row, &out->n_cadres, (void ***)&out->cadres);
 }
 

@@ -7,8 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const enrol_unit_kinds[] = {"union", "enterprise", "school", "agency", "public_body", "social_org", NULL};
-static const char *const ownerships[] = {"public", "non_public", NULL};
+#define ownerships ut_ownerships
 
 /* Codes are typed in commands and CSV files: printable ASCII without blanks or commas. */
 static int valid_code(ut_reply_t *rep, const char *field, const char *s)
@@ -25,7 +24,7 @@ static int valid_code(ut_reply_t *rep, const char *field, const char *s)
 /* Seed 004: the city looks after non-public enterprises of city_min_employees or more, the
  * counties the smaller ones. A unit without a level gets the rule's (or the node's); registering
  * one on a node of the other level is allowed (the officer may know better) but said. */
-static void level_rule(const ut_config_t *cfg, Ut__OrgUnit *u, char *warning, size_t len)
+static void level_rule(const ut_config_t *cfg, Ut__OrgUnit *u, ut_reply_t *warning)
 {
 	const char *rule = NULL;
 	if (!strcmp(u->kind, "enterprise") && !strcmp(u->ownership, "non_public"))
@@ -34,10 +33,23 @@ static void level_rule(const ut_config_t *cfg, Ut__OrgUnit *u, char *warning, si
 		u->level = (char *)(rule ? rule : cfg->enrol_node_level);
 	if (rule && strcmp(rule, cfg->enrol_node_level) &&
 	    (!strcmp(cfg->enrol_node_level, "city") || !strcmp(cfg->enrol_node_level, "county")))
-		snprintf(warning, len,
-			 "%s is a non-public enterprise with %d employees: by the level rule (%d or more: city, fewer:"
-			 " county) it belongs to the %s, not to this %s node",
-			 u->code, u->employees, cfg->enrol_city_min_employees, rule, cfg->enrol_node_level);
+		ut_reply_err(warning, 0,
+			     "%s is a non-public enterprise with %d employees: by the level rule (%d or more: city, fewer:"
+			     " county) it belongs to the %s, not to this %s node",
+			     u->code, u->employees, cfg->enrol_city_min_employees, rule, cfg->enrol_node_level);
+}
+
+/* The reply to unit add and change: the unit, and the level rule's warning in words and as a code. */
+static int unit_reply(ut_reply_t *rep, Ut__OrgUnit *u, const ut_reply_t *warning)
+{
+	Ut__UnitReply r = UT__UNIT_REPLY__INIT;
+	char *args[UT_REPLY_MAX_ARGS];
+	r.unit = u;
+	r.warning = (char *)warning->message;
+	r.warning_code = (char *)(warning->code ? warning->code : "");
+	r.warning_args = args;
+	r.n_warning_args = ut_reply_args(warning, args, UT_REPLY_MAX_ARGS);
+	return ut_reply_body(rep, &r.base);
 }
 
 int enrol_unit_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
@@ -50,7 +62,7 @@ int enrol_unit_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	const ut_config_t *cfg = ut_service_config(svc);
 	ut_arena_t a = {0};
 	Ut__OrgUnit *parent = NULL;
-	char warning[512] = "";
+	ut_reply_t warning = {0};
 	int rc;
 	if ((rc = valid_code(rep, "code", u->code)) || (rc = ut_valid_text(rep, "name", u->name, 1, 200)) ||
 	    (rc = ut_valid_enum(rep, "kind", u->kind, enrol_unit_kinds)) ||
@@ -67,18 +79,14 @@ int enrol_unit_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 			goto out;
 		u->parent_id = parent->id;
 	}
-	level_rule(cfg, u, warning, sizeof warning);
+	level_rule(cfg, u, &warning);
 	rc = es_unit_insert(s, u);
 	if (rc == UT_ECONFLICT)
 		rc = ut_reply_err(rep, rc, "a unit with code %s already exists", u->code);
 	if (!rc)
 		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_UNIT_ADDED, &u->base);
-	if (!rc) {
-		Ut__UnitReply r = UT__UNIT_REPLY__INIT;
-		r.unit = u;
-		r.warning = warning;
-		rc = ut_reply_body(rep, &r.base);
-	}
+	if (!rc)
+		rc = unit_reply(rep, u, &warning);
 out:
 	ut_arena_free(&a);
 	protobuf_c_message_free_unpacked(&in->base, NULL);
@@ -130,7 +138,7 @@ int enrol_unit_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 	ut_store_t *s = ut_service_store(svc);
 	ut_arena_t a = {0};
 	Ut__OrgUnit *u = NULL, *parent;
-	char warning[512] = "";
+	ut_reply_t warning = {0};
 	int rc = es_unit_find(s, &a, 0, ch->code, &u), changed = 0;
 	if (rc == UT_ENOTFOUND)
 		rc = ut_reply_err(rep, rc, "no unit %s", *ch->code ? ch->code : "given");
@@ -156,9 +164,10 @@ int enrol_unit_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		int loop = rc ? 0 : es_unit_within(s, parent->id, u->id);
 		if (loop < 0)
 			rc = loop;
+		else if (loop && parent->id == u->id)
+			rc = ut_reply_err(rep, UT_EINVAL, "%s cannot move under itself", u->code);
 		else if (loop)
-			rc = ut_reply_err(rep, UT_EINVAL, "%s cannot move under %s, which is %s", u->code, parent->code,
-					  parent->id == u->id ? "itself" : "below it");
+			rc = ut_reply_err(rep, UT_EINVAL, "%s cannot move under %s, which is below it", u->code, parent->code);
 		if (!rc)
 			u->parent_id = parent->id, u->parent_code = parent->code, changed = 1;
 	}
@@ -166,15 +175,11 @@ int enrol_unit_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		rc = ut_reply_err(rep, UT_EINVAL, "nothing to change");
 	if (rc)
 		goto out;
-	level_rule(ut_service_config(svc), u, warning, sizeof warning);
+	level_rule(ut_service_config(svc), u, &warning);
 	if (!(rc = es_unit_update(s, u)))
 		rc = ut_service_emit(svc, UT__MSG_TYPE__EV_UNIT_CHANGED, &u->base);
-	if (!rc) {
-		Ut__UnitReply r = UT__UNIT_REPLY__INIT;
-		r.unit = u;
-		r.warning = warning;
-		rc = ut_reply_body(rep, &r.base);
-	}
+	if (!rc)
+		rc = unit_reply(rep, u, &warning);
 out:
 	ut_arena_free(&a);
 	protobuf_c_message_free_unpacked(&ch->base, NULL);

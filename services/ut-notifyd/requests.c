@@ -1,5 +1,6 @@
 /* Request handlers of ut-notifyd: the delivery log, what is due next, a deliberate resend, and a
  * preview that renders exactly what a message would say now. */
+#include "ut/words.h"
 #include "notifyd.h"
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -9,7 +10,7 @@
 #include <string.h>
 #include "ut/utf8.h"
 
-static const char *const statuses[] = {"scheduled", "queued", "sent", "retrying", "dead", "withdrawn", "skipped", NULL};
+#define statuses ut_notice_statuses
 
 static int list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep, int due_only)
 {

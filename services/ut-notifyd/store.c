@@ -602,7 +602,7 @@ int notify_msg_list(ut_store_t *s, ut_arena_t *a, const Ut__NotifyQuery *q, int 
 					    " AND (?2 = 0 OR class_id = ?2) AND (?3 = '' OR status = ?3) ORDER BY id LIMIT ?4");
 	if (!st)
 		return UT_EINTERNAL;
-	int limit = q->limit > 0 ? q->limit : 1000;
+	int limit = UT_LIST_LIMIT(q->limit);
 	sqlite3_bind_text(st, 1, q->cadre_id ? q->cadre_id : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, q->class_id);
 	sqlite3_bind_text(st, 3, q->status ? q->status : "", -1, SQLITE_STATIC);

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-static const char *const levels[] = {"federation", "province", "city", "county", "grassroots", NULL};
-static const char *const formats[] = {"in_person", "online", "on_site", NULL};
+#define levels ut_levels
+#define formats ut_formats
 
 #define MAX_SESSION_SECONDS 86400
 
@@ -67,11 +67,13 @@ static int check_session(ut_store_t *s, ut_reply_t *rep, const Ut__Session *x, i
 		int found = sched_find_clash(s, x, by_venue, &k);
 		if (found < 0)
 			rc = found;
+		else if (found && by_venue)
+			rc = ut_reply_err(rep, UT_ECONFLICT, "venue %lld is already booked %s to %s by class %lld (%s)",
+					  (long long)x->venue_id, ut_clock_format_local(k.starts_at, a, sizeof a),
+					  ut_clock_format_local(k.ends_at, b, sizeof b), (long long)k.class_id, k.title);
 		else if (found)
-			rc = ut_reply_err(rep, UT_ECONFLICT, "%s %lld is already booked %s to %s by class %lld (%s)",
-					  by_venue ? "venue" : "lecturer",
-					  (long long)(by_venue ? x->venue_id : x->lecturer_id),
-					  ut_clock_format_local(k.starts_at, a, sizeof a),
+			rc = ut_reply_err(rep, UT_ECONFLICT, "lecturer %lld is already booked %s to %s by class %lld (%s)",
+					  (long long)x->lecturer_id, ut_clock_format_local(k.starts_at, a, sizeof a),
 					  ut_clock_format_local(k.ends_at, b, sizeof b), (long long)k.class_id, k.title);
 	}
 	return rc;

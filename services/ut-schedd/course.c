@@ -5,10 +5,6 @@
 
 #include <stdlib.h>
 
-const char *const sched_categories[] = {"onboarding",  "chair_rotation", "finance_audit", "information",
-					 "negotiation", "labour_law",     "safety",        "other",
-					 NULL};
-
 int sched_course_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	Ut__Course *c = ut_rpc_body(req, &ut__course__descriptor, rep);

@@ -10,7 +10,8 @@
 extern const ut_service_def_t ut_schedd_def;
 extern const ut_migration_t sched_migrations[];
 #define SCHED_NMIGRATIONS 3
-extern const char *const sched_categories[];
+#include "ut/words.h"
+#define sched_categories ut_categories
 
 /* store.c: all SQL of the daemon. Loaders allocate from the arena; UT_ENOTFOUND when absent. */
 int sched_course_insert(ut_store_t *s, Ut__Course *c);

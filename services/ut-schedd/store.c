@@ -38,7 +38,7 @@ const ut_migration_t sched_migrations[SCHED_NMIGRATIONS] = {
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
-#define LIMIT(n) ((n) <= 0 || (n) > 10000 ? 1000 : (n))
+#define LIMIT(n) UT_LIST_LIMIT(n)
 
 static int insert_done(ut_store_t *s, sqlite3_stmt *st, int64_t *id, const char *what)
 {

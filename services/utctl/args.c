@@ -2,6 +2,7 @@
  * and the parsers for numbers, ids and dates. */
 #include "utctl.h"
 #include "ut/clock.h"
+#include "ut/i18n.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -19,9 +20,9 @@ int usage(const ctx_t *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (c->where[0])
-		fprintf(stderr, "utctl: %s: %s (see 'utctl %s --help')\n", c->where, msg, c->where);
+		fprintf(stderr, _("utctl: %s: %s (see 'utctl %s --help')\n"), c->where, msg, c->where);
 	else
-		fprintf(stderr, "utctl: %s (see 'utctl --help')\n", msg);
+		fprintf(stderr, _("utctl: %s (see 'utctl --help')\n"), msg);
 	return EXIT_USAGE;
 }
 

@@ -3,6 +3,7 @@
 #include "output.h"
 #include "ut/clock.h"
 #include "ut/err.h"
+#include "ut/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ int ctx_ready(ctx_t *c)
 	if (path) {
 		char err[512];
 		if (ut_config_load(&c->cfg, path, err, sizeof err, NULL) != 0) {
-			fprintf(stderr, "utctl: bad node config: %s\n", err);
+			fprintf(stderr, _("utctl: bad node config: %s\n"), err);
 			ut_config_free(&c->cfg);
 			return EXIT_USAGE;
 		}
@@ -52,7 +53,7 @@ void ctx_close(ctx_t *c)
 
 void say_down(const char *daemon, const char *endpoint)
 {
-	fprintf(stderr, "utctl: %s is not answering at %s (is the node up? ./deploy/ut-node up)\n", daemon,
+	fprintf(stderr, _("utctl: %s is not answering at %s (is the node up? ./deploy/ut-node up)\n"), daemon,
 		endpoint ? endpoint : "?");
 }
 
@@ -77,6 +78,17 @@ static int connect_to(ctx_t *c, const char *daemon)
 	return 0;
 }
 
+/* What the daemon said, in the reader's language: its code (the English format, a msgid) rendered
+ * from the catalogue with its arguments; the English message when the catalogue has no such entry. */
+static void reply_text(const Ut__Envelope *rep, char *out, size_t len)
+{
+	const char *t = rep->code && *rep->code ? ut_tr(rep->code) : NULL;
+	if (t && t != rep->code)
+		ut_i18n_render(out, len, t, (const char *const *)rep->args, rep->n_args);
+	else
+		snprintf(out, len, "%s", rep->message && *rep->message ? rep->message : _("(no message)"));
+}
+
 int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, const ProtobufCMessageDescriptor *rdesc,
 	 ProtobufCMessage **out)
 {
@@ -88,12 +100,12 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 	Ut__Envelope *rep = NULL;
 	int err = ut_rpc_call(c->client, type, req, &rep);
 	if (err == UT_EINVAL) { /* over the limit connect_to set: nothing was sent */
-		fprintf(stderr, "utctl: this request is %zu KiB, more than the daemons take ([rpc] max_request_kb %d); split it\n",
+		fprintf(stderr, _("utctl: this request is %zu KiB, more than the daemons take ([rpc] max_request_kb %d); split it\n"),
 			(protobuf_c_message_get_packed_size(req) + 1023) / 1024, c->cfg.rpc_max_request_kb);
 		return EXIT_REFUSED;
 	}
 	if (err == UT_ENOMEM) {
-		fprintf(stderr, "utctl: out of memory\n");
+		fprintf(stderr, _("utctl: out of memory\n"));
 		return EXIT_REFUSED;
 	}
 	if (err) {
@@ -101,15 +113,16 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 		return EXIT_DOWN;
 	}
 	if (rep->status != UT__STATUS__STATUS_OK) {
-		fprintf(stderr, "utctl: %s: %s\n", ut_status_name(rep->status),
-			rep->message && *rep->message ? rep->message : "(no message)");
+		char said[1024];
+		reply_text(rep, said, sizeof said);
+		fprintf(stderr, _("utctl: %s: %s\n"), ut_tr_word(ut_status_name(rep->status)), said);
 		ut__envelope__free_unpacked(rep, NULL);
 		return EXIT_REFUSED;
 	}
 	if (rdesc && out) {
 		*out = protobuf_c_message_unpack(rdesc, NULL, rep->body.len, rep->body.data);
 		if (!*out) {
-			fprintf(stderr, "utctl: %s sent a reply utctl cannot decode (are both built from the same proto/?)\n",
+			fprintf(stderr, _("utctl: %s sent a reply utctl cannot decode (are both built from the same proto/?)\n"),
 				daemon);
 			rc = EXIT_REFUSED;
 		}

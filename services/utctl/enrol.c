@@ -6,10 +6,10 @@
 #include "ut/clock.h"
 #include "ut/csv.h"
 #include "ut/err.h"
+#include "ut/sheet.h"
 #include "ut/utf8.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,86 +59,6 @@ enum {
 	O_FORCE,
 };
 
-/* ---- files ---- */
-
-/* The whole of `path` ("-" = stdin), at most max bytes, NUL-terminated. Says why on stderr. */
-static char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f) {
-		fprintf(stderr, "utctl: %s: %s: %s\n", c->where, path, strerror(errno));
-		return NULL;
-	}
-	size_t cap = 65536, n = 0;
-	char *b = malloc(cap + 1);
-	while (b) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			char *nb = realloc(b, cap * 2 + 1);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		size_t r = fread(b + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	int err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (!b) {
-		fprintf(stderr, "utctl: out of memory\n");
-		return NULL;
-	}
-	if (err) {
-		fprintf(stderr, "utctl: %s: cannot read %s\n", c->where, path);
-		free(b);
-		return NULL;
-	}
-	if (n > max) {
-		fprintf(stderr, "utctl: %s: %s is larger than %zu KiB ([enrol] import_max_kb); split it\n", c->where, path,
-			max / 1024);
-		free(b);
-		return NULL;
-	}
-	b[n] = '\0';
-	*len = n;
-	return b;
-}
-
-/* Convert from a legacy Chinese encoding to UTF-8 (malloc'd). */
-static char *to_utf8(const ctx_t *c, const char *enc, const char *in, size_t len, size_t *outlen)
-{
-	iconv_t cd = iconv_open("UTF-8", !strcmp(enc, "gb18030") ? "GB18030" : "BIG5");
-	if (cd == (iconv_t)-1) {
-		fprintf(stderr, "utctl: %s: this system cannot convert from %s\n", c->where, enc);
-		return NULL;
-	}
-	size_t cap = len * 2 + 16, left = cap, inleft = len;
-	char *out = malloc(cap + 1), *o = out, *i = (char *)in;
-	if (out && iconv(cd, &i, &inleft, &o, &left) == (size_t)-1) {
-		/* count the line of the bad byte for the message */
-		int line = 1;
-		for (const char *p = in; p < i; p++)
-			line += *p == '\n';
-		fprintf(stderr, "utctl: %s: line %d: not valid %s text\n", c->where, line, enc);
-		free(out);
-		out = NULL;
-	}
-	iconv_close(cd);
-	if (out) {
-		*o = '\0';
-		*outlen = (size_t)(o - out);
-	}
-	return out;
-}
-
 /* Ids given as repeated options or comma lists: appended to ids[]. */
 static int add_ids(const ctx_t *c, const char *arg, char **ids, int *n)
 {
@@ -165,430 +85,16 @@ static void free_ids(char **ids, int n)
 		free(ids[i]);
 }
 
-/* ---- org units ---- */
-
-/* The reply to unit add (the request was an OrgUnit) or unit change. */
-static void unit_done(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__UnitReply *r = (const Ut__UnitReply *)m;
-	printf("unit %lld %s (%s, level %s)\n", (long long)r->unit->id,
-	       req->descriptor == &ut__org_unit__descriptor ? "created" : "changed", r->unit->code, r->unit->level);
-	if (*r->warning)
-		fprintf(stderr, "utctl: warning: %s\n", r->warning);
-}
-
-static const optspec_t unit_add_opts[] = {
-	{O_CODE, "code", "CODE", 1, "unique unit code, e.g. ENT-0421"},
-	{O_NAME, "name", "TEXT", 1, "the unit's name"},
-	{O_KIND, "kind", "KIND", 1, "union, enterprise, school, agency, public_body or social_org"},
-	{O_OWNERSHIP, "ownership", "OWN", 0, "public or non_public (default public)"},
-	{O_EMPLOYEES, "employees", "N", 0, "number of employees"},
-	{O_PARENT, "parent", "CODE", 0, "the unit it belongs to (default: directly under the node's union)"},
-	{O_LEVEL, "level", "LEVEL", 0, "the level it belongs to (default: by the level rule, else this node's)"},
-	{0},
-};
-
-static int unit_add(ctx_t *c, int argc, char **argv)
-{
-	Ut__OrgUnit u = UT__ORG_UNIT__INIT;
-	u.ownership = "public";
-	opts_t o;
-	const char *arg, *pos[1];
-	long long v;
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_CODE: u.code = (char *)arg; break;
-		case O_NAME: u.name = (char *)arg; break;
-		case O_KIND: u.kind = (char *)arg; break;
-		case O_OWNERSHIP: u.ownership = (char *)arg; break;
-		case O_PARENT: u.parent_code = (char *)arg; break;
-		case O_LEVEL: u.level = (char *)arg; break;
-		case O_EMPLOYEES:
-			if (parse_num(c, "--employees", arg, 0, INT32_MAX, &v))
-				return EXIT_USAGE;
-			u.employees = (int32_t)v;
-			break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_ADD, &u.base, &ut__unit_reply__descriptor, unit_done);
-}
-
-static const optspec_t unit_change_opts[] = {
-	{O_NAME, "name", "TEXT", 0, "new name"},
-	{O_KIND, "kind", "KIND", 0, "union, enterprise, school, agency, public_body or social_org"},
-	{O_OWNERSHIP, "ownership", "OWN", 0, "public or non_public"},
-	{O_EMPLOYEES, "employees", "N", 0, "number of employees now"},
-	{O_PARENT, "parent", "CODE", 0, "move under this unit"},
-	{O_LEVEL, "level", "LEVEL", 0, "the level it belongs to (default: asked of the level rule again)"},
-	{0},
-};
-
-static int unit_change(ctx_t *c, int argc, char **argv)
-{
-	Ut__UnitChange ch = UT__UNIT_CHANGE__INIT;
-	opts_t o;
-	const char *arg, *pos[1];
-	long long v;
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_NAME: ch.name = (char *)arg; break;
-		case O_KIND: ch.kind = (char *)arg; break;
-		case O_OWNERSHIP: ch.ownership = (char *)arg; break;
-		case O_PARENT: ch.parent_code = (char *)arg; break;
-		case O_LEVEL: ch.level = (char *)arg; break;
-		case O_EMPLOYEES:
-			if (parse_num(c, "--employees", arg, 0, INT32_MAX, &v))
-				return EXIT_USAGE;
-			ch.employees = (int32_t)v;
-			ch.employees_set = 1;
-			break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 1, 1, "CODE") < 0)
-		return EXIT_USAGE;
-	ch.code = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_CHANGE, &ch.base, &ut__unit_reply__descriptor, unit_done);
-}
-
-static void unit_table(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	static const char *const h[] = {"ID", "CODE", "NAME", "KIND", "OWNERSHIP", "EMPLOYEES", "LEVEL", "PARENT"};
-	const Ut__UnitList *l = (const Ut__UnitList *)m;
-	table_t *t = table_new(8, h, "rlllllrl");
-	for (size_t i = 0; i < l->n_units; i++) {
-		const Ut__OrgUnit *u = l->units[i];
-		table_row(t);
-		table_cell(t, "%lld", (long long)u->id);
-		table_cell(t, "%s", u->code);
-		table_cell(t, "%s", u->name);
-		table_cell(t, "%s", u->kind);
-		table_cell(t, "%s", u->ownership);
-		table_cell(t, "%d", u->employees);
-		table_cell(t, "%s", u->level);
-		table_cell(t, "%s", *u->parent_code ? u->parent_code : "-");
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static const optspec_t unit_list_opts[] = {
-	{O_UNDER, "under", "CODE", 0, "only the units under this one"},
-	{0},
-};
-
-static int unit_list(ctx_t *c, int argc, char **argv)
-{
-	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
-	q.all = 1;
-	opts_t o;
-	const char *arg, *pos[1];
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0)
-		if (k == O_UNDER)
-			q.code = (char *)arg;
-	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor, unit_table);
-}
-
-static void kv(table_t *t, const char *k, const char *v)
-{
-	table_row(t);
-	table_cell(t, "%s", k);
-	table_cell(t, "%s", v && *v ? v : "-");
-}
-
-static void unit_shown(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__OrgUnit *u = (const Ut__OrgUnit *)m;
-	char b[32];
-	table_t *t = table_new(2, NULL, NULL);
-	snprintf(b, sizeof b, "%lld", (long long)u->id);
-	kv(t, "id", b);
-	kv(t, "code", u->code);
-	kv(t, "name", u->name);
-	kv(t, "kind", u->kind);
-	kv(t, "ownership", u->ownership);
-	snprintf(b, sizeof b, "%d", u->employees);
-	kv(t, "employees", b);
-	kv(t, "level", u->level);
-	kv(t, "parent", u->parent_code);
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static int unit_show(ctx_t *c, int argc, char **argv)
-{
-	const char *pos[1];
-	if (opt_none(c, argc, argv, pos, 1, 1, "CODE_OR_ID") < 0)
-		return EXIT_USAGE;
-	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
-	if (is_number(pos[0])) {
-		if (parse_id(c, "unit id", pos[0], 0, &q.id, NULL))
-			return EXIT_USAGE;
-	} else
-		q.code = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_GET, &q.base, &ut__org_unit__descriptor, unit_shown);
-}
-
-/* ---- cadres ---- */
-
-static const optspec_t cadre_add_opts[] = {
-	{O_ID, "id", "ID", 1, "registry id (staff or card number), unique on this node"},
-	{O_NAME, "name", "TEXT", 1, "full name (Chinese, Vietnamese ...; stored NFC-normalised)"},
-	{O_UNIT, "unit", "CODE", 1, "the org unit the cadre works in"},
-	{O_POSITION, "position", "POS", 1,
-	 "chair, vice_chair, committee_member, finance_audit, information_officer, negotiator or other"},
-	{O_FULL_TIME, "full-time", NULL, 0, "a full-time union cadre (default)"},
-	{O_PART_TIME, "part-time", NULL, 0, "a part-time union cadre"},
-	{O_ELECTED, "elected", "DATE", 0, "date elected or appointed, YYYY-MM-DD"},
-	{O_EMAIL, "email", "ADDR", 0, "e-mail address"},
-	{O_PHONE, "phone", "NUMBER", 0, "phone number"},
-	{O_LOCALE, "locale", "LOC", 0, "preferred language: zh-Hans, zh-Hant, vi or en (default: the node's)"},
-	{0},
-};
-
-static void cadre_done(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__Cadre *k = (const Ut__Cadre *)m;
-	printf("cadre %s %s (%s, version %d)\n", k->id, !strcmp(c->verb->name, "add") ? "registered" : !strcmp(c->verb->name, "leave") ? "has left" : "changed", k->name, k->version);
-}
-
-static int cadre_add(ctx_t *c, int argc, char **argv)
-{
-	Ut__Cadre k = UT__CADRE__INIT;
-	k.full_time = 1;
-	opts_t o;
-	const char *arg, *pos[1];
-	int n;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((n = opt_next(&o, &arg)) > 0) {
-		switch (n) {
-		case O_ID: k.id = (char *)arg; break;
-		case O_NAME: k.name = (char *)arg; break;
-		case O_UNIT: k.unit_code = (char *)arg; break;
-		case O_POSITION: k.position = (char *)arg; break;
-		case O_FULL_TIME: k.full_time = 1; break;
-		case O_PART_TIME: k.full_time = 0; break;
-		case O_ELECTED: k.elected_on = (char *)arg; break;
-		case O_EMAIL: k.email = (char *)arg; break;
-		case O_PHONE: k.phone = (char *)arg; break;
-		case O_LOCALE: k.locale = (char *)arg; break;
-		}
-	}
-	if (n < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_ADD, &k.base, &ut__cadre__descriptor, cadre_done);
-}
-
-static void cadre_shown(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__Cadre *k = (const Ut__Cadre *)m;
-	char b[32];
-	table_t *t = table_new(2, NULL, NULL);
-	kv(t, "id", k->id);
-	kv(t, "name", k->name);
-	kv(t, "unit", k->unit_code);
-	kv(t, "unit kind", k->unit_kind);
-	kv(t, "position", k->position);
-	kv(t, "full-time", k->full_time ? "yes" : "no (part-time)");
-	kv(t, "elected", k->elected_on);
-	kv(t, "email", k->email);
-	kv(t, "phone", k->phone);
-	kv(t, "locale", k->locale);
-	kv(t, "state", k->state);
-	snprintf(b, sizeof b, "%d", k->version);
-	kv(t, "version", b);
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static int cadre_show(ctx_t *c, int argc, char **argv)
-{
-	const char *pos[1];
-	if (opt_none(c, argc, argv, pos, 1, 1, "CADRE_ID") < 0)
-		return EXIT_USAGE;
-	Ut__CadreRef r = UT__CADRE_REF__INIT;
-	r.id = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_GET, &r.base, &ut__cadre__descriptor, cadre_shown);
-}
-
-static void cadre_table(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	static const char *const h[] = {"ID", "NAME", "UNIT", "POSITION", "TIME", "ELECTED", "STATE"};
-	const Ut__CadreList *l = (const Ut__CadreList *)m;
-	table_t *t = table_new(7, h, NULL);
-	for (size_t i = 0; i < l->n_cadres; i++) {
-		const Ut__Cadre *k = l->cadres[i];
-		table_row(t);
-		table_cell(t, "%s", k->id);
-		table_cell(t, "%s", k->name);
-		table_cell(t, "%s", k->unit_code);
-		table_cell(t, "%s", k->position);
-		table_cell(t, "%s", k->full_time ? "full" : "part");
-		table_cell(t, "%s", *k->elected_on ? k->elected_on : "-");
-		table_cell(t, "%s", k->state);
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static const optspec_t cadre_list_opts[] = {
-	{O_NAME, "name", "TEXT", 0, "a fragment of the name; case and diacritics are ignored (Nguyen finds Nguyễn)"},
-	{O_UNIT, "unit", "CODE", 0, "only cadres of this unit"},
-	{O_STATE, "state", "STATE", 0, "active or left (default: both)"},
-	{O_LIMIT, "limit", "N", 0, "at most N cadres (default 1000)"},
-	{O_AFTER, "after", "ID", 0, "only cadres with an id after ID (the next page)"},
-	{0},
-};
-
-static int cadre_list(ctx_t *c, int argc, char **argv)
-{
-	Ut__CadreQuery q = UT__CADRE_QUERY__INIT;
-	opts_t o;
-	const char *arg, *pos[1];
-	long long v;
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_NAME: q.name = (char *)arg; break;
-		case O_UNIT: q.unit_code = (char *)arg; break;
-		case O_STATE: q.state = (char *)arg; break;
-		case O_AFTER: q.after_id = (char *)arg; break;
-		case O_LIMIT:
-			if (parse_num(c, "--limit", arg, 1, 10000, &v))
-				return EXIT_USAGE;
-			q.limit = (int32_t)v;
-			break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_LIST, &q.base, &ut__cadre_list__descriptor, cadre_table);
-}
-
-static const optspec_t cadre_change_opts[] = {
-	{O_NAME, "name", "TEXT", 0, "new name"},
-	{O_UNIT, "unit", "CODE", 0, "moved to this unit"},
-	{O_POSITION, "position", "POS", 0, "new position"},
-	{O_FULL_TIME, "full-time", NULL, 0, "now full-time"},
-	{O_PART_TIME, "part-time", NULL, 0, "now part-time"},
-	{O_ELECTED, "elected", "DATE", 0, "date elected or appointed (re-election: the new date)"},
-	{O_EMAIL, "email", "ADDR", 0, "e-mail address; - clears it"},
-	{O_PHONE, "phone", "NUMBER", 0, "phone number; - clears it"},
-	{O_LOCALE, "locale", "LOC", 0, "preferred language"},
-	{0},
-};
-
-static int cadre_change(ctx_t *c, int argc, char **argv)
-{
-	Ut__CadreChange ch = UT__CADRE_CHANGE__INIT;
-	opts_t o;
-	const char *arg, *pos[1];
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_NAME: ch.name = (char *)arg; break;
-		case O_UNIT: ch.unit_code = (char *)arg; break;
-		case O_POSITION: ch.position = (char *)arg; break;
-		case O_FULL_TIME: ch.full_time = "yes"; break;
-		case O_PART_TIME: ch.full_time = "no"; break;
-		case O_ELECTED: ch.elected_on = (char *)arg; break;
-		case O_EMAIL: ch.email = (char *)arg; break;
-		case O_PHONE: ch.phone = (char *)arg; break;
-		case O_LOCALE: ch.locale = (char *)arg; break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 1, 1, "CADRE_ID") < 0)
-		return EXIT_USAGE;
-	ch.id = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_CHANGE, &ch.base, &ut__cadre__descriptor, cadre_done);
-}
-
 static const optspec_t reason_opts[] = {
 	{O_REASON, "reason", "TEXT", 0, "why, for the record and the notices"},
 	{0},
 };
 
-static int cadre_leave(ctx_t *c, int argc, char **argv)
-{
-	Ut__CadreRef r = UT__CADRE_REF__INIT;
-	opts_t o;
-	const char *arg, *pos[1];
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0)
-		if (k == O_REASON)
-			r.reason = (char *)arg;
-	if (k < 0 || opt_rest(&o, pos, 1, 1, "CADRE_ID") < 0)
-		return EXIT_USAGE;
-	r.id = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_LEAVE, &r.base, &ut__cadre__descriptor, cadre_done);
-}
-
-static void record_print(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	static const char *const h[] = {"CLASS", "COURSE", "CATEGORY", "DATES", "HOURS", "ENROLMENT", "ATTENDED",
-					"REFLECTION", "RESULT", "TITLE"};
-	const Ut__TrainingRecord *r = (const Ut__TrainingRecord *)m;
-	printf("%s %s (%s, %s)\n", r->cadre->id, r->cadre->name, r->cadre->unit_code, r->cadre->position);
-	table_t *t = table_new(10, h, "rlllrllll");
-	for (size_t i = 0; i < r->n_entries; i++) {
-		const Ut__RecordEntry *e = r->entries[i];
-		char a[32] = "-", b[32] = "";
-		if (e->first_start) {
-			ut_clock_format_local(e->first_start, a, sizeof a);
-			ut_clock_format_local(e->last_end, b, sizeof b);
-			a[10] = b[10] = '\0';
-		}
-		table_row(t);
-		table_cell(t, "%lld", (long long)e->class_id);
-		table_cell(t, "%s", e->course_code);
-		table_cell(t, "%s", e->category);
-		table_cell(t, "%s%s%s", a, *b && strcmp(a, b) ? ".." : "", *b && strcmp(a, b) ? b : "");
-		table_cell(t, "%d", e->hours);
-		table_cell(t, "%s", e->enrolment);
-		table_cell(t, "%d/%d", e->sessions_attended, e->sessions_total);
-		table_cell(t, "%s", e->reflection ? "yes" : "no");
-		table_cell(t, "%s", e->result);
-		table_cell(t, "%s", e->title);
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-	printf("hours completed: %d\n", r->hours_completed);
-}
-
-static int cadre_record(ctx_t *c, int argc, char **argv)
-{
-	const char *pos[1];
-	if (opt_none(c, argc, argv, pos, 1, 1, "CADRE_ID") < 0)
-		return EXIT_USAGE;
-	Ut__CadreRef r = UT__CADRE_REF__INIT;
-	r.id = (char *)pos[0];
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_RECORD, &r.base, &ut__training_record__descriptor,
-		       record_print);
-}
-
 /* ---- import ---- */
-
-/* The columns of a cadre file; the header line names them, in any order. */
-static const char *const import_cols[] = {"id", "name", "unit", "position", "full_time", "elected_on",
-					  "email", "phone", "locale", NULL};
-enum { COL_ID, COL_NAME, COL_UNIT, COL_POSITION, COL_FULL_TIME, COL_ELECTED, COL_EMAIL, COL_PHONE, COL_LOCALE, NCOLS };
-#define MAX_REPORTED 50
 
 static const optspec_t import_opts[] = {
 	{O_DRY_RUN, "dry-run", NULL, 0, "check the file and say what would change; change nothing"},
-	{O_ENCODING, "encoding", "ENC", 0, "utf-8 (default, with or without BOM), gb18030 or big5"},
+	{O_ENCODING, "encoding", "ENC", 0, "of a text file: " UT_SHEET_ENCODINGS " (default: detected)"},
 	{0},
 };
 
@@ -599,312 +105,137 @@ static void imported(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCM
 	       r->added, r->changed, r->unchanged);
 }
 
-/* One error line on stderr, at most MAX_REPORTED of them. */
-static void bad_line(int *nbad, const char *file, int line, const char *fmt, const char *a, const char *b)
+/* Units sorted by code or by name, for the lookups of a whole file. */
+static int by_code(const void *a, const void *b)
 {
-	if (++*nbad <= MAX_REPORTED) {
-		fprintf(stderr, "%s: line %d: ", file, line);
-		fprintf(stderr, fmt, a, b);
-		fputc('\n', stderr);
-	}
+	return strcmp((*(Ut__OrgUnit *const *)a)->code, (*(Ut__OrgUnit *const *)b)->code);
 }
 
-static int parse_full_time(const char *s, int *out)
+static int by_name(const void *a, const void *b)
 {
-	static const char *const yes[] = {"", "yes", "y", "1", "true", "full", "full-time", "是", "专职", "có", NULL};
-	static const char *const no[] = {"no", "n", "0", "false", "part", "part-time", "否", "兼职", "không", NULL};
-	for (int i = 0; yes[i]; i++)
-		if (!strcasecmp(s, yes[i]))
-			return *out = 1, 0;
-	for (int i = 0; no[i]; i++)
-		if (!strcasecmp(s, no[i]))
-			return *out = 0, 0;
-	return -1;
+	return strcmp((*(Ut__OrgUnit *const *)a)->name, (*(Ut__OrgUnit *const *)b)->name);
+}
+
+/* Officers' lists name a unit as people know it: a cell that is no unit's code but exactly one
+ * unit's name becomes that unit's code (from *list, which the caller frees after the import); a
+ * name two units share marks its row bad. Returns the number of such rows. */
+static int unit_names(ctx_t *c, const char *file, ut_sheet_t *s, ProtobufCMessage **list)
+{
+	Ut__UnitQuery q = UT__UNIT_QUERY__INIT;
+	q.all = 1;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_UNIT_LIST, &q.base, &ut__unit_list__descriptor, list))
+		return 0; /* the import's own call says what is wrong */
+	Ut__UnitList *l = (Ut__UnitList *)*list;
+	size_t n = l->n_units;
+	Ut__OrgUnit **names = malloc((n + 1) * sizeof *names);
+	if (!names)
+		return 0;
+	memcpy(names, l->units, n * sizeof *names);
+	qsort(l->units, n, sizeof *l->units, by_code);
+	qsort(names, n, sizeof *names, by_name);
+	int bad = 0;
+	for (int i = 0; i < s->nrows; i++) {
+		char **v = &s->rows[i][UT_SHEET_C_UNIT];
+		Ut__OrgUnit key = {.code = *v, .name = *v}, *k = &key, **u;
+		if (s->bad[i] || !**v || bsearch(&k, l->units, n, sizeof *l->units, by_code) ||
+		    !(u = bsearch(&k, names, n, sizeof *names, by_name)))
+			continue;
+		if ((u > names && !strcmp(u[-1]->name, *v)) || (u + 1 < names + n && !strcmp(u[1]->name, *v))) {
+			fprintf(stderr, "%s: %s %d: several units are named %s: give the unit's code\n", file, s->line_word,
+				s->lines[i], *v);
+			s->bad[i] = 1;
+			bad++;
+		} else
+			*v = (*u)->code;
+	}
+	free(names);
+	return bad;
 }
 
 static int cadre_import(ctx_t *c, int argc, char **argv)
 {
 	opts_t o;
-	const char *arg, *pos[1], *enc = "utf-8";
+	const char *arg, *pos[1];
+	ut_sheet_opts_t so = {0};
 	int k, dry = 0;
 	opt_begin(&o, c, argc, argv, c->verb->opts);
 	while ((k = opt_next(&o, &arg)) > 0) {
 		if (k == O_DRY_RUN)
 			dry = 1;
 		if (k == O_ENCODING)
-			enc = arg;
+			so.encoding = arg;
 	}
-	if (k < 0 || opt_rest(&o, pos, 1, 1, "FILE.csv") < 0)
+	if (k < 0 || opt_rest(&o, pos, 1, 1, "FILE") < 0)
 		return EXIT_USAGE;
-	if (strcasecmp(enc, "utf-8") && strcasecmp(enc, "utf8") && strcasecmp(enc, "gb18030") && strcasecmp(enc, "big5"))
-		return usage(c, "--encoding: '%s' is not utf-8, gb18030 or big5", enc);
+	if (so.encoding && !ut_sheet_encoding_known(so.encoding))
+		return usage(c, "--encoding: '%s' is not %s", so.encoding, UT_SHEET_ENCODINGS);
 	int rc = ctx_ready(c);
 	if (rc)
 		return rc;
 	const char *file = pos[0];
-	size_t len;
-	char *raw = read_all(c, file, (size_t)c->cfg.enrol_import_max_kb * 1024, &len), *data = raw;
-	if (!raw)
-		return EXIT_REFUSED;
-	if (!strcasecmp(enc, "gb18030") || !strcasecmp(enc, "big5")) {
-		char lower[16];
-		snprintf(lower, sizeof lower, "%s", !strcasecmp(enc, "big5") ? "big5" : "gb18030");
-		data = to_utf8(c, lower, raw, len, &len);
-		free(raw);
-		if (!data)
-			return EXIT_REFUSED;
+	ut_sheet_t *s = NULL;
+	int bad = sheet_load(c, file, (size_t)c->cfg.enrol_import_max_kb * 1024, ut_sheet_cadre_cols, &so, &s);
+	int nerr = s ? s->nerrors : 0;
+	if (bad && !nerr) { /* unreadable, or out of memory: said already */
+		ut_sheet_destroy(&s);
+		return bad;
 	}
-	/* invalid UTF-8 (a GBK file read as UTF-8, say): name the first bad line */
-	if (!ut_utf8_valid(data, len) || strlen(data) != len) {
-		int line = 1;
-		size_t good = 0;
-		for (size_t i = 0; i < len; i++) {
-			if (data[i] == '\n') {
-				if (!ut_utf8_valid(data + good, i - good) || memchr(data + good, '\0', i - good))
-					break;
-				line++;
-				good = i + 1;
-			}
-		}
-		fprintf(stderr, "%s: line %d: not valid UTF-8 text (for a Chinese file from Excel try --encoding gb18030"
-				" or big5); nothing imported\n", file, line);
-		free(data);
-		return EXIT_REFUSED;
-	}
+	ProtobufCMessage *units = NULL;
+	nerr += unit_names(c, file, s, &units);
 	Ut__CadreImport q = UT__CADRE_IMPORT__INIT;
-	ut_arena_t rows = {0}; /* the cadres and their fields: one allocation per 16 KiB, not per field */
-	q.dry_run = dry;
-	size_t cap = 1024;
-	q.cadres = malloc(cap * sizeof *q.cadres);
-	q.lines = malloc(cap * sizeof *q.lines);
-	int col[NCOLS], ncols = 0, nbad = 0;
-	for (int i = 0; i < NCOLS; i++)
-		col[i] = -1;
-	ut_csv_t csv;
-	ut_csv_init(&csv, data, len);
-	rc = q.cadres && q.lines ? 0 : EXIT_REFUSED;
-	/* the header: known column names, the required ones present */
-	if (!rc && (k = ut_csv_next(&csv)) != 1) {
-		fprintf(stderr, "%s: %s\n", file, k == 0 ? "the file is empty" : csv.err);
-		rc = EXIT_REFUSED;
-	}
-	for (int i = 0; !rc && i < csv.n; i++) {
-		const char *h = ut_csv_field(&csv, i);
-		int j = 0;
-		while (import_cols[j] && strcasecmp(import_cols[j], h))
-			j++;
-		if (!import_cols[j])
-			bad_line(&nbad, file, 1, "unknown column '%s'%s", h,
-				 " (known: id, name, unit, position, full_time, elected_on, email, phone, locale)");
-		else if (col[j] >= 0)
-			bad_line(&nbad, file, 1, "column '%s' twice%s", h, "");
-		else
-			col[j] = i;
-	}
-	ncols = csv.n;
-	for (int j = 0; !rc && j <= COL_POSITION; j++)
-		if (col[j] < 0)
-			bad_line(&nbad, file, 1, "the required column '%s' is missing%s", import_cols[j], "");
-	while (!rc && !nbad && (k = ut_csv_next(&csv)) == 1) {
-		if (csv.n != ncols) {
-			char a[16], b[16];
-			snprintf(a, sizeof a, "%d", csv.n);
-			snprintf(b, sizeof b, "%d", ncols);
-			bad_line(&nbad, file, csv.line, "%s fields where the header has %s", a, b);
+	/* with errors in the file, the daemon still checks the good lines (changing nothing), so the
+	 * officer sees the unknown units and repeated ids in the same round */
+	q.dry_run = dry || nerr;
+	size_t n = s ? (size_t)s->nrows : 0;
+	q.cadres = calloc(n + 1, sizeof *q.cadres);
+	q.lines = calloc(n + 1, sizeof *q.lines);
+	Ut__Cadre *rows = calloc(n + 1, sizeof *rows);
+	rc = q.cadres && q.lines && rows ? 0 : EXIT_REFUSED;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (s->bad[i])
 			continue;
-		}
-		if (q.n_cadres == cap) {
-			cap *= 2;
-			Ut__Cadre **nc = realloc(q.cadres, cap * sizeof *nc);
-			int32_t *nl = nc ? realloc(q.lines, cap * sizeof *nl) : NULL;
-			if (nc)
-				q.cadres = nc;
-			if (nl)
-				q.lines = nl;
-			if (!nc || !nl) {
-				rc = EXIT_REFUSED;
-				break;
-			}
-		}
-		Ut__Cadre *x = ut_arena_alloc(&rows, sizeof *x);
-		if (!x) {
-			rc = EXIT_REFUSED;
-			break;
-		}
-		ut__cadre__init(x);
 		/* cells are taken as the text they are: "=1+2" is a name, "+84 ..." a phone number */
-#define F(j) (col[j] >= 0 ? ut_arena_strdup(&rows, ut_csv_field(&csv, col[j])) : "")
-		x->id = F(COL_ID);
-		x->name = F(COL_NAME);
-		x->unit_code = F(COL_UNIT);
-		x->position = F(COL_POSITION);
-		x->elected_on = F(COL_ELECTED);
-		x->email = F(COL_EMAIL);
-		x->phone = F(COL_PHONE);
-		x->locale = F(COL_LOCALE);
-#undef F
-		q.cadres[q.n_cadres] = x;
-		q.lines[q.n_cadres++] = csv.line;
-		if (!x->id || !x->name || !x->unit_code || !x->position || !x->elected_on || !x->email || !x->phone ||
-		    !x->locale) {
-			rc = EXIT_REFUSED;
-			break;
-		}
-		if (parse_full_time(col[COL_FULL_TIME] >= 0 ? ut_csv_field(&csv, col[COL_FULL_TIME]) : "", &k))
-			bad_line(&nbad, file, csv.line, "full_time '%s' is not yes or no%s", ut_csv_field(&csv, col[COL_FULL_TIME]), "");
-		x->full_time = k;
-	}
-	if (!rc && !nbad && k < 0)
-		bad_line(&nbad, file, csv.line, "%s%s", csv.err ? csv.err : "unreadable", "");
-	if (!rc && !nbad && !q.n_cadres) {
-		fprintf(stderr, "%s: no cadres after the header; nothing imported\n", file);
-		rc = EXIT_REFUSED;
+		char **v = s->rows[i];
+		Ut__Cadre *x = &rows[q.n_cadres];
+		ut__cadre__init(x);
+		x->id = v[UT_SHEET_C_ID];
+		x->name = v[UT_SHEET_C_NAME];
+		x->unit_code = v[UT_SHEET_C_UNIT];
+		x->position = v[UT_SHEET_C_POSITION];
+		x->full_time = strcmp(v[UT_SHEET_C_FULL_TIME], "no") != 0;
+		x->elected_on = v[UT_SHEET_C_ELECTED];
+		x->email = v[UT_SHEET_C_EMAIL];
+		x->phone = v[UT_SHEET_C_PHONE];
+		x->locale = v[UT_SHEET_C_LOCALE];
+		q.lines[q.n_cadres] = s->lines[i];
+		q.cadres[q.n_cadres++] = x;
 	}
 	q.n_lines = q.n_cadres;
-	if (!rc && nbad) {
-		if (nbad > MAX_REPORTED)
-			fprintf(stderr, "%s: ... and %d more\n", file, nbad - MAX_REPORTED);
-		fprintf(stderr, "utctl: %d bad line%s in %s; nothing imported\n", nbad, nbad > 1 ? "s" : "", file);
-		rc = EXIT_REFUSED;
-	}
 	ProtobufCMessage *rep = NULL;
-	if (!rc)
+	if (!rc && q.n_cadres)
 		rc = call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_IMPORT, &q.base, &ut__import_reply__descriptor, &rep);
-	if (!rc) {
+	if (rep) {
 		const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
 		for (size_t i = 0; i < r->n_errors; i++)
 			fprintf(stderr, "%s: %s\n", file, r->errors[i]);
-		if (r->n_errors) {
-			fprintf(stderr, "utctl: %zu bad line%s in %s; nothing imported\n", r->n_errors,
-				r->n_errors > 1 ? "s" : "", file);
-			rc = EXIT_REFUSED;
-		} else if (c->json)
+		nerr += (int)r->n_errors;
+		if (!nerr && c->json)
 			json_print(stdout, rep);
-		else
+		else if (!nerr)
 			imported(c, rep, &q.base);
 		protobuf_c_message_free_unpacked(rep, NULL);
 	}
-	ut_arena_free(&rows);
+	if (!rc && nerr) {
+		fprintf(stderr, "utctl: %d error%s in %s; nothing imported\n", nerr, nerr > 1 ? "s" : "", file);
+		rc = EXIT_REFUSED;
+	}
+	free(rows);
 	free(q.cadres);
 	free(q.lines);
-	ut_csv_free(&csv);
-	free(data);
+	if (units)
+		protobuf_c_message_free_unpacked(units, NULL);
+	ut_sheet_destroy(&s);
 	return rc;
-}
-
-/* ---- due lists ---- */
-
-static const optspec_t due_opts[] = {
-	{O_ONBOARDING, "onboarding-months", "N", 0, "elected more than N months ago without a completed onboarding class"},
-	{O_RETRAIN, "retrain-years", "N", 0, "last completed class of a category more than N years ago"},
-	{O_UNIT, "unit", "CODE", 0, "only cadres of this unit and the units under it"},
-	{O_FORMAT, "format", "FMT", 0, "table (default), csv or json"},
-	{O_TODAY, "today", "DATE", 0, "count as of this day, YYYY-MM-DD (planning ahead); default today"},
-	{0},
-};
-
-/* A CSV cell: quoted when needed; a cell a spreadsheet would run as a formula gets a leading '. */
-static void csv_cell(const char *s, int last)
-{
-	int quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (ut_csv_formula_like(s))
-		putchar('\'');
-	if (quote)
-		putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	if (quote)
-		putchar('"');
-	fputs(last ? "\r\n" : ",", stdout);
-}
-
-static void due_print(const Ut__DueList *l, const char *fmt)
-{
-	if (!strcmp(fmt, "csv")) {
-		fputs("id,name,unit,position,elected_on,reason,category,last_trained,planned_class\r\n", stdout);
-		for (size_t i = 0; i < l->n_items; i++) {
-			const Ut__DueItem *d = l->items[i];
-			char planned[24] = "";
-			if (d->planned_class)
-				snprintf(planned, sizeof planned, "%lld", (long long)d->planned_class);
-			const char *cells[] = {d->cadre->id,         d->cadre->name, d->cadre->unit_code, d->cadre->position,
-					       d->cadre->elected_on, d->reason,      d->category,         d->last_trained,
-					       planned};
-			for (int k = 0; k < 9; k++)
-				csv_cell(cells[k], k == 8);
-		}
-		return;
-	}
-	static const char *const h[] = {"ID", "NAME", "UNIT", "ELECTED", "DUE", "CATEGORY", "LAST TRAINED", "STATUS"};
-	table_t *t = table_new(8, h, NULL);
-	size_t planned = 0;
-	for (size_t i = 0; i < l->n_items; i++) {
-		const Ut__DueItem *d = l->items[i];
-		planned += d->planned_class != 0;
-		table_row(t);
-		table_cell(t, "%s", d->cadre->id);
-		table_cell(t, "%s", d->cadre->name);
-		table_cell(t, "%s", d->cadre->unit_code);
-		table_cell(t, "%s", *d->cadre->elected_on ? d->cadre->elected_on : "-");
-		table_cell(t, "%s", d->reason);
-		table_cell(t, "%s", *d->category ? d->category : "-");
-		table_cell(t, "%s", *d->last_trained ? d->last_trained : "-");
-		if (d->planned_class)
-			table_cell(t, "planned: class %lld", (long long)d->planned_class);
-		else
-			table_cell(t, "due");
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-	printf("%zu due, %zu planned\n", l->n_items - planned, planned);
-}
-
-static int cadre_due(ctx_t *c, int argc, char **argv)
-{
-	Ut__DueQuery q = UT__DUE_QUERY__INIT;
-	opts_t o;
-	const char *arg, *pos[1], *fmt = "table";
-	long long v;
-	int k;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_ONBOARDING:
-			if (parse_num(c, "--onboarding-months", arg, 1, 1200, &v))
-				return EXIT_USAGE;
-			q.onboarding_months = (int32_t)v;
-			break;
-		case O_RETRAIN:
-			if (parse_num(c, "--retrain-years", arg, 1, 100, &v))
-				return EXIT_USAGE;
-			q.retrain_years = (int32_t)v;
-			break;
-		case O_UNIT: q.unit_code = (char *)arg; break;
-		case O_TODAY: q.today = (char *)arg; break;
-		case O_FORMAT: fmt = arg; break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	if (strcmp(fmt, "table") && strcmp(fmt, "csv") && strcmp(fmt, "json"))
-		return usage(c, "--format: '%s' is not table, csv or json", fmt);
-	if (!q.onboarding_months && !q.retrain_years)
-		return usage(c, "give --onboarding-months N, --retrain-years N or both");
-	if (!strcmp(fmt, "json"))
-		c->json = 1;
-	ProtobufCMessage *rep;
-	int rc = call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_DUE, &q.base, &ut__due_list__descriptor, &rep);
-	if (rc)
-		return rc;
-	if (c->json)
-		json_print_items(stdout, rep);
-	else
-		due_print((const Ut__DueList *)rep, fmt);
-	protobuf_c_message_free_unpacked(rep, NULL);
-	return EXIT_OK;
 }
 
 /* ---- enrolment ---- */
@@ -1118,7 +449,7 @@ static const optspec_t rollcall_opts[] = {
 	{O_ALL_PRESENT, "all-present", NULL, 0, "every confirmed cadre not named otherwise was present"},
 	{O_EXCEPT, "except", "ID[,ID...]", 0, "with --all-present: these were absent"},
 	{O_REST_ABSENT, "rest-absent", NULL, 0, "every confirmed cadre not named otherwise was absent"},
-	{O_FILE, "file", "SHEET.csv", 0, "a sign-in sheet: cadre_id,mark per line (header optional)"},
+	{O_FILE, "file", "SHEET", 0, "a sign-in sheet (.xlsx, CSV or text): cadre id and mark, header optional"},
 	{O_FORCE, "force", NULL, 0, "mark a session that has not started yet"},
 	{0},
 };
@@ -1158,35 +489,61 @@ static int add_marks(const ctx_t *c, const char *arg, const char *mark, Ut__Mark
 	return rc;
 }
 
-static int sheet_marks(const ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
+/* The id of the one active cadre whose name is exactly `name` (malloc'd), or NULL with why on stderr. */
+static char *cadre_named(ctx_t *c, const char *where, const char *name)
 {
-	size_t len;
-	char *data = read_all(c, file, 4 << 20, &len);
-	if (!data)
-		return EXIT_USAGE;
-	static const char *const known[] = {"present", "late", "excused", "absent"};
-	ut_csv_t csv;
-	int k, rc = 0;
-	ut_csv_init(&csv, data, len);
-	while (!rc && (k = ut_csv_next(&csv)) == 1) {
-		const char *id = ut_csv_field(&csv, 0), *mk = ut_csv_field(&csv, 1);
-		if (csv.line == 1 && !strcmp(id, "cadre_id"))
-			continue;
-		const char *mark = NULL;
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(mk, known[i]))
-				mark = known[i];
-		if (csv.n != 2 || !*id)
-			rc = usage(c, "%s line %d: expected cadre_id,mark", file, csv.line);
-		else if (!mark)
-			rc = usage(c, "%s line %d: mark '%s' is not present, late, excused or absent", file, csv.line, mk);
-		else
-			rc = add_marks(c, id, mark, marks, n);
+	Ut__CadreQuery q = UT__CADRE_QUERY__INIT;
+	q.name = (char *)name;
+	q.state = "active";
+	q.limit = 100;
+	ProtobufCMessage *rep;
+	if (call(c, ENROLD, UT__MSG_TYPE__MSG_CADRE_LIST, &q.base, &ut__cadre_list__descriptor, &rep))
+		return NULL;
+	const Ut__CadreList *l = (const Ut__CadreList *)rep;
+	char *id = NULL, others[200] = "";
+	int n = 0;
+	for (size_t i = 0; i < l->n_cadres; i++) {
+		if (strcmp(l->cadres[i]->name, name))
+			continue; /* the search also finds fragments and other spellings */
+		if (n++ == 0)
+			id = strdup(l->cadres[i]->id);
+		snprintf(others + strlen(others), sizeof others - strlen(others), "%s%s", n > 1 ? ", " : "",
+			 l->cadres[i]->id);
 	}
-	if (!rc && k < 0)
-		rc = usage(c, "%s line %d: %s", file, csv.line, csv.err ? csv.err : "unreadable");
-	ut_csv_free(&csv);
-	free(data);
+	if (n != 1) {
+		if (n)
+			fprintf(stderr, "%s: %d cadres are named %s (%s): give the id\n", where, n, name, others);
+		else
+			fprintf(stderr, "%s: no active cadre is named %s\n", where, name);
+		free(id);
+		id = NULL;
+	}
+	protobuf_c_message_free_unpacked(rep, NULL);
+	return id;
+}
+
+static int sheet_marks(ctx_t *c, const char *file, Ut__Mark **marks, size_t *n)
+{
+	ut_sheet_opts_t so = {.header_optional = 1};
+	ut_sheet_t *s = NULL;
+	int rc = ctx_ready(c), bad = 0;
+	if (!rc && (rc = sheet_load(c, file, 4 << 20, ut_sheet_rollcall_cols, &so, &s)))
+		rc = EXIT_USAGE;
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		char **v = s->rows[i], where[300], *id = NULL;
+		snprintf(where, sizeof where, "%s: %s %d", file, s->line_word, s->lines[i]);
+		if (!*v[UT_SHEET_R_ID] && !*v[UT_SHEET_R_NAME])
+			fprintf(stderr, "%s: neither a cadre id nor a name\n", where);
+		else if (*v[UT_SHEET_R_ID] || (id = cadre_named(c, where, v[UT_SHEET_R_NAME])))
+			rc = add_marks(c, id ? id : v[UT_SHEET_R_ID], v[UT_SHEET_R_MARK], marks, n);
+		bad += !id && !*v[UT_SHEET_R_ID];
+		free(id);
+	}
+	if (!rc && bad) {
+		fprintf(stderr, "utctl: %d cadre%s of %s not found; nothing marked\n", bad, bad > 1 ? "s" : "", file);
+		rc = EXIT_USAGE;
+	}
+	ut_sheet_destroy(&s);
 	return rc;
 }
 
@@ -1370,49 +727,22 @@ static int reflection_submit(ctx_t *c, int argc, char **argv)
 
 /* ---- tables ---- */
 
-const verb_t unit_verbs[] = {
-	{"add", unit_add, "register an org unit under the node",
-	 "--code CODE --name TEXT --kind KIND [--ownership OWN] [--employees N] [--parent CODE] [--level LEVEL]",
-	 unit_add_opts,
-	 "utctl unit add --code ENT-0421 --name \"华新机械有限公司\" --kind enterprise --ownership non_public --employees 320",
-	 "Non-public enterprises are placed by the level rule ([enrol] city_min_employees, default 500: that many\n"
-	 "employees or more belong to the city, fewer to the county); a unit registered on a node of the other\n"
-	 "level is accepted with a warning."},
-	{"change", unit_change, "change a unit: name, kind, ownership, size, parent, level",
-	 "CODE [--name TEXT] [--kind KIND] [--ownership OWN] [--employees N] [--parent CODE] [--level LEVEL]",
-	 unit_change_opts, "utctl unit change ENT-0421 --employees 560", NULL},
-	{"list", unit_list, "list the units as a tree", "[--under CODE]", unit_list_opts, "utctl unit list", NULL},
-	{"show", unit_show, "show one unit by code or id", "CODE_OR_ID", NULL, "utctl unit show ENT-0421", NULL},
-	{0},
-};
+/* unit verbs and cadre add, show, list, change, leave and record are rows of the command table */
+const verb_t unit_verbs[] = {{0}};
 
 const verb_t cadre_verbs[] = {
-	{"add", cadre_add, "register a cadre",
-	 "--id ID --name TEXT --unit CODE --position POS [--part-time] [--elected DATE] [--email ADDR] [--phone N] [--locale LOC]",
-	 cadre_add_opts,
-	 "utctl cadre add --id C0001 --name \"Nguyễn Thị Hương\" --unit ENT-0421 --position chair --elected 2025-06-01 --locale vi",
-	 NULL},
-	{"show", cadre_show, "show one cadre", "CADRE_ID", NULL, "utctl cadre show C0001", NULL},
-	{"list", cadre_list, "list or search cadres", "[--name TEXT] [--unit CODE] [--state STATE] [--limit N] [--after ID]",
-	 cadre_list_opts, "utctl cadre list --name huong", NULL},
-	{"change", cadre_change, "change a cadre's data", "CADRE_ID [--name TEXT] [--unit CODE] [--position POS] ...",
-	 cadre_change_opts, "utctl cadre change C0001 --position vice_chair --phone 0912345678", NULL},
-	{"leave", cadre_leave, "record that a cadre left; their open enrolments are cancelled", "CADRE_ID [--reason TEXT]",
-	 reason_opts, "utctl cadre leave C0001 --reason \"retired\"", NULL},
-	{"import", cadre_import, "import cadres from a CSV file: all lines or none", "FILE.csv [--dry-run] [--encoding ENC]",
-	 import_opts, "utctl cadre import cadres.csv --dry-run",
-	 "The first line names the columns: id, name, unit, position (required), full_time, elected_on, email,\n"
-	 "phone, locale. A known id is updated to the file's values; a line equal to the stored cadre changes\n"
-	 "nothing, so importing the same file again is harmless. Every bad line is reported with its number and\n"
-	 "then nothing is imported. Cells are kept as the text they are (=, +, -, @ included)."},
-	{"due", cadre_due, "cadres due for onboarding or retraining",
-	 "[--onboarding-months N] [--retrain-years N] [--unit CODE] [--format table|csv|json] [--today DATE]", due_opts,
-	 "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",
-	 "Onboarding: active cadres elected or appointed more than N months ago who completed no class of the\n"
-	 "onboarding category. Retraining: for each category a cadre completed, the last such class ended more\n"
-	 "than N years ago."},
-	{"record", cadre_record, "a cadre's training record: classes, hours, results, reflections", "CADRE_ID", NULL,
-	 "utctl cadre record C0001", NULL},
+	{"import", cadre_import, "import cadres from a spreadsheet (.xlsx, CSV or text): all lines or none",
+	 "FILE [--dry-run] [--encoding ENC]", import_opts, "utctl cadre import 干部名册.xlsx --dry-run",
+	 "The header names the columns in Chinese, Vietnamese or English (工号 / Mã cán bộ / id, 姓名 / Họ và tên /\n"
+	 "name, 单位 / Đơn vị / unit, 职务 / Chức vụ / position required; full_time, elected_on, email, phone,\n"
+	 "locale); title lines above it, a first serial-number column (序号, STT, No.) and other columns are\n"
+	 "skipped. A unit is named by its code or its exact name. Positions, full/part-time and locales may be written in any of the four languages; dates as\n"
+	 "2025-06-01, 2025/6/1, 2025.6.1 or 2025年6月1日, and 01/06/2025 is day first on a node whose locale is vi\n"
+	 "(elsewhere such a date is refused when the day and month could be swapped). An .xlsx is read from its\n"
+	 "first sheet; a text file's encoding and separator (, ; tab) are detected. A known id is updated to the\n"
+	 "file's values; a line equal to the stored cadre changes nothing, so importing the same file again is\n"
+	 "harmless. Every error of every line is reported and then nothing is imported. Cells are trimmed and\n"
+	 "otherwise kept as the text they are (=, +, -, @ included)."},
 	{0},
 };
 
@@ -1432,10 +762,12 @@ const verb_t enrol_verbs[] = {
 
 const verb_t rollcall_verbs[] = {
 	{"mark", rollcall_mark, "record the roll-call of a session; marking again corrects (and is logged)",
-	 "CLASS_ID SESSION_ID [--present ID...] [--late ID...] [--all-present [--except ID...]] [--file SHEET.csv]",
+	 "CLASS_ID SESSION_ID [--present ID...] [--late ID...] [--all-present [--except ID...]] [--file SHEET]",
 	 rollcall_opts, "utctl rollcall mark 12 31 --all-present --except C0007 C0019",
 	 "The ids after a list option run to the next option: --present C1 C2 C3 --late C4. Give the class and\n"
-	 "session first."},
+	 "session first. A sheet's marks may be written in any of the four languages (到 / 出席 / 迟到 / 请假 /\n"
+	 "缺席, có mặt / đi muộn / có phép / vắng, present / late / excused / absent); its header (工号 / Mã cán bộ\n"
+	 "/ cadre_id, 签到 / Điểm danh / mark) is recognised, or the columns are cadre id, mark."},
 	{"show", rollcall_show, "show every mark of a class", "CLASS_ID", NULL, "utctl rollcall show 12", NULL},
 	{0},
 };

@@ -1,43 +1,62 @@
-/* --help at every level, generated from the noun, verb and option tables so it cannot drift from them. */
+/* --help at the top and noun levels, from the command table and the nouns' own verb tables; a
+ * table row's help comes from the row itself (ut_cmd_print_help). */
 #include "utctl.h"
+#include "ut/cmd.h"
+#include "ut/i18n.h"
 
 #include <string.h>
 
-static const char global_opts[] = "global options (before the noun, or anywhere after the verb):\n"
-				  "  --json              print JSON (one object, or an array for lists) instead of tables\n"
-				  "  --node-config FILE  node configuration; default $UT_NODE_CONFIG, else ./deploy/node.ini\n"
-				  "                      if it exists, else built-in defaults\n"
-				  "  --timeout MS        how long to wait for a daemon (default [rpc] timeout_ms, 5000)\n"
-				  "  -h, --help          help; also 'utctl NOUN --help' and 'utctl NOUN VERB --help'\n";
+/* Each verb of noun n once: the table's rows first, then the noun's own verbs. */
+static void each_verb(const noun_t *n, void (*fn)(const char *verb, const char *help, void *arg), void *arg)
+{
+	for (size_t i = 0; i < ut_ncmds; i++)
+		if (!strcmp(ut_cmds[i].noun, n->name))
+			fn(ut_cmds[i].verb, _(ut_cmds[i].help), arg);
+	for (const verb_t *v = n->verbs; v->name; v++)
+		fn(v->name, v->help, arg);
+}
+
+static void join_name(const char *verb, const char *help, void *arg)
+{
+	char *verbs = arg;
+	if (*verbs)
+		strncat(verbs, "|", 127 - strlen(verbs));
+	strncat(verbs, verb, 127 - strlen(verbs));
+}
+
+static void verb_line(const char *verb, const char *help, void *arg)
+{
+	fprintf(arg, "  %-8s %s\n", verb, help);
+}
 
 void print_top_help(FILE *f)
 {
-	fprintf(f, "usage: utctl [--json] [--node-config FILE] [--timeout MS] NOUN VERB [ARGS]\n\n"
-		   "Command-line client of a union training node: asks the node's daemons over their sockets.\n"
-		   "Dates are entered and shown in the node's time zone ([node] timezone).\n\n"
-		   "nouns:\n");
+	fprintf(f, "%s utctl [--json] [--locale L] [--node-config FILE] [--timeout MS] NOUN VERB [ARGS]\n\n%s\n%s\n\n%s\n",
+		_("usage:"), _("Command-line client of a union training node: asks the node's daemons over their sockets."),
+		_("Dates are entered and shown in the node's time zone ([node] timezone)."), _("nouns:"));
 	for (const noun_t *n = nouns; n->name; n++) {
 		char verbs[128] = "";
-		for (const verb_t *v = n->verbs; v->name; v++) {
-			if (v != n->verbs)
-				strncat(verbs, "|", sizeof verbs - strlen(verbs) - 1);
-			strncat(verbs, v->name, sizeof verbs - strlen(verbs) - 1);
-		}
-		fprintf(f, "  %-9s %-34s %s\n", n->name, verbs, n->help);
+		each_verb(n, join_name, verbs);
+		fprintf(f, "  %-9s %-34s %s\n", n->name, verbs, _(n->help));
 	}
-	fprintf(f, "\n%s\n", global_opts);
-	fprintf(f, "exit status: 0 ok, 1 refused by the daemon, 2 usage error, 3 node not answering.\n\n"
-		   "example:\n  utctl node status\n  utctl --json class list --state open\n");
+	fprintf(f, "\n%s\n", _("global options (before the noun, or anywhere after the verb):"));
+	fprintf(f, "  --json              %s\n", _("print JSON (one object, or an array for lists) instead of tables"));
+	fprintf(f, "  --format FMT        %s\n", _("table, csv or json, for the commands that list"));
+	fprintf(f, "  --locale L          %s\n", _("zh-Hans, zh-Hant, vi or en; default LC_MESSAGES or LANG, else the node's"));
+	fprintf(f, "  --node-config FILE  %s\n", _("node configuration; default $UT_NODE_CONFIG, else ./deploy/node.ini"));
+	fprintf(f, "  --timeout MS        %s\n", _("how long to wait for a daemon (default [rpc] timeout_ms, 5000)"));
+	fprintf(f, "  -h, --help          %s\n", _("help; also 'utctl NOUN --help' and 'utctl NOUN VERB --help'"));
+	fprintf(f, "\n%s\n\n%s\n  utctl node status\n  utctl --json class list --state open\n",
+		_("exit status: 0 ok, 1 refused by the daemon, 2 usage error, 3 node not answering."), _("example:"));
 }
 
 void print_noun_help(const noun_t *n, FILE *f)
 {
-	fprintf(f, "usage: utctl %s VERB [ARGS]\n\n%s\n\nverbs:\n", n->name, n->help);
-	for (const verb_t *v = n->verbs; v->name; v++)
-		fprintf(f, "  %-8s %s\n", v->name, v->help);
+	fprintf(f, "%s utctl %s VERB [ARGS]\n\n%s\n\n%s\n", _("usage:"), n->name, _(n->help), _("verbs:"));
+	each_verb(n, verb_line, f);
 	if (n->implied)
-		fprintf(f, "\n'utctl %s ARGS...' without a verb means 'utctl %s %s ARGS...'.", n->name, n->name, n->implied);
-	fprintf(f, "\n'utctl %s VERB --help' lists a verb's options, with an example.\n", n->name);
+		fprintf(f, "\n'utctl %s ARGS...' = 'utctl %s %s ARGS...'.", n->name, n->name, n->implied);
+	fprintf(f, "\n%s\n", _("'utctl NOUN VERB --help' lists a verb's arguments, with an example."));
 }
 
 void print_verb_help(const ctx_t *c, FILE *f)
@@ -60,7 +79,7 @@ void print_verb_help(const ctx_t *c, FILE *f)
 			fprintf(f, "  %-*s  %s%s\n", w, flag, o->help, o->required ? " (required)" : "");
 		}
 	}
-	fprintf(f, "\nAlso accepted: --json, --node-config FILE, --timeout MS (see 'utctl --help').\n");
+	fprintf(f, "\nAlso accepted: --json, --locale L, --node-config FILE, --timeout MS (see 'utctl --help').\n");
 	if (v->notes)
 		fprintf(f, "\n%s\n", v->notes);
 	if (v->example)

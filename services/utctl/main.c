@@ -1,10 +1,13 @@
-/* utctl: global options, then the noun and verb tables pick the handler; everything else lives in the
- * handler files (node.c, sched.c, class.c). */
+/* utctl: global options, then the command table (common/client) or a noun's own verb table picks
+ * the handler; the words a person reads come from the catalogues in their language. */
 #include "utctl.h"
+#include "ut/cmd.h"
+#include "ut/i18n.h"
 #include "ut/log.h"
 #include "ut/utf8.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* `node` has verbs in node.c (status) and report.c (keygen, child): joined once at start. */
@@ -20,32 +23,113 @@ static void join_node_verbs(void)
 }
 
 const noun_t nouns[] = {
-	{"node", "the node's daemons: up or down, how busy; its link keys and children", node_all_verbs, 0},
-	{"course", "courses: what a class teaches, and its category", course_verbs, 0},
-	{"venue", "venues where sessions are held", venue_verbs, 0},
-	{"lecturer", "lecturers who teach sessions", lecturer_verbs, 0},
-	{"class", "classes of a course: capacity, audience, state, timetable", class_verbs, 0},
-	{"session", "sittings of a class: date, time, venue, lecturer", session_verbs, 0},
-	{"plan", "yearly plans: classes and participations per category", plan_verbs, 0},
-	{"report", "plan fulfilment, coverage, attendance, and the federation's figures", report_verbs, 0},
-	{"unit", "org units under the node: unions, enterprises, schools ...", unit_verbs, 0},
-	{"cadre", "the cadre registry: add, search, import, records, due lists", cadre_verbs, 0},
+	{"node", N_("the node's daemons: up or down, how busy; its link keys and children"), node_all_verbs, 0},
+	{"course", N_("courses: what a class teaches, and its category"), course_verbs, 0},
+	{"venue", N_("venues where sessions are held"), venue_verbs, 0},
+	{"lecturer", N_("lecturers who teach sessions"), lecturer_verbs, 0},
+	{"class", N_("classes of a course: capacity, audience, state, timetable"), class_verbs, 0},
+	{"session", N_("sittings of a class: date, time, venue, lecturer"), session_verbs, 0},
+	{"plan", N_("yearly plans: classes and participations per category"), plan_verbs, 0},
+	{"report", N_("plan fulfilment, coverage, attendance, and the federation's figures"), report_verbs, 0},
+	{"unit", N_("org units under the node: unions, enterprises, schools ..."), unit_verbs, 0},
+	{"cadre", N_("the cadre registry: add, search, import, records, due lists"), cadre_verbs, 0},
 	/* `utctl enrol C001 12` and `utctl rollcall 12 31 --present ...` read as officers say them */
-	{"enrol", "enrolments in classes, with waitlists", enrol_verbs, "add"},
-	{"rollcall", "attendance per session: present, late, excused, absent", rollcall_verbs, "mark"},
-	{"reflection", "written reflections on a class", reflection_verbs, 0},
-	{"notify", "notifications: delivery log, due reminders, resend, preview", notify_verbs, 0},
-	{0},
-};
-
-enum { OPT_VERSION = OPT_FIRST };
-
-static const optspec_t top_opts[] = {
-	{OPT_VERSION, "version", NULL, 0, "print utctl's version"},
+	{"enrol", N_("enrolments in classes, with waitlists"), enrol_verbs, "add"},
+	{"rollcall", N_("attendance per session: present, late, excused, absent"), rollcall_verbs, "mark"},
+	{"reflection", N_("written reflections on a class"), reflection_verbs, 0},
+	{"notify", N_("notifications: delivery log, due reminders, resend, preview"), notify_verbs, 0},
 	{0},
 };
 
 static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+/* 1 when the row has an option of this name ("--format"): it is the row's, not the global one. */
+static int own_option(const ut_cmd_t *cmd, const char *opt, size_t n)
+{
+	for (const ut_arg_t *a = cmd ? cmd->args : NULL; a && a->name; a++)
+		if (!(a->flags & UT_ARG_POS) && strlen(a->name) == n - 2 && !strncmp(a->name, opt + 2, n - 2))
+			return 1;
+	return 0;
+}
+
+/* Take the global option at argv[*i] (and its value) into c. 1 when it was one, 0 when not, -1
+ * after a usage error. `table`: the options only table rows know (--format, --input) count too,
+ * unless `cmd` has an option of the same name (class add --format online). */
+static int global(ctx_t *c, int argc, char **argv, int *i, int table, const ut_cmd_t *cmd)
+{
+	const char *a = argv[*i], *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	static const char *const valued[] = {"--format", "--locale", "--input", "--node-config", "--timeout", NULL};
+	if (!strcmp(a, "--json")) {
+		c->json = 1;
+		c->format = FMT_JSON;
+		return 1;
+	}
+	for (const char *const *v = valued; *v; v++) {
+		if (strlen(*v) != n || strncmp(a, *v, n))
+			continue;
+		if ((!table && (!strcmp(*v, "--format") || !strcmp(*v, "--input"))) || own_option(cmd, a, n))
+			return 0;
+		const char *val = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+		if (!val) {
+			usage(c, _("option '%s' needs a value"), *v);
+			return -1;
+		}
+		if (!strcmp(*v, "--format")) {
+			if (!strcmp(val, "table"))
+				c->format = FMT_TABLE;
+			else if (!strcmp(val, "csv"))
+				c->format = FMT_CSV;
+			else if (!strcmp(val, "json"))
+				c->format = FMT_JSON, c->json = 1;
+			else {
+				usage(c, _("--format: '%s' is not one of table, csv, json"), val);
+				return -1;
+			}
+		} else if (!strcmp(*v, "--locale"))
+			c->locale = val;
+		else if (!strcmp(*v, "--input"))
+			c->input = val;
+		else if (!strcmp(*v, "--node-config"))
+			c->config_path = val;
+		else {
+			long long ms;
+			if (parse_num(c, "--timeout", val, 1, 600000, &ms))
+				return -1;
+			c->timeout_ms = (int)ms;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* The reader's language: --locale, the environment, else the node's ([node] locale). The config is
+ * read quietly here: a broken one is reported by the command that needs it. */
+static int choose_locale(ctx_t *c)
+{
+	const char *node = NULL;
+	ut_config_t cfg;
+	int have = 0;
+	if (!c->locale && !getenv("LC_ALL") && !getenv("LC_MESSAGES") && !getenv("LANG")) {
+		const char *path = c->config_path ? c->config_path : getenv("UT_NODE_CONFIG");
+		char err[256];
+		if (!path || !*path)
+			path = "deploy/node.ini";
+		if (ut_config_load(&cfg, path, err, sizeof err, NULL) == 0)
+			node = cfg.locale, have = 1;
+		else
+			ut_config_free(&cfg);
+	}
+	const char *l = ut_i18n_pick(c->locale, node);
+	if (!l) {
+		ut_i18n_use("en");
+		return usage(c, "--locale: '%s' is not one of zh-Hans, zh-Hant, vi, en", c->locale);
+	}
+	ut_i18n_use(l);
+	if (have)
+		ut_config_free(&cfg);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -56,22 +140,29 @@ int main(int argc, char **argv)
 		if (!ut_utf8_valid(argv[i], strlen(argv[i])))
 			return usage(&c, "argument %d is not valid UTF-8", i);
 
-	opts_t o;
-	const char *arg;
-	int k;
-	opt_begin(&o, &c, argc, argv, top_opts);
-	o.in_order = 1;
-	while ((k = opt_next(&o, &arg)) > 0)
-		if (k == OPT_VERSION) {
+	int i = 1, help = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		int g = global(&c, argc, argv, &i, 1, NULL);
+		if (g < 0)
+			return EXIT_USAGE;
+		if (g)
+			continue;
+		if (!strcmp(argv[i], "--version")) {
 			printf("utctl %s\n", UT_VERSION);
 			return EXIT_OK;
 		}
-	if (k < 0)
+		if (is_help(argv[i])) {
+			help = 1;
+			continue;
+		}
+		return usage(&c, _("unknown option '%s'"), argv[i]);
+	}
+	/* the words people read come next, so the language is chosen before anything is said */
+	if (choose_locale(&c))
 		return EXIT_USAGE;
-	int i = optind;
-	if (i >= argc)
-		return usage(&c, "missing NOUN");
-	if (strcmp(argv[i], "help") == 0) {
+	if (help || i >= argc || strcmp(argv[i], "help") == 0) {
+		if (!help && i >= argc)
+			return usage(&c, _("missing NOUN"));
 		print_top_help(stdout);
 		return EXIT_OK;
 	}
@@ -79,15 +170,47 @@ int main(int argc, char **argv)
 	while (n->name && strcmp(n->name, argv[i]) != 0)
 		n++;
 	if (!n->name)
-		return usage(&c, "unknown noun '%s'", argv[i]);
+		return usage(&c, _("unknown noun '%s'"), argv[i]);
 	c.noun = n;
 	snprintf(c.where, sizeof c.where, "%s", n->name);
 
 	if (++i >= argc)
-		return usage(&c, "missing VERB");
+		return usage(&c, _("missing VERB"));
 	if (is_help(argv[i]) || strcmp(argv[i], "help") == 0) {
 		print_noun_help(n, stdout);
 		return EXIT_OK;
+	}
+	const ut_cmd_t *cmd = ut_cmd_find(n->name, argv[i]);
+	if (cmd) {
+		snprintf(c.where, sizeof c.where, "%s %s", n->name, cmd->verb);
+		char **rest = calloc((size_t)argc + 1, sizeof *rest);
+		int nrest = 0, only_words = 0;
+		if (!rest)
+			return EXIT_REFUSED;
+		for (int j = i + 1; j < argc; j++) {
+			if (!only_words && !strcmp(argv[j], "--"))
+				only_words = 1;
+			if (!only_words && is_help(argv[j])) {
+				ut_cmd_print_help(cmd, stdout);
+				free(rest);
+				return EXIT_OK;
+			}
+			int g = only_words ? 0 : global(&c, argc, argv, &j, 1, cmd);
+			if (g < 0) {
+				free(rest);
+				return EXIT_USAGE;
+			}
+			if (!g)
+				rest[nrest++] = argv[j];
+		}
+		if (choose_locale(&c)) /* a --locale after the verb */
+			return EXIT_USAGE;
+		int rc = run_cmd(&c, cmd, nrest, rest);
+		free(rest);
+		ctx_close(&c);
+		if (fflush(stdout) != 0 && rc == EXIT_OK)
+			rc = EXIT_REFUSED;
+		return rc;
 	}
 	const verb_t *v = n->verbs;
 	while (v->name && strcmp(v->name, argv[i]) != 0)
@@ -98,7 +221,7 @@ int main(int argc, char **argv)
 		i--; /* the word was the verb's first argument; the noun stands in the verb's place */
 	}
 	if (!v->name)
-		return usage(&c, "unknown verb '%s'", argv[i]);
+		return usage(&c, _("unknown verb '%s'"), argv[i]);
 	c.verb = v;
 	snprintf(c.where, sizeof c.where, "%s %s", n->name, v->name);
 
@@ -108,7 +231,29 @@ int main(int argc, char **argv)
 			print_verb_help(&c, stdout);
 			return EXIT_OK;
 		}
-	int rc = v->run(&c, argc - i, argv + i);
+	/* --locale is global, except for the verbs that have their own (a cadre's or a report's); the
+	 * verbs' own parser knows the other global options */
+	int nv = 0, own_locale = 0;
+	for (const optspec_t *o = v->opts; o && o->name; o++)
+		own_locale |= !strcmp(o->name, "locale");
+	for (int j = i; j < argc; j++) {
+		if (own_locale) {
+			argv[i + nv++] = argv[j];
+			continue;
+		}
+		if (!strcmp(argv[j], "--locale") && j + 1 < argc) {
+			c.locale = argv[++j];
+			continue;
+		}
+		if (!strncmp(argv[j], "--locale=", 9)) {
+			c.locale = argv[j] + 9;
+			continue;
+		}
+		argv[i + nv++] = argv[j];
+	}
+	if (choose_locale(&c))
+		return EXIT_USAGE;
+	int rc = v->run(&c, nv, argv + i);
 	ctx_close(&c);
 	if (fflush(stdout) != 0 && rc == EXIT_OK)
 		rc = EXIT_REFUSED;

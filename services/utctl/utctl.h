@@ -9,6 +9,7 @@
 
 #include "ut/config.h"
 #include "ut/rpc.h"
+#include "ut/sheet.h"
 
 /* Exit codes, part of the command's interface: scripts and deploy/ut-node rely on them. */
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_DOWN = 3 };
@@ -16,10 +17,15 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_DOWN = 3 };
 struct noun;
 struct verb;
 
+enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+
 /* Everything one invocation knows; passed to every handler instead of globals. */
 typedef struct ctx {
 	/* global options, accepted before the noun or anywhere after the verb */
 	int json;
+	int format;              /* FMT_*: --format, or --json */
+	const char *input;       /* --input FILE.json: the request itself */
+	const char *locale;      /* --locale */
 	int timeout_ms;          /* 0 = the config's rpc.timeout_ms */
 	const char *config_path; /* NULL = $UT_NODE_CONFIG, deploy/node.ini, defaults */
 
@@ -113,6 +119,16 @@ int request(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req,
 	    const ProtobufCMessageDescriptor *rdesc, printer_fn *text);
 /* The message for a daemon that does not answer. */
 void say_down(const char *daemon, const char *endpoint);
+
+/* The whole of `path` ("-" = stdin), at most max bytes, NUL-terminated; NULL after saying why. */
+char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len);
+/* Read a spreadsheet (ut/sheet.h) and say on stderr what it could not read. EXIT_USAGE when the file
+ * cannot be read, EXIT_REFUSED when it has errors (*s may still hold the rows read), else 0. */
+int sheet_load(ctx_t *c, const char *file, size_t max, const ut_sheet_col_t *cols, ut_sheet_opts_t *o, ut_sheet_t **s);
+
+/* Run a row of the command table (table.c) with the words after its verb. */
+struct ut_cmd;
+int run_cmd(ctx_t *c, const struct ut_cmd *cmd, int argc, char **argv);
 
 /* Help texts, all generated from the tables (help.c). */
 void print_top_help(FILE *f);

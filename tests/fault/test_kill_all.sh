@@ -175,7 +175,7 @@ sched_client() {
 			op=move
 			hour=$(((j / 2) % 3 + 13))
 			month=$(((j / 4) % 2 + 2))
-			out=$(utctl --json class change "$c" --session "${S2[$c]}" \
+			out=$(utctl --json class change "$c" --session 2 \
 				--at "$(printf '2026-%02d-%02d %02d:00-%02d:00' $month $((9 + c)) $hour $((hour + 3)))" 2>&1)
 		fi
 		st=$?

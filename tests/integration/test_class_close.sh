@@ -84,7 +84,9 @@ wait_for "the report follows" 2 reported completed
 check "K2 is not told again that the reflection is due" 1 "$(msgs reflection_due K2)"
 
 # Reopen: completions withdrawn, then corrected and closed again.
-check_run "reopening needs a reason" 1 'invalid: reopening class 1 needs a reason' utctl class reopen 1
+check_run "reopening needs a reason" 2 'missing --reason' utctl class reopen 1
+printf '{"id": 1}' >"$T/reopen.json"
+check_run "reopening needs a reason, from any client" 1 'invalid: reopening class 1 needs a reason' utctl class reopen --input "$T/reopen.json"
 check_run "reopened" 0 '^class 1 reopened' utctl class reopen 1 --reason 'K3 signed the wrong sheet'
 check_run "only a closed class reopens" 1 'conflict: class 1 is running, not closed' utctl class reopen 1 --reason x
 wait_for "completions withdrawn" "" completions

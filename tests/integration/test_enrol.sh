@@ -22,27 +22,39 @@ check_run "a public enterprise of 900 gets no warning" 0 '^unit 5 created \(ENT-
 	utctl unit add --code ENT-3 --name '市自来水公司' --kind enterprise --ownership public --employees 900 --parent XQ
 check_run "duplicate unit code" 1 'conflict: a unit with code ENT-1 already exists' \
 	utctl unit add --code ENT-1 --name 'Again' --kind school
-check_run "unknown parent" 1 'not_found: no parent unit NOPE' utctl unit add --code X9 --name 'X' --kind school --parent NOPE
-check_run "unknown kind" 1 'invalid: kind "factory" is not one of' utctl unit add --code X9 --name 'X' --kind factory
-check_run "bad ownership" 1 'invalid: ownership' utctl unit add --code X9 --name 'X' --kind school --ownership mixed
+check_run "unknown parent: utctl lists the units" 2 "unit 'NOPE' does not exist; there are: 海淀区总工会 \\(XQ\\)" \
+	utctl unit add --code X9 --name 'X' --kind school --parent NOPE
+check_run "unknown kind: utctl lists the kinds" 2 "--kind: 'factory' is not one of union, enterprise" \
+	utctl unit add --code X9 --name 'X' --kind factory
+check_run "bad ownership: utctl lists the choices" 2 "--ownership: 'mixed' is not one of public, non_public" \
+	utctl unit add --code X9 --name 'X' --kind school --ownership mixed
+# the daemon checks the same for any client: the request as JSON, past utctl's checks
+printf '{"code": "X9", "name": "X", "kind": "school", "parent_code": "NOPE", "ownership": "public"}' >"$T/u1.json"
+check_run "unknown parent, from any client" 1 'not_found: no parent unit NOPE' utctl unit add --input "$T/u1.json"
+printf '{"code": "X9", "name": "X", "kind": "factory", "ownership": "public"}' >"$T/u2.json"
+check_run "unknown kind, from any client" 1 'invalid: kind "factory" is not one of' utctl unit add --input "$T/u2.json"
+printf '{"code": "X9", "name": "X", "kind": "school", "ownership": "mixed"}' >"$T/u3.json"
+check_run "bad ownership, from any client" 1 'invalid: ownership' utctl unit add --input "$T/u3.json"
+printf '{"code": "X9", "seats": 3}' >"$T/u4.json"
+check_run "an unknown field in the JSON is refused by name" 2 "unknown field 'seats'" utctl unit add --input "$T/u4.json"
 check_run "code with a blank" 1 'invalid: code' utctl unit add --code 'X 9' --name 'X' --kind school
 check "refused units were not stored" 5 "$(sql ut-enrold 'SELECT count(*) FROM units')"
 check "unit list is the tree, parent first" "XQ ENT-1 ENT-2 ENT-3 SCH-1" \
 	"$(utctl --json unit list | grep -o '"code": "[^"]*"' | cut -d'"' -f4 | tr '\n' ' ' | sed 's/ $//')"
 check_run "unit show by code" 0 'employees +800' utctl unit show ENT-2
-check_run "unknown unit" 1 'not_found: no unit ZZZ' utctl unit show ZZZ
+check_run "unknown unit" 2 "unit 'ZZZ' does not exist; there are: " utctl unit show ZZZ
 check_run "an enterprise grows past 500: the rule moves it to the city, with a warning" 0 \
 	'warning: ENT-1 is a non-public enterprise with 520 employees: .* belongs to the city' \
 	utctl unit change ENT-1 --employees 520
 check "ENT-1 is now at the city level" "city|520" "$(sql ut-enrold "SELECT level, employees FROM units WHERE code = 'ENT-1'")"
 check_run "and back below 500" 0 '^unit 2 changed \(ENT-1, level county\)$' utctl unit change ENT-1 --employees 320
 check_run "move a unit under another" 0 'changed' utctl unit change SCH-1 --parent ENT-3
-check_run "a unit cannot move under itself" 1 'invalid: ENT-3 cannot move under ENT-3, which is itself' \
+check_run "a unit cannot move under itself" 1 'invalid: ENT-3 cannot move under itself' \
 	utctl unit change ENT-3 --parent ENT-3
 check_run "nor under its own child" 1 'invalid: ENT-3 cannot move under SCH-1, which is below it' \
 	utctl unit change ENT-3 --parent SCH-1
 check_run "unit change with nothing" 1 'invalid: nothing to change' utctl unit change ENT-3
-check_run "unit change of an unknown unit" 1 'not_found: no unit NOPE' utctl unit change NOPE --name X
+check_run "unit change of an unknown unit" 2 "unit 'NOPE' does not exist" utctl unit change NOPE --name X
 check_run "back to the union" 0 'changed' utctl unit change SCH-1 --parent XQ
 
 # ---- cadres ----
@@ -73,13 +85,17 @@ check_run "cadre show" 0 'unit +ENT-2' utctl cadre show C002
 
 check_run "duplicate cadre id" 1 'conflict: cadre C001 is already registered \(王丽华\)' \
 	utctl cadre add --id C001 --name 'X' --unit XQ --position chair
-check_run "unknown unit" 1 'not_found: no unit NOPE' utctl cadre add --id C009 --name 'X' --unit NOPE --position chair
+check_run "unknown unit" 2 "unit 'NOPE' does not exist; there are: " utctl cadre add --id C009 --name 'X' --unit NOPE --position chair
 check_run "impossible date" 1 'invalid: elected_on "2025-02-30" is not a date' \
 	utctl cadre add --id C009 --name 'X' --unit XQ --position chair --elected 2025-02-30
-check_run "unknown position" 1 'invalid: position "boss"' utctl cadre add --id C009 --name 'X' --unit XQ --position boss
+check_run "unknown position" 2 "--position: 'boss' is not one of chair, vice_chair" utctl cadre add --id C009 --name 'X' --unit XQ --position boss
+printf '{"id": "C009", "name": "X", "unit_code": "XQ", "position": "boss"}' >"$T/c1.json"
+check_run "unknown position, from any client" 1 'invalid: position "boss"' utctl cadre add --input "$T/c1.json"
 check_run "bad email" 1 'invalid: email "nobody" is not an address' \
 	utctl cadre add --id C009 --name 'X' --unit XQ --position chair --email nobody
-check_run "bad locale" 1 'invalid: locale "fr"' utctl cadre add --id C009 --name 'X' --unit XQ --position chair --locale fr
+check_run "bad locale" 2 "--locale: 'fr' is not one of zh-Hans, zh-Hant, vi, en" utctl cadre add --id C009 --name 'X' --unit XQ --position chair --locale fr
+printf '{"id": "C009", "name": "X", "unit_code": "XQ", "position": "chair", "locale": "fr"}' >"$T/c2.json"
+check_run "bad locale, from any client" 1 'invalid: locale "fr"' utctl cadre add --input "$T/c2.json"
 check_run "a name of blanks" 1 'invalid: name is required' utctl cadre add --id C009 --name '   ' --unit XQ --position chair
 check_run "id with a comma" 1 'invalid: cadre id' utctl cadre add --id 'C,9' --name 'X' --unit XQ --position chair
 # protobuf-c refuses invalid UTF-8 in a string field while decoding

@@ -39,13 +39,15 @@ check_run "a class held in the past can be entered" 0 '^class 3 created' \
 # Changes bump the version; moving a session checks clashes again.
 check_run "open the class" 0 'version 2' utctl class change 1 --state open
 check_run "state cannot go back" 1 'conflict: class 1 is already open' utctl class change 1 --state open
-check_run "second session added" 0 'session 4 added to class 1 \(version 3\)' \
+check_run "second session added, by its number in the class" 0 'session 2 added to class 1 \(version 3\)' \
 	utctl session add 1 --at '2026-03-06 09:00-12:00' --venue 1 --lecturer 1
 check_run "moving a session onto class 2's slot is refused" 1 'conflict: venue 1 is already booked .* by class 2' \
-	utctl class change 1 --session 4 --at '2026-03-05 13:00-15:00'
-check_run "moving a session to a free slot" 0 'version 4' utctl class change 1 --session 4 --at '2026-03-06 14:00-17:00'
+	utctl class change 1 --session 2 --at '2026-03-05 13:00-15:00'
+check_run "moving a session to a free slot" 0 'version 4' utctl class change 1 --session 2 --at '2026-03-06 14:00-17:00'
 check "the session moved" "2026-03-06 14:00" "$(utctl class show 1 | grep -o '2026-03-06 14:00')"
-check_run "unknown session" 1 'not_found: class 1 has no session 99' utctl class change 1 --session 99 --venue 2
+check_run "unknown session lists the class's sessions" 2 'class 1 has no session 99; its sessions: 1 2026-03-05 09:00, 2 2026-03-06 14:00' \
+	utctl class change 1 --session 99 --venue 2
+check "the session keeps its number when it moves" 2 "$(utctl --format csv session list 1 | grep '2026-03-06 14:00' | cut -d, -f1)"
 
 # Cancelled classes free their slots and take no more sessions.
 check_run "cancel class 2" 0 '' utctl class cancel 2 --reason 'lecturer ill'
@@ -75,6 +77,10 @@ done
 # utctl's own errors.
 check_run "unknown noun is a usage error" 2 '' utctl frobnicate list
 check_run "missing required option is a usage error" 2 '' utctl course add --code X
+# one rule for every verb: a file that cannot be read is a usage error
+check_run "a missing import file is a usage error" 2 'nosuch.csv' utctl cadre import "$T/nosuch.csv"
+check_run "a missing bulk file is a usage error" 2 'nosuch.txt' utctl enrol bulk 1 --file "$T/nosuch.txt"
+check_run "a missing nudge file is a usage error" 2 'nosuch.csv' utctl notify nudge --file "$T/nosuch.csv" --note x
 check_run "bad date is a usage error" 2 '' utctl class add --course LAW-2026 --capacity 5 --session '2026-02-30 09:00-10:00'
 check_run "help at every level" 0 'add' utctl class --help
 check_run "help for a verb" 0 'capacity' utctl class add --help

@@ -63,7 +63,7 @@ wait_for "delivered events on the outbox stream" 4 bash -c "'$UT_TOOLS/ut-stream
 
 # Reschedule: pending reminders of version 1 withdrawn, new ones for the new dates, a change notice.
 sid=$(sql ut-schedd "SELECT id FROM sessions WHERE class_id = 1")
-check_run "class 1 moved two days later" 0 '' utctl class change 1 --session "$sid" --at '2026-03-12 09:00-12:00'
+check_run "class 1 moved two days later" 0 '' utctl class change 1 --session 1 --at '2026-03-12 09:00-12:00'
 wait_for "old pending reminders withdrawn" 4 sql ut-notifyd "SELECT count(*) FROM messages WHERE class_version = 1 AND status = 'withdrawn'"
 wait_for "change notices spooled" 6 spooled
 check "change notice names the new dates" 1 "$(grep -c 'New dates: 2026-03-12 09:00' "$(spool_file C1/1/class_changed/0/2)")"
@@ -136,6 +136,9 @@ check "none where it was handed in or the course needs none" 1 "$(sql ut-notifyd
 # Due-list nudge from an officer: once per cadre and day, in each cadre's language.
 printf 'id,name\nC1,Alice\nC2,An\n' >"$T/due.csv"
 check_run "nudge two cadres from a due list" 0 '^2 nudge\(s\) queued' utctl notify nudge --file "$T/due.csv" --note 'onboarding for new chairs'
+printf 'Mã cán bộ,Họ và tên\r\nC2,An\r\n' >"$T/due_vi.csv"
+check_run "a Vietnamese header is a header, not a cadre" 0 '^0 nudge\(s\) queued, 1 cadre\(s\) already nudged today' \
+	utctl notify nudge --file "$T/due_vi.csv" --note 'onboarding'
 check_run "again the same day: nothing new" 0 '^0 nudge\(s\) queued, 1 cadre\(s\) already nudged today' utctl notify nudge C1 --note 'onboarding'
 wait_for "the nudge is spooled with the note" 1 bash -c "grep -c 'you are due for: onboarding for new chairs' '$T'/spool/C1_0_due_nudge_*.eml 2>/dev/null"
 check_run "a nudge needs a note" 2 '' utctl notify nudge C1
@@ -153,15 +156,19 @@ check "no key queued twice" 0 "$(sql ut-notifyd "SELECT count(*) FROM (SELECT ke
 
 # utctl notify: log, preview in every locale, resend.
 check_run "log filtered by cadre and status" 0 'withdrawn +reminder +C2' utctl notify log --cadre C2 --status withdrawn
-check_run "bad status refused" 1 "invalid: unknown status 'lost'" utctl notify log --status lost
+check_run "bad status refused with the statuses" 2 "'lost' is not one of scheduled, queued, sent" utctl notify log --status lost
+printf '{"status": "lost"}' >"$T/q.json"
+check_run "bad status refused by the daemon too" 1 "invalid: unknown status 'lost'" utctl notify log --input "$T/q.json" 
 check_run "preview renders the reminder" 0 'Subject: Reminder: Safety first starts 2026-03-12 09:00' utctl notify preview reminder C1 1
 check_run "preview in zh-Hant" 0 '開班提醒：Safety first' utctl notify preview reminder C1 1 --locale zh-Hant
 check_run "preview in zh-Hans" 0 '开班提醒' utctl notify preview reminder C1 1 --locale zh-Hans
 check_run "preview in vi" 0 'Nhắc lịch học' utctl notify preview reminder C1 1 --locale vi
 check_run "preview names the channel" 0 'Channel: spool' utctl notify preview confirmed C2 1
-check_run "preview of an unknown kind" 1 "invalid: unknown kind 'party'" utctl notify preview party C1 1
+check_run "preview of an unknown kind lists the kinds" 2 "KIND: 'party' is not one of confirmed, waitlisted" utctl notify preview party C1 1
+printf '{"kind": "party", "cadre_id": "C1", "class_id": 1}' >"$T/p.json"
+check_run "preview of an unknown kind, from any client" 1 "invalid: unknown kind 'party'" utctl notify preview --input "$T/p.json" 
 check_run "preview of an unknown cadre" 1 "not_found: no cadre 'C9'" utctl notify preview reminder C9 1
-check_run "preview with a bad locale" 1 "invalid: unknown locale 'fr'" utctl notify preview reminder C1 1 --locale fr
+check_run "preview with a bad locale" 2 "--locale: 'fr' is not one of zh-Hans" utctl notify preview reminder C1 1 --locale fr
 first=$(sql ut-notifyd "SELECT id FROM messages WHERE key = 'C1/1/confirmed/0/1'")
 before=$(spooled)
 check_run "resend a sent message" 0 "queued again as message [0-9]+ \\(C1/1/confirmed/0/1#resend-1\\)" utctl notify resend "$first"

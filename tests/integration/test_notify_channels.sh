@@ -91,6 +91,8 @@ wait_for "the resend went to the spool, not to the mail server" "sent spool" bas
 check "still two mails at the server" 2 "$(mails)"
 check_run "opt back in" 0 '^cadre E1 gets email messages' utctl notify optout E1 email --undo
 check_run "preview picks email again" 0 'Channel: email' utctl notify preview confirmed E1 1
-check_run "unknown channel refused" 1 "invalid: unknown channel 'pigeon'" utctl notify optout E1 pigeon
+check_run "unknown channel refused with the channels" 2 "'pigeon' is not one of email, webhook, spool" utctl notify optout E1 pigeon
+printf '{"cadre_id": "E1", "channel": "pigeon"}' >"$T/optout.json"
+check_run "unknown channel refused by the daemon too" 1 "invalid: unknown channel 'pigeon'" utctl notify optout --input "$T/optout.json" 
 
 finish

@@ -10,16 +10,31 @@
 
 #define UT_RPC_MAX_ROUTE 8
 
+/* How many items a list reply holds: UT_LIST_DEFAULT when the request says none, at most
+ * UT_LIST_MAX + 1 (a client shows at most UT_LIST_MAX and asks for one more to know there are). */
+#define UT_LIST_DEFAULT 1000
+#define UT_LIST_MAX 10000
+#define UT_LIST_LIMIT(n) ((n) <= 0 ? UT_LIST_DEFAULT : (n) > UT_LIST_MAX + 1 ? UT_LIST_MAX + 1 : (n))
+
+#define UT_REPLY_MAX_ARGS 8
+
 typedef struct ut_reply {
 	int status;          /* UT__STATUS__* */
-	char message[512];   /* for a person */
+	char message[512];   /* for a person, in English */
+	const char *code;    /* the message's format, a string literal: the catalogues' msgid */
+	int nargs;           /* the format's arguments, each as text, NUL-separated in args */
+	char args[512];
 	unsigned char *body; /* packed reply message, malloc'd, may be NULL */
 	size_t body_len;
 } ut_reply_t;
 
 /* Set status and message. `err` is a UT_E* code (0 = ok). Returns err, so handlers can
- * `return ut_reply_err(rep, UT_EINVAL, "capacity must be positive");`. */
+ * `return ut_reply_err(rep, UT_EINVAL, "capacity must be positive");`. The format (always a string
+ * literal) travels as the reply's code and each argument as text, so a client can say the same in
+ * its reader's language from the catalogues (common/po/). */
 int ut_reply_err(ut_reply_t *rep, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The arguments of rep (ut_reply_err's) into argv, pointing into rep; how many. */
+size_t ut_reply_args(const ut_reply_t *rep, char **argv, size_t max);
 /* Pack `m` as the reply body. */
 int ut_reply_body(ut_reply_t *rep, const ProtobufCMessage *m);
 void ut_reply_clear(ut_reply_t *rep);

@@ -1,0 +1,340 @@
+/* The hooks of the command table's rows: what a field binding cannot say (a session's time as
+ * typed, a class's sessions with their own venues, a course by code or id, cross-field checks). */
+#include "hooks.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+#include "ut/i18n.h"
+#include "envelope.pb-c.h"
+#include "enrol.pb-c.h"
+#include "notify.pb-c.h"
+#include "sched.pb-c.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_SESSIONS 200 /* per `class add`; more can follow with `session add` */
+
+/* ---- session times as people type them ---- */
+
+typedef struct span {
+	const char *at, *date, *start, *end;
+} span_t;
+
+static int copy_trim(char *dst, size_t cap, const char *s, size_t n)
+{
+	while (n && *s == ' ')
+		s++, n--;
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (n >= cap)
+		return 0;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 1;
+}
+
+/* Unix seconds of a span; *given = 0 when no time was given at all. */
+static int span_parse(ut_fill_t *f, const span_t *w, int64_t *s, int64_t *e, int *given)
+{
+	static const char form[] = "\"YYYY-MM-DD HH:MM-HH:MM\"";
+	char day[32], from[16], to[16] = "";
+	*given = w->at || w->date || w->start || w->end;
+	if (!*given)
+		return 0;
+	if (w->at) {
+		if (w->date || w->start)
+			return ut_cmd_fail(f, 1, _("give a session time either as --at or as --date and --start, not both"));
+		const char *sp = strpbrk(w->at, " T");
+		if (!sp || !copy_trim(day, sizeof day, w->at, (size_t)(sp - w->at)))
+			return ut_cmd_fail(f, 1, _("'%s' is not a session time (%s)"), w->at, form);
+		const char *dash = strchr(sp + 1, '-');
+		size_t fl = dash ? (size_t)(dash - sp - 1) : strlen(sp + 1);
+		if (!copy_trim(from, sizeof from, sp + 1, fl) ||
+		    (dash && !copy_trim(to, sizeof to, dash + 1, strlen(dash + 1))) || (dash && !*to))
+			return ut_cmd_fail(f, 1, _("'%s' is not a session time (%s)"), w->at, form);
+	} else {
+		if (!w->date || !w->start)
+			return ut_cmd_fail(f, 1, _("a session time needs --date and --start (or --at %s)"), form);
+		if (!copy_trim(day, sizeof day, w->date, strlen(w->date)) ||
+		    !copy_trim(from, sizeof from, w->start, strlen(w->start)))
+			return ut_cmd_fail(f, 1, _("'%s %s' is not a date and time"), w->date, w->start);
+	}
+	if (ut_clock_parse_date_time(day, from, s))
+		return ut_cmd_fail(f, 1, _("'%s %s' is not a valid date and time (YYYY-MM-DD HH:MM)"), day, from);
+	if (*to && w->end)
+		return ut_cmd_fail(f, 1, _("the end of '%s' is given twice (in the range and with --end)"), w->at);
+	const char *end = *to ? to : w->end;
+	if (!end)
+		return ut_cmd_fail(f, 1, _("the session starting %s %s needs an end: %s or --end"), day, from, form);
+	int bad = strchr(end, ' ') || strchr(end, 'T') ? ut_clock_parse_local(end, e) : ut_clock_parse_date_time(day, end, e);
+	if (bad)
+		return ut_cmd_fail(f, 1, _("end '%s' is neither HH:MM nor YYYY-MM-DD HH:MM"), end);
+	if (*e <= *s)
+		return ut_cmd_fail(f, 1, _("the session starting %s %s ends before it starts (overnight: --end \"YYYY-MM-DD HH:MM\")"),
+				   day, from);
+	return 0;
+}
+
+static span_t *span_state(ut_fill_t *f)
+{
+	if (!f->hook_state) {
+		f->hook_state = calloc(1, sizeof(span_t));
+		f->hook_free = free;
+	}
+	return f->hook_state;
+}
+
+static int span_word(span_t *w, const char *name, const char *value)
+{
+	if (!strcmp(name, "at"))
+		w->at = value;
+	else if (!strcmp(name, "date"))
+		w->date = value;
+	else if (!strcmp(name, "start"))
+		w->start = value;
+	else if (!strcmp(name, "end"))
+		w->end = value;
+	else
+		return 0;
+	return 1;
+}
+
+/* session add: the span into the Session request. */
+int session_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	span_t *w = span_state(f);
+	if (!w)
+		return UT_ENOMEM;
+	if (a)
+		return span_word(w, a->name, value), 0;
+	Ut__Session *s = (Ut__Session *)f->req;
+	int given;
+	if (span_parse(f, w, &s->starts_at, &s->ends_at, &given))
+		return UT_EINVAL;
+	return given ? 0 : ut_cmd_fail(f, 1, _("missing --at WHEN (or --date, --start and --end)"));
+}
+
+/* class add: each --end, --venue and --lecturer belongs to the --session before it; a --venue or
+ * --lecturer before the first --session applies to every session that names none. */
+typedef struct sessions {
+	int n;
+	span_t when[MAX_SESSIONS];
+	int64_t venue[MAX_SESSIONS + 1], lecturer[MAX_SESSIONS + 1]; /* [0]: before any --session */
+	char has_venue[MAX_SESSIONS + 1], has_lecturer[MAX_SESSIONS + 1];
+} sessions_t;
+
+int class_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!f->hook_state) {
+		f->hook_state = calloc(1, sizeof(sessions_t));
+		f->hook_free = free;
+		if (!f->hook_state)
+			return UT_ENOMEM;
+	}
+	sessions_t *st = f->hook_state;
+	if (a && !strcmp(a->name, "session")) {
+		if (st->n == MAX_SESSIONS)
+			return ut_cmd_fail(f, 1, _("more than %d sessions; add the rest with 'utctl session add'"), MAX_SESSIONS);
+		st->when[st->n++].at = value;
+		return 0;
+	}
+	if (a && !strcmp(a->name, "end")) {
+		if (!st->n)
+			return ut_cmd_fail(f, 1, _("--end must follow the --session it ends"));
+		if (st->when[st->n - 1].end)
+			return ut_cmd_fail(f, 1, _("--end given twice for the session '%s'"), st->when[st->n - 1].at);
+		st->when[st->n - 1].end = value;
+		return 0;
+	}
+	if (a) { /* --venue or --lecturer: a name, an id or none */
+		int venue = !strcmp(a->name, "venue");
+		int64_t id = 0;
+		int rc = strcmp(value, "none") ? ut_cmd_resolve(f, venue ? UT_REF_VENUE : UT_REF_LECTURER,
+							       venue ? "--venue" : "--lecturer", value, &id)
+					       : 0;
+		if (rc)
+			return rc;
+		(venue ? st->venue : st->lecturer)[st->n] = id;
+		(venue ? st->has_venue : st->has_lecturer)[st->n] = 1;
+		return 0;
+	}
+	Ut__ClassAdd *add = (Ut__ClassAdd *)f->req;
+	if (!(add->sessions = calloc((size_t)st->n + 1, sizeof *add->sessions)))
+		return UT_ENOMEM;
+	for (int i = 0; i < st->n; i++) {
+		Ut__Session *s = malloc(sizeof *s);
+		if (!s)
+			return UT_ENOMEM;
+		ut__session__init(s);
+		add->sessions[add->n_sessions++] = s;
+		int given;
+		if (span_parse(f, &st->when[i], &s->starts_at, &s->ends_at, &given))
+			return UT_EINVAL;
+		s->venue_id = st->has_venue[i + 1] ? st->venue[i + 1] : st->venue[0];
+		s->lecturer_id = st->has_lecturer[i + 1] ? st->lecturer[i + 1] : st->lecturer[0];
+	}
+	return 0;
+}
+
+/* course show: a bare number is the course's id, anything else its code. */
+int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!a)
+		return 0;
+	Ut__Ref *r = (Ut__Ref *)f->req;
+	if (*value && strspn(value, "0123456789") == strlen(value)) {
+		r->id = strtoll(value, NULL, 10);
+		return 0;
+	}
+	if (!(r->code = strdup(value)))
+		return UT_ENOMEM;
+	return 0;
+}
+
+/* plan show: this year in the node's zone unless --year says otherwise. */
+int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__PlanQuery *q = (Ut__PlanQuery *)f->req;
+	if (!a && !q->year) {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		q->year = tm.tm_year + 1900;
+	}
+	return 0;
+}
+
+/* class change: the session's new time; the options that change a session need --session; and
+ * something must change. */
+int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	span_t *w = span_state(f);
+	if (!w)
+		return UT_ENOMEM;
+	if (a)
+		return span_word(w, a->name, value), 0;
+	Ut__ClassChange *ch = (Ut__ClassChange *)f->req;
+	Ut__Session *s = ch->session;
+	int given, moves = w->at || w->date || w->start || w->end;
+	if (!s && moves) {
+		if (!(s = ch->session = malloc(sizeof *s)))
+			return UT_ENOMEM;
+		ut__session__init(s);
+	}
+	if (s && !s->id)
+		return ut_cmd_fail(f, 1, _("--at, --date, --venue and --lecturer change a session: say which with --session N"));
+	if (s && !moves && !s->venue_id && !s->lecturer_id && !ch->clear_venue && !ch->clear_lecturer)
+		return ut_cmd_fail(f, 1, _("--session %lld: nothing to change (give --at, --venue or --lecturer)"), (long long)s->id);
+	if (!s && !ch->capacity && !*ch->title && !*ch->audience && !*ch->state && !*ch->format && !*ch->join_url)
+		return ut_cmd_fail(f, 1, _("nothing to change"));
+	if (!s)
+		return 0;
+	s->class_id = ch->id;
+	/* without new times starts_at and ends_at stay 0: the daemon keeps the session's times */
+	return span_parse(f, w, &s->starts_at, &s->ends_at, &given);
+}
+
+int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	const Ut__ClassQuery *q = (const Ut__ClassQuery *)f->req;
+	if (!a && q->from && q->to && q->to <= q->from)
+		return ut_cmd_fail(f, 1, _("--to is not after --from"));
+	return 0;
+}
+
+/* session add: the reply is the whole class; people know the new session by its number in the
+ * class, which is the count of its sessions (numbers follow the order sessions were added). */
+void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__Class *k = (const Ut__Class *)rep;
+	fprintf(out, _("session %zu added to class %lld (version %d)\n"), k->n_sessions, (long long)k->id, k->version);
+}
+
+/* class close: said so when it was closed before its last session ended. */
+void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__Class *k = (const Ut__Class *)rep;
+	fprintf(out, k->forced ? _("class %lld closed early (version %d)\n") : _("class %lld closed (version %d)\n"),
+		(long long)k->id, k->version);
+}
+
+/* cadre due: under the table, how many are due and how many have a class planned. */
+void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__DueList *l = (const Ut__DueList *)rep;
+	size_t planned = 0;
+	for (size_t i = 0; i < l->n_items; i++)
+		planned += l->items[i]->planned_class != 0;
+	fprintf(out, _("%zu due, %zu planned\n"), l->n_items - planned, planned);
+}
+
+/* notify preview: the message as it would go, its text as it is. */
+void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__Preview *p = (const Ut__Preview *)rep;
+	fprintf(out, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n\n%s", _("Kind"), ut_tr_word(p->kind), _("Locale"), p->locale,
+		_("Channel"), *p->channel ? ut_tr_word(p->channel) : _("(none: no usable contact)"), _("To"),
+		*p->address ? p->address : "-", _("Subject"), p->subject, p->text);
+	if (*p->ics)
+		fprintf(out, "\n--- %s class.ics ---\n%s", _("attachment"), p->ics);
+}
+
+/* notify optout: what the cadre gets now. */
+void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__OptOut *o = (const Ut__OptOut *)rep;
+	fprintf(out, o->undo ? _("cadre %s gets %s messages again\n") : _("cadre %s no longer gets %s messages\n"), o->cadre_id,
+		ut_tr_word(o->channel));
+}
+
+
+/* cadre due: at least one of the two criteria. */
+int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	const Ut__DueQuery *q = (const Ut__DueQuery *)f->req;
+	if (!a && !q->onboarding_months && !q->retrain_years)
+		return ut_cmd_fail(f, 1, _("give --onboarding-months N, --retrain-years N or both"));
+	return 0;
+}
+
+/* unit add: public unless --ownership says otherwise. */
+int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__OrgUnit *u = (Ut__OrgUnit *)f->req;
+	if (!a && !*u->ownership && !(u->ownership = strdup("public")))
+		return UT_ENOMEM;
+	return 0;
+}
+
+/* unit list: the whole tree, or the part under --under. */
+int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!a)
+		((Ut__UnitQuery *)f->req)->all = 1;
+	return 0;
+}
+
+/* cadre add: full-time unless --part-time; cadre change: "yes" or "no" only when one is given. The
+ * state is the name of the switch given (a string of the row, not freed). */
+int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	const char *given = f->hook_state;
+	if (a) {
+		if (given && strcmp(given, a->name))
+			return ut_cmd_fail(f, 1, _("--full-time and --part-time: give one of them"));
+		f->hook_state = (void *)a->name;
+		return 0;
+	}
+	int full = !given || !strcmp(given, "full-time");
+	if (f->req->descriptor == &ut__cadre__descriptor) {
+		((Ut__Cadre *)f->req)->full_time = full;
+		return 0;
+	}
+	Ut__CadreChange *ch = (Ut__CadreChange *)f->req;
+	if (given && !(ch->full_time = strdup(full ? "yes" : "no")))
+		return UT_ENOMEM;
+	return 0;
+}

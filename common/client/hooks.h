@@ -1,0 +1,25 @@
+/* The hooks of the command table's rows (hooks.c), named after the rows that use them. */
+#ifndef UT_CLIENT_HOOKS_H
+#define UT_CLIENT_HOOKS_H
+
+#include "ut/cmd.h"
+
+#include <stdio.h>
+
+int session_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+
+#endif

@@ -1,0 +1,165 @@
+/* Locale choice and the catalogues: gettext looks messages up by the LANGUAGE variable under the
+ * always-present C.UTF-8 locale, so a node needs no generated system locales to speak Vietnamese. */
+#include "ut/i18n.h"
+#include "ut/err.h"
+
+#include <libintl.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef UT_LOCALEDIR
+#define UT_LOCALEDIR "/usr/share/locale"
+#endif
+#define DOMAIN "ut"
+
+static const char *current = "en";
+static int active;
+
+/* The node's locale names and gettext's language codes for them (the catalogues' directories). */
+static const struct {
+	const char *name, *gettext;
+} locales[] = {
+	{"zh-Hans", "zh_CN"},
+	{"zh-Hant", "zh_TW"},
+	{"vi", "vi"},
+	{"en", "en"},
+};
+
+const char *ut_i18n_norm(const char *l)
+{
+	if (!l || !*l)
+		return NULL;
+	char b[32];
+	size_t n = strcspn(l, ".@");
+	if (n >= sizeof b)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		b[i] = l[i] == '_' ? '-' : l[i];
+	b[n] = '\0';
+	if (!strcasecmp(b, "zh-Hans") || !strcasecmp(b, "zh-CN") || !strcasecmp(b, "zh-SG") || !strcasecmp(b, "zh"))
+		return "zh-Hans";
+	if (!strcasecmp(b, "zh-Hant") || !strcasecmp(b, "zh-TW") || !strcasecmp(b, "zh-HK") || !strcasecmp(b, "zh-MO"))
+		return "zh-Hant";
+	if (!strcasecmp(b, "vi") || !strncasecmp(b, "vi-", 3))
+		return "vi";
+	if (!strcasecmp(b, "en") || !strncasecmp(b, "en-", 3))
+		return "en";
+	return NULL;
+}
+
+const char *ut_i18n_pick(const char *given, const char *node_locale)
+{
+	if (given)
+		return ut_i18n_norm(given);
+	static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v) {
+			/* the first variable set decides, as for the C library; C or POSIX says nothing */
+			const char *l = ut_i18n_norm(v);
+			if (l)
+				return l;
+			break;
+		}
+	}
+	const char *l = ut_i18n_norm(node_locale);
+	return l ? l : "en";
+}
+
+int ut_i18n_use(const char *locale)
+{
+	for (size_t i = 0; i < sizeof locales / sizeof *locales; i++)
+		if (!strcmp(locale, locales[i].name)) {
+			const char *dir = getenv("UT_LOCALEDIR");
+			setlocale(LC_MESSAGES, "C.UTF-8");
+			setenv("LANGUAGE", locales[i].gettext, 1);
+			bindtextdomain(DOMAIN, dir && *dir ? dir : UT_LOCALEDIR);
+			bind_textdomain_codeset(DOMAIN, "UTF-8");
+			current = locales[i].name;
+			active = strcmp(current, "en") != 0;
+			return 0;
+		}
+	return UT_EINVAL;
+}
+
+const char *ut_i18n_locale(void) { return current; }
+
+const char *ut_tr(const char *s)
+{
+	return active && s && *s ? dgettext(DOMAIN, s) : s;
+}
+
+/* A word that stands for a value (a state, a mark, a level) has a catalogue entry in the "value"
+ * context; anything else (a name, a date, a number) is shown as it is. */
+const char *ut_trc(const char *ctx, const char *s)
+{
+	char key[200];
+	size_t c = strlen(ctx), n = strlen(s);
+	if (!active || !*s || c + n + 2 > sizeof key)
+		return s;
+	memcpy(key, ctx, c);
+	key[c] = '\004';
+	memcpy(key + c + 1, s, n + 1);
+	const char *t = dgettext(DOMAIN, key);
+	return t == key ? s : t;
+}
+
+const char *ut_tr_word(const char *arg)
+{
+	if (!active || !*arg)
+		return arg;
+	size_t n = strlen(arg);
+	const char *t = ut_trc("value", arg);
+	if (t != arg)
+		return t;
+	/* a field's name in a daemon's message ("title is required") is a word of the clients too */
+	if (strspn(arg, "abcdefghijklmnopqrstuvwxyz_") == n)
+		return dgettext(DOMAIN, arg);
+	return arg;
+}
+
+static void put(char **o, char *end, const char *s)
+{
+	size_t n = strlen(s), room = (size_t)(end - *o);
+	if (n > room)
+		n = room;
+	memcpy(*o, s, n);
+	*o += n;
+}
+
+void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs)
+{
+	if (!len)
+		return;
+	char *o = out, *end = out + len - 1;
+	size_t next = 0;
+	for (const char *p = fmt; *p && o < end;) {
+		if (*p != '%') {
+			*o++ = *p++;
+			continue;
+		}
+		const char *q = p + 1;
+		if (*q == '%') {
+			*o++ = '%';
+			p = q + 1;
+			continue;
+		}
+		size_t idx = next;
+		const char *d = q;
+		while (*d >= '0' && *d <= '9')
+			d++;
+		if (*d == '$' && d > q) {
+			idx = (size_t)strtoul(q, NULL, 10) - 1;
+			q = d + 1;
+		} else
+			next++;
+		while (*q && strchr("-+ #0123456789.*hlzjt", *q))
+			q++;
+		if (*q)
+			q++;
+		put(&o, end, idx < nargs && args[idx] ? ut_tr_word(args[idx]) : "?");
+		p = q;
+	}
+	*o = '\0';
+}
