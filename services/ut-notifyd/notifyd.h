@@ -20,7 +20,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_notifyd_def;
 extern const ut_migration_t notify_migrations[];
-#define NOTIFY_NMIGRATIONS 3
+#define NOTIFY_NMIGRATIONS 4
 
 /* ---- template.c: <kind>.<locale>.txt files, "Subject: ..." line, blank line, body ---- */
 enum {
@@ -138,7 +138,7 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out);
 /* What the schedule was last computed against: version, first start and a fingerprint of every
  * session's times (0 when never). */
 int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable);
-/* Record the class version as seen, with its sessions' venues, addresses and links. */
+/* Record the class version as seen, with its sessions' venue addresses and join links. */
 int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int64_t timetable);
 /* The class's sessions in order (arena), at most 365. */
 int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n);

@@ -34,23 +34,26 @@ static const char schema_v2[] =
 
 /* The enrolment row each cadre's place is, so messages about it name the change (a cadre who
  * cancels and enrols again holds a new row, and hears of it again); the timetable a class's
- * schedule was computed against, so moving any session (not only the first) is seen; what notices
- * and calendars say of each session (the venue's address, the link to join online). */
-static const char schema_v3[] =
-	"ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
-	"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;"
+ * schedule was computed against, so moving any session (not only the first) is seen. */
+static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
+				"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;";
+/* What notices and calendars say of each session beside the projection: the venue's address, the
+ * link to join online (the session's own, else the class's). */
+static const char schema_v4[] =
 	"ALTER TABLE notify_seen ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
-	"CREATE TABLE notify_sessions(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, starts_at INTEGER NOT NULL,"
-	" ends_at INTEGER NOT NULL, venue TEXT NOT NULL, address TEXT NOT NULL, join_url TEXT NOT NULL);"
-	"CREATE INDEX notify_sessions_class ON notify_sessions(class_id, starts_at);";
+	"CREATE TABLE notify_sessions(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, address TEXT NOT NULL,"
+	" join_url TEXT NOT NULL);"
+	"CREATE INDEX notify_sessions_class ON notify_sessions(class_id);";
 
-const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
+const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}};
 
 /* Where a session is, as notices say it: "Hall A, 12 Tràng Tiền" for a venue, else the link to
- * join (the session's, else the class's); x is a notify_sessions row, n the class's notify_seen. */
-#define WHERE_SQL                                                                                            \
-	"CASE WHEN x.venue != '' THEN x.venue || CASE WHEN x.address != '' THEN ', ' || x.address ELSE '' END" \
-	" WHEN x.join_url != '' THEN x.join_url ELSE coalesce(n.join_url, '') END"
+ * join (the session's, else the class's); y is its sched_sessions row, x its notify_sessions row
+ * (none for a class not changed since ut-notifyd kept them), n the class's notify_seen row. */
+#define JOIN_SQL "CASE WHEN coalesce(x.join_url, '') != '' THEN x.join_url ELSE coalesce(n.join_url, '') END"
+#define WHERE_SQL                                                                                              \
+	"CASE WHEN y.venue_name != '' THEN y.venue_name || CASE WHEN coalesce(x.address, '') != '' THEN ', ' ||" \
+	" x.address ELSE '' END ELSE " JOIN_SQL " END"
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -186,8 +189,7 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 	out->id = id;
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0), coalesce(c.last_end, 0),"
-		   " coalesce(y.venue_name, ''), coalesce(y.lecturer_name, ''), c.course_code, coalesce(" WHERE_SQL ", ''),"
-		   " coalesce(n.join_url, '')"
+		   " coalesce(y.venue_name, ''), coalesce(y.lecturer_name, ''), c.course_code, coalesce(" WHERE_SQL ", '')"
 		   " FROM sched_classes c LEFT JOIN sched_sessions y ON y.id = (SELECT id FROM"
 		   " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1)"
 		   " LEFT JOIN notify_sessions x ON x.id = y.id LEFT JOIN notify_seen n ON n.class_id = c.id WHERE c.id = ?");
@@ -205,8 +207,6 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 		copy(out->lecturer, sizeof out->lecturer, ut_store_text(st, 6));
 		copy(out->course_code, sizeof out->course_code, ut_store_text(st, 7));
 		copy(out->where, sizeof out->where, ut_store_text(st, 8));
-		if (!*out->where) /* no session known here yet: the class's link, if any */
-			copy(out->where, sizeof out->where, ut_store_text(st, 9));
 	}
 	sqlite3_reset(st);
 	if (!found && rc != SQLITE_DONE)
@@ -241,16 +241,13 @@ int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int6
 	int rc = ut_store_step_done(s, st, "sessions");
 	for (size_t i = 0; i < c->n_sessions && !rc; i++) {
 		const Ut__Session *x = c->sessions[i];
-		if (!(st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_sessions(id, class_id, starts_at, ends_at,"
-					    " venue, address, join_url) VALUES(?, ?, ?, ?, ?, ?, ?)")))
+		if (!(st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_sessions(id, class_id, address, join_url)"
+					    " VALUES(?, ?, ?, ?)")))
 			return UT_EINTERNAL;
 		sqlite3_bind_int64(st, 1, x->id);
 		sqlite3_bind_int64(st, 2, c->id);
-		sqlite3_bind_int64(st, 3, x->starts_at);
-		sqlite3_bind_int64(st, 4, x->ends_at);
-		sqlite3_bind_text(st, 5, x->venue_name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, x->venue_address, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, x->join_url, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, x->venue_address, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, x->join_url, -1, SQLITE_STATIC);
 		rc = ut_store_step_done(s, st, "session");
 	}
 	if (rc)
@@ -274,9 +271,9 @@ int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int6
 int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n)
 {
 	sqlite3_stmt *st = ut_store_stmt(
-		s, "SELECT x.id, x.starts_at, x.ends_at, " WHERE_SQL ", CASE WHEN x.join_url != '' THEN x.join_url ELSE"
-		   " coalesce(n.join_url, '') END FROM notify_sessions x LEFT JOIN notify_seen n ON n.class_id = x.class_id"
-		   " WHERE x.class_id = ? ORDER BY x.starts_at, x.id LIMIT 365");
+		s, "SELECT y.id, y.starts_at, y.ends_at, " WHERE_SQL ", " JOIN_SQL " FROM sched_sessions y"
+		   " LEFT JOIN notify_sessions x ON x.id = y.id LEFT JOIN notify_seen n ON n.class_id = y.class_id"
+		   " WHERE y.class_id = ? ORDER BY y.starts_at, y.id LIMIT 365");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);

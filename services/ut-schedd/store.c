@@ -31,9 +31,9 @@ const ut_migration_t sched_migrations[SCHED_NMIGRATIONS] = {
 	{2, "CREATE TABLE coverage_targets(year INTEGER PRIMARY KEY, percent INTEGER NOT NULL,"
 	    " updated_ms INTEGER NOT NULL);"},
 	/* a class closed before its last session ended, on an officer's word (the reason beside it) */
-	{3, "ALTER TABLE classes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;"
-	    /* online classes: the link to join, the class's and a session's own */
-	    "ALTER TABLE classes ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
+	{3, "ALTER TABLE classes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;"},
+	/* online classes: the link to join, the class's and a session's own */
+	{4, "ALTER TABLE classes ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
 	    "ALTER TABLE sessions ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"},
 };
 
