@@ -86,6 +86,7 @@ static const ut_arg_t class_add_args[] = {
 	{"end", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "WHEN"), N_("end of the --session before it: HH:MM, or YYYY-MM-DD HH:MM for overnight")},
 	{"venue", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "NAME"), N_("venue of the --session before it (name or id); before any --session: of all; none = online")},
 	{"lecturer", NULL, UT_ARG_HOOK, UT_ARG_REPEAT, NC_("meta", "NAME"), N_("lecturer of the --session before it (name or id); before any --session: of all; none")},
+	{"join-url", "cls.join_url", UT_ARG_TEXT, 0, NC_("meta", "URL"), N_("online: the link cadres join by (shown in notices and calendars)")},
 	{0},
 };
 
@@ -123,6 +124,7 @@ static const ut_col_t class_lines[] = {
 	{"format", N_("format"), UT_COL_WORD},
 	{"capacity", N_("capacity")},
 	{"audience", N_("audience")},
+	{"join_url", N_("join link")},
 	{"hours", N_("hours")},
 	{"sessions", N_("sessions"), UT_COL_COUNT},
 	{0},
@@ -133,6 +135,7 @@ static const ut_col_t session_cols[] = {
 	{"", N_("WHEN"), UT_COL_SPAN},
 	{"venue_id", N_("VENUE"), UT_COL_NAMED, "venue_name"},
 	{"lecturer_id", N_("LECTURER"), UT_COL_NAMED, "lecturer_name"},
+	{"join_url", N_("JOIN LINK")},
 	{0},
 };
 
@@ -143,6 +146,7 @@ static const ut_arg_t class_change_args[] = {
 	{"title", "title", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new title")},
 	{"audience", "audience", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("new audience description")},
 	{"format", "format", UT_ARG_CHOICE, 0, NC_("meta", "FORMAT"), N_("how it is held"), .choices = ut_formats},
+	{"join-url", "join_url", UT_ARG_TEXT, 0, NC_("meta", "URL"), N_("the class's link to join (none removes it)")},
 	{"state", "state", UT_ARG_CHOICE, 0, NC_("meta", "STATE"), N_("open (enrolment starts) or running; cancel and close have their own verbs"), .choices = forward_states},
 	{"session", "session.id", UT_ARG_REF, 0, NC_("meta", "N"), N_("the session the options below change, by its number in the class (see 'utctl session list'); it keeps its number when moved"), .ref = UT_REF_CLASS_SESSION, .ctx_field = "id"},
 	ARGS_SPAN(N_("its new time, \"YYYY-MM-DD HH:MM-HH:MM\"")),
@@ -174,6 +178,7 @@ static const ut_arg_t session_add_args[] = {
 	ARGS_SPAN(N_("\"YYYY-MM-DD HH:MM-HH:MM\" (or \"YYYY-MM-DD HH:MM\" with --end)")),
 	{"venue", "venue_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("venue, by name or id; none or left out = online"), .ref = UT_REF_VENUE},
 	{"lecturer", "lecturer_id", UT_ARG_REF, UT_ARG_NONE_OK, NC_("meta", "NAME"), N_("lecturer, by name or id"), .ref = UT_REF_LECTURER},
+	{"join-url", "join_url", UT_ARG_TEXT, 0, NC_("meta", "URL"), N_("online: this session's own link to join")},
 	{0},
 };
 
@@ -408,6 +413,7 @@ static const ut_arg_t reflection_args[] = {
 	ARG_CADRE_POS("cadre_id"),
 	ARG_CLASS("class_id"),
 	{"file", NULL, UT_ARG_FILE, UT_ARG_REQUIRED, NC_("meta", "FILE"), N_("the text (UTF-8); - for stdin")},
+	{"late", "late", UT_ARG_FLAG, 0, NULL, N_("after [enrol] reflection_days, on the officer's word")},
 	{0},
 };
 

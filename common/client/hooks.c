@@ -230,7 +230,7 @@ int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		return ut_cmd_fail(f, 1, _("--at, --date, --venue and --lecturer change a session: say which with --session N"));
 	if (s && !moves && !s->venue_id && !s->lecturer_id && !ch->clear_venue && !ch->clear_lecturer)
 		return ut_cmd_fail(f, 1, _("--session %lld: nothing to change (give --at, --venue or --lecturer)"), (long long)s->id);
-	if (!s && !ch->capacity && !*ch->title && !*ch->audience && !*ch->state && !*ch->format)
+	if (!s && !ch->capacity && !*ch->title && !*ch->audience && !*ch->state && !*ch->format && !*ch->join_url)
 		return ut_cmd_fail(f, 1, _("nothing to change"));
 	if (!s)
 		return 0;

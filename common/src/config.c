@@ -56,6 +56,8 @@ static const setting_t settings[] = {
 	  "Non-public enterprises with at least this many employees belong to the city, fewer to the county."),
 	I("enrol", "completion_pct", enrol_completion_pct, 80, 1, 100,
 	  "Share of sessions (present or late) a cadre must attend for a class to count as completed."),
+	I("enrol", "reflection_days", enrol_reflection_days, 14, 1, 365,
+	  "Days after a class's last session within which a reflection is taken; later only as an officer's late one."),
 	I("enrol", "import_max_kb", enrol_import_max_kb, 512, 1, 65536,
 	  "Largest cadre import file; a file becomes one request, so keep it near half of rpc max_request_kb."),
 	S("notify", "reminder_offsets", notify_reminder_offsets, "3d,1d,2h",

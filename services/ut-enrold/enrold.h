@@ -48,6 +48,7 @@ typedef struct es_class {
 	int64_t id;
 	int capacity, version, hours, requires_reflection, nsessions;
 	int64_t first_start; /* Unix seconds, 0 without sessions (es_class_seats only) */
+	int64_t last_end;    /* Unix seconds, 0 without sessions (es_class_get only) */
 	char state[16], category[32], title[256];
 } es_class_t;
 int es_class_get(ut_store_t *s, int64_t id, es_class_t *out);

@@ -153,6 +153,12 @@ int enrol_attendance_list(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t
 	return ut_reply_msg(rep, &a, rc, &out.base);
 }
 
+/* The last moment a reflection for the class is taken without an officer's word. */
+static int64_t reflection_until(ut_service_t *svc, const es_class_t *cls)
+{
+	return cls->last_end + (int64_t)ut_service_config(svc)->enrol_reflection_days * 86400;
+}
+
 int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	Ut__Reflection *r = ut_rpc_body(req, &ut__reflection__descriptor, rep);
@@ -183,6 +189,12 @@ int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply
 	if (!rc && strcmp(e->state, "confirmed"))
 		rc = ut_reply_err(rep, UT_ECONFLICT, "cadre %s is %s, not confirmed, in class %lld", r->cadre_id, e->state,
 				  (long long)cls.id);
+	if (!rc && !r->late && cls.last_end && reflection_until(svc, &cls) * 1000 < ut_clock_now_ms()) {
+		char at[64];
+		rc = ut_reply_err(rep, UT_ECONFLICT,
+				  "reflections for class %lld were due by %s (an officer may still accept one late)",
+				  (long long)cls.id, ut_clock_format_local(reflection_until(svc, &cls), at, sizeof at));
+	}
 	if (!rc)
 		rc = es_reflection_put(s, r);
 	/* a reflection handed in late still counts: the cadre's completion is computed again */
@@ -217,6 +229,8 @@ static int complete_one(ut_service_t *svc, const es_class_t *cls, const char *ca
 		int attended = m.sessions_total > 0 && m.sessions_attended * 100 >= pct * m.sessions_total;
 		m.completed = attended && (!cls->requires_reflection || m.reflection_submitted);
 		m.reflection_missing = attended && !m.completed;
+		if (m.reflection_missing)
+			m.reflection_until = reflection_until(svc, cls);
 		m.hours = cls->hours;
 		m.category = (char *)cls->category;
 		m.full_time = c->full_time;

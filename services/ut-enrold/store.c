@@ -302,7 +302,7 @@ int es_class_get(ut_store_t *s, int64_t id, es_class_t *out)
 {
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "SELECT c.id, c.capacity, c.version, c.hours, coalesce(k.requires_reflection, 0), c.state, c.category,"
-		   " c.title, (SELECT count(*) FROM sched_sessions x WHERE x.class_id = c.id)"
+		   " c.title, (SELECT count(*) FROM sched_sessions x WHERE x.class_id = c.id), coalesce(c.last_end, 0)"
 		   " FROM sched_classes c LEFT JOIN sched_courses k ON k.id = c.course_id WHERE c.id = ?");
 	if (!st)
 		return UT_EINTERNAL;
@@ -318,6 +318,7 @@ int es_class_get(ut_store_t *s, int64_t id, es_class_t *out)
 		ut_store_copy(st, 6, out->category, sizeof out->category);
 		ut_store_copy(st, 7, out->title, sizeof out->title);
 		out->nsessions = sqlite3_column_int(st, 8);
+		out->last_end = sqlite3_column_int64(st, 9);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "class get");

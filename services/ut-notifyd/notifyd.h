@@ -20,7 +20,7 @@
 /* main.c: the daemon as the service frame runs it (the fuzz target drives it too). */
 extern const ut_service_def_t ut_notifyd_def;
 extern const ut_migration_t notify_migrations[];
-#define NOTIFY_NMIGRATIONS 3
+#define NOTIFY_NMIGRATIONS 4
 
 /* ---- template.c: <kind>.<locale>.txt files, "Subject: ..." line, blank line, body ---- */
 enum {
@@ -36,6 +36,7 @@ enum {
 	V_OFFSET,
 	V_REASON,
 	V_SESSION_START,
+	V_UNTIL,
 	V_NVARS
 };
 extern const char *const notify_var_names[V_NVARS];
@@ -100,7 +101,14 @@ typedef struct notify_class {
 	int64_t first_start, last_end; /* Unix seconds, 0 when there is no session */
 	char venue[256], lecturer[256];
 	char reason[512];
+	char where[1100]; /* the first session's venue and address, or the link to join it online */
 } notify_class_t;
+
+/* One session as notices and calendars show it. */
+typedef struct notify_session {
+	int64_t id, starts_at, ends_at;
+	const char *where, *join_url;
+} notify_session_t;
 
 typedef struct notify_cadre {
 	char id[128];
@@ -130,11 +138,14 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out);
 /* What the schedule was last computed against: version, first start and a fingerprint of every
  * session's times (0 when never). */
 int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *first_start, int64_t *timetable);
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable);
+/* Record the class version as seen, with its sessions' venue addresses and join links. */
+int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int64_t timetable);
+/* The class's sessions in order (arena), at most 365. */
+int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n);
 /* Insert a message unless its key exists: 1 inserted, 0 already there, or UT_E*. */
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason);
-/* 1 when the cadre was already given (or is to be given) a message of this kind and offset about
- * the class at any class version, else 0, or UT_E*. */
+/* 1 when the cadre was already given (or is to be given) a message of this kind and offset (< 0:
+ * any) about the class at any class version, else 0, or UT_E*. */
 int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s);
 /* Withdraw pending reminders of a class (cadre NULL = every cadre) with class version below
  * `below` (0 = any version). Returns how many, or UT_E*. */
@@ -277,8 +288,8 @@ int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t clas
 /* Pick the channel and address; 0, or UT_ENOTFOUND with why in err. */
 int notify_pick_channel(const ut_config_t *cfg, ut_store_t *s, const notify_cadre_t *c, const char **channel,
 			const char **address, char *err, size_t errlen);
-/* iCalendar text for a class (malloc'd), NULL when it has no date. */
-char *notify_ics(const notify_class_t *c, const char *key, int cancelled);
+/* iCalendar text for a class (malloc'd): one event per session; NULL when it has none. */
+char *notify_ics(const notify_class_t *c, const notify_session_t *x, int n, const char *node, int cancelled);
 
 /* ---- requests (requests.c) ---- */
 int notify_log_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

@@ -53,7 +53,7 @@ int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t clas
 			vals[V_CLASS_START] = ut_arena_strdup(a, ut_clock_format_local(c.first_start, buf, sizeof buf));
 		if (c.last_end)
 			vals[V_CLASS_END] = ut_arena_strdup(a, ut_clock_format_local(c.last_end, buf, sizeof buf));
-		vals[V_VENUE] = ut_arena_strdup(a, c.venue);
+		vals[V_VENUE] = ut_arena_strdup(a, c.where);
 		vals[V_LECTURER] = ut_arena_strdup(a, c.lecturer);
 	}
 	format_offset(offset_s, buf, sizeof buf);
@@ -150,26 +150,37 @@ static void ics_time(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
 }
 
-/* Hand-written iCalendar (RFC 5545): one VEVENT per class, UID stable across versions and
- * SEQUENCE = class version, so calendars update or cancel the same entry. Lines are not folded
- * at 75 octets; clients we know accept longer lines. */
-char *notify_ics(const notify_class_t *c, const char *node, int cancelled)
+/* Hand-written iCalendar (RFC 5545): one VEVENT per session, its UID stable across versions and
+ * SEQUENCE = class version, so calendars update or cancel the same entries; LOCATION is the venue
+ * and its address or the link to join, URL the link. Lines are not folded at 75 octets; clients
+ * we know accept longer lines. */
+char *notify_ics(const notify_class_t *c, const notify_session_t *x, int n, const char *node, int cancelled)
 {
-	if (!c->first_start)
+	if (n <= 0)
 		return NULL;
-	char title[1200], loc[600], a[32], b[32], now[32], *out = NULL;
+	char title[1200], loc[2300], url[1100], a[32], b[32], now[32];
+	size_t cap = 512 + (size_t)n * (sizeof title + sizeof loc + sizeof url + 256), len = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
 	ics_text(title, sizeof title, c->title);
-	ics_text(loc, sizeof loc, c->venue);
-	ics_time(c->first_start, a, sizeof a);
-	ics_time(c->last_end ? c->last_end : c->first_start + 3600, b, sizeof b);
 	ics_time(ut_clock_now_ms() / 1000, now, sizeof now);
-	if (asprintf(&out,
-		     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//union-training//ut-notifyd//EN\r\nMETHOD:%s\r\n"
-		     "BEGIN:VEVENT\r\nUID:class-%lld@%s\r\nSEQUENCE:%d\r\nDTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n"
-		     "SUMMARY:%s\r\nLOCATION:%s\r\nSTATUS:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
-		     cancelled ? "CANCEL" : "REQUEST", (long long)c->id, node, c->version, now, a, b, title, loc,
-		     cancelled ? "CANCELLED" : "CONFIRMED") < 0)
-		return NULL;
+	len += (size_t)snprintf(out + len, cap - len,
+				"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//union-training//ut-notifyd//EN\r\nMETHOD:%s\r\n",
+				cancelled ? "CANCEL" : "REQUEST");
+	for (int i = 0; i < n; i++) {
+		ics_text(loc, sizeof loc, x[i].where);
+		ics_text(url, sizeof url, x[i].join_url);
+		ics_time(x[i].starts_at, a, sizeof a);
+		ics_time(x[i].ends_at, b, sizeof b);
+		len += (size_t)snprintf(out + len, cap - len,
+					"BEGIN:VEVENT\r\nUID:class-%lld-session-%lld@%s\r\nSEQUENCE:%d\r\nDTSTAMP:%s\r\n"
+					"DTSTART:%s\r\nDTEND:%s\r\nSUMMARY:%s (%d/%d)\r\nLOCATION:%s\r\n%s%s%s"
+					"STATUS:%s\r\nEND:VEVENT\r\n",
+					(long long)c->id, (long long)x[i].id, node, c->version, now, a, b, title, i + 1, n,
+					loc, *url ? "URL:" : "", url, *url ? "\r\n" : "", cancelled ? "CANCELLED" : "CONFIRMED");
+	}
+	snprintf(out + len, cap - len, "END:VCALENDAR\r\n");
 	return out;
 }
 
@@ -229,7 +240,7 @@ static void row_vals(notify_renderer_t *rd, const notify_due_row_t *r, const not
 		vals[V_CLASS_TITLE] = cv->c.title;
 		vals[V_CLASS_START] = cv->start;
 		vals[V_CLASS_END] = cv->end;
-		vals[V_VENUE] = cv->c.venue;
+		vals[V_VENUE] = cv->c.where;
 		vals[V_LECTURER] = cv->c.lecturer;
 	} else {
 		snprintf(buf, buflen, "%lld", (long long)r->class_id);
@@ -240,6 +251,10 @@ static void row_vals(notify_renderer_t *rd, const notify_due_row_t *r, const not
 	vals[V_REASON] = r->reason;
 	if (!strcmp(r->kind, "absent"))
 		vals[V_SESSION_START] = session_text(a, rd->s, r->offset_s);
+	if (!strcmp(r->kind, "reflection_due")) { /* the offset holds the deadline */
+		char until[64];
+		vals[V_UNTIL] = ut_arena_strdup(a, ut_clock_format_local(r->offset_s, until, sizeof until));
+	}
 }
 
 /* ---- batches ---- */
@@ -383,8 +398,13 @@ static int pack_row(notify_renderer_t *rd, const notify_due_row_t *r, const noti
 	int rc = a->failed ? UT_ENOMEM : notify_render(rd->app->tpl, r->kind, locale, vals, &subject, &text);
 	if (rc)
 		return rc;
-	if (is_calendar_kind(r->kind) && strcmp(channel, "webhook") && cv)
-		ics = notify_ics(&cv->c, rd->cfg->node_id, !strcmp(r->kind, "class_cancelled"));
+	notify_session_t *xs;
+	int nx;
+	if (is_calendar_kind(r->kind) && strcmp(channel, "webhook") && cv &&
+	    !(rc = notify_sessions_get(rd->s, a, r->class_id, &xs, &nx)))
+		ics = notify_ics(&cv->c, xs, nx, rd->cfg->node_id, !strcmp(r->kind, "class_cancelled"));
+	if (rc)
+		return rc;
 	Ut__Delivery job = UT__DELIVERY__INIT;
 	job.id = r->id;
 	job.key = (char *)r->key;

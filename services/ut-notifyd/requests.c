@@ -117,10 +117,13 @@ int notify_preview_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep
 		rc = 0; /* the preview still shows the text; channel stays empty */
 	if (!rc)
 		rc = notify_render(app->tpl, r->kind, locale, vals, &subject, &text);
+	notify_session_t *xs;
+	int nx;
 	if (!rc && strcmp(channel, "webhook") &&
 	    (!strcmp(r->kind, "confirmed") || !strcmp(r->kind, "promoted") || !strcmp(r->kind, "class_changed") ||
-	     !strcmp(r->kind, "class_cancelled")))
-		ics = notify_ics(&c, cfg->node_id, !strcmp(r->kind, "class_cancelled"));
+	     !strcmp(r->kind, "class_cancelled")) &&
+	    !(rc = notify_sessions_get(s, &a, r->class_id, &xs, &nx)))
+		ics = notify_ics(&c, xs, nx, cfg->node_id, !strcmp(r->kind, "class_cancelled"));
 	if (!rc) {
 		p.kind = r->kind;
 		p.locale = locale;

@@ -275,7 +275,7 @@ int notify_on_class(ut_service_t *svc, const Ut__Envelope *ev)
 		}
 	}
 	if (!rc)
-		rc = notify_seen_set(s, c->id, c->version, first, (int64_t)tt);
+		rc = notify_seen_set(s, c, first, (int64_t)tt);
 	ut_arena_free(&a);
 	ut__class__free_unpacked(c, NULL);
 	if (!rc)
@@ -404,7 +404,8 @@ int notify_on_attendance(ut_service_t *svc, const Ut__Envelope *ev)
 
 /* A class closed: those whose completion waits only for the written reflection their course asks
  * for are told it is due, once (a class reopened and closed again computes completions anew);
- * where attendance falls short a reflection would change nothing, so nobody is asked for one. */
+ * where attendance falls short a reflection would change nothing, so nobody is asked for one, nor
+ * once the time for reflections is over. The deadline takes the offset's place in the key. */
 int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 {
 	Ut__Completion *m = ut__completion__unpack(NULL, ev->body.len, ev->body.data);
@@ -414,12 +415,13 @@ int notify_on_completion(ut_service_t *svc, const Ut__Envelope *ev)
 	ut_store_t *s = ut_service_store(svc);
 	if (!*m->cadre_id || m->class_id <= 0)
 		rc = UT_EINVAL;
-	else if (m->reflection_missing &&
-		 !(rc = notify_msg_had(s, m->cadre_id, m->class_id, "reflection_due", 0))) {
+	else if (m->reflection_missing && m->reflection_until * 1000 > ut_clock_now_ms() &&
+		 !(rc = notify_msg_had(s, m->cadre_id, m->class_id, "reflection_due", -1))) {
 		notify_class_t c;
 		int64_t now = ut_clock_now_ms();
 		int version = notify_class_get(s, m->class_id, &c) == 0 ? c.version : 0;
-		rc = add_msg(s, m->cadre_id, 0, m->class_id, "reflection_due", 0, version, now, now, "scheduled", "", "");
+		rc = add_msg(s, m->cadre_id, 0, m->class_id, "reflection_due", m->reflection_until, version, now, now,
+			     "scheduled", "", "");
 		if (!rc)
 			notify_dispatch_soon(ut_service_app(svc));
 	}

@@ -37,8 +37,23 @@ static const char schema_v2[] =
  * schedule was computed against, so moving any session (not only the first) is seen. */
 static const char schema_v3[] = "ALTER TABLE notify_enrolments ADD COLUMN enrolment_id INTEGER NOT NULL DEFAULT 0;"
 				"ALTER TABLE notify_seen ADD COLUMN timetable INTEGER NOT NULL DEFAULT 0;";
+/* What notices and calendars say of each session beside the projection: the venue's address, the
+ * link to join online (the session's own, else the class's). */
+static const char schema_v4[] =
+	"ALTER TABLE notify_seen ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE notify_sessions(id INTEGER PRIMARY KEY, class_id INTEGER NOT NULL, address TEXT NOT NULL,"
+	" join_url TEXT NOT NULL);"
+	"CREATE INDEX notify_sessions_class ON notify_sessions(class_id);";
 
-const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}};
+const ut_migration_t notify_migrations[] = {{1, ut_projection_schema}, {2, schema_v2}, {3, schema_v3}, {4, schema_v4}};
+
+/* Where a session is, as notices say it: "Hall A, 12 Tràng Tiền" for a venue, else the link to
+ * join (the session's, else the class's); y is its sched_sessions row, x its notify_sessions row
+ * (none for a class not changed since ut-notifyd kept them), n the class's notify_seen row. */
+#define JOIN_SQL "CASE WHEN coalesce(x.join_url, '') != '' THEN x.join_url ELSE coalesce(n.join_url, '') END"
+#define WHERE_SQL                                                                                              \
+	"CASE WHEN y.venue_name != '' THEN y.venue_name || CASE WHEN coalesce(x.address, '') != '' THEN ', ' ||" \
+	" x.address ELSE '' END ELSE " JOIN_SQL " END"
 
 static void copy(char *dst, size_t cap, const char *s) { snprintf(dst, cap, "%s", s ? s : ""); }
 
@@ -172,11 +187,12 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 {
 	memset(out, 0, sizeof *out);
 	out->id = id;
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0),"
-					    " coalesce(c.last_end, 0), coalesce(x.venue_name, ''), coalesce(x.lecturer_name, ''),"
-					    " c.course_code"
-					    " FROM sched_classes c LEFT JOIN sched_sessions x ON x.id = (SELECT id FROM"
-					    " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1) WHERE c.id = ?");
+	sqlite3_stmt *st = ut_store_stmt(
+		s, "SELECT c.title, c.state, c.version, coalesce(c.first_start, 0), coalesce(c.last_end, 0),"
+		   " coalesce(y.venue_name, ''), coalesce(y.lecturer_name, ''), c.course_code, coalesce(" WHERE_SQL ", '')"
+		   " FROM sched_classes c LEFT JOIN sched_sessions y ON y.id = (SELECT id FROM"
+		   " sched_sessions WHERE class_id = c.id ORDER BY starts_at LIMIT 1)"
+		   " LEFT JOIN notify_sessions x ON x.id = y.id LEFT JOIN notify_seen n ON n.class_id = c.id WHERE c.id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -190,6 +206,7 @@ int notify_class_get(ut_store_t *s, int64_t id, notify_class_t *out)
 		copy(out->venue, sizeof out->venue, ut_store_text(st, 5));
 		copy(out->lecturer, sizeof out->lecturer, ut_store_text(st, 6));
 		copy(out->course_code, sizeof out->course_code, ut_store_text(st, 7));
+		copy(out->where, sizeof out->where, ut_store_text(st, 8));
 	}
 	sqlite3_reset(st);
 	if (!found && rc != SQLITE_DONE)
@@ -215,17 +232,66 @@ int notify_seen_get(ut_store_t *s, int64_t class_id, int *version, int64_t *firs
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "seen");
 }
 
-int notify_seen_set(ut_store_t *s, int64_t class_id, int version, int64_t first_start, int64_t timetable)
+int notify_seen_set(ut_store_t *s, const Ut__Class *c, int64_t first_start, int64_t timetable)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start,"
-					    " timetable) VALUES(?, ?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "DELETE FROM notify_sessions WHERE class_id = ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, c->id);
+	int rc = ut_store_step_done(s, st, "sessions");
+	for (size_t i = 0; i < c->n_sessions && !rc; i++) {
+		const Ut__Session *x = c->sessions[i];
+		if (!(st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_sessions(id, class_id, address, join_url)"
+					    " VALUES(?, ?, ?, ?)")))
+			return UT_EINTERNAL;
+		sqlite3_bind_int64(st, 1, x->id);
+		sqlite3_bind_int64(st, 2, c->id);
+		sqlite3_bind_text(st, 3, x->venue_address, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, x->join_url, -1, SQLITE_STATIC);
+		rc = ut_store_step_done(s, st, "session");
+	}
+	if (rc)
+		return rc;
+	st = ut_store_stmt(s, "INSERT OR REPLACE INTO notify_seen(class_id, version, first_start, timetable, join_url)"
+			      " VALUES(?, ?, ?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	int64_t class_id = c->id;
+	int version = c->version;
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);
 	sqlite3_bind_int(st, 2, version);
 	sqlite3_bind_int64(st, 3, first_start);
 	sqlite3_bind_int64(st, 4, timetable);
+	sqlite3_bind_text(st, 5, c->join_url, -1, SQLITE_STATIC);
 	return ut_store_step_done(s, st, "seen");
+}
+
+int notify_sessions_get(ut_store_t *s, ut_arena_t *a, int64_t class_id, notify_session_t **out, int *n)
+{
+	sqlite3_stmt *st = ut_store_stmt(
+		s, "SELECT y.id, y.starts_at, y.ends_at, " WHERE_SQL ", " JOIN_SQL " FROM sched_sessions y"
+		   " LEFT JOIN notify_sessions x ON x.id = y.id LEFT JOIN notify_seen n ON n.class_id = y.class_id"
+		   " WHERE y.class_id = ? ORDER BY y.starts_at, y.id LIMIT 365");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, class_id);
+	*n = 0;
+	*out = ut_arena_alloc(a, 365 * sizeof **out);
+	int rc;
+	while (*out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		notify_session_t *x = &(*out)[(*n)++];
+		x->id = sqlite3_column_int64(st, 0);
+		x->starts_at = sqlite3_column_int64(st, 1);
+		x->ends_at = sqlite3_column_int64(st, 2);
+		x->where = ut_arena_strdup(a, ut_store_text(st, 3));
+		x->join_url = ut_arena_strdup(a, ut_store_text(st, 4));
+	}
+	sqlite3_reset(st);
+	if (!*out || a->failed)
+		return UT_ENOMEM;
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "sessions");
 }
 
 int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
@@ -258,7 +324,7 @@ int notify_msg_insert(ut_store_t *s, const Ut__Delivery *d, const char *reason)
 int notify_msg_had(ut_store_t *s, const char *cadre, int64_t class_id, const char *kind, int64_t offset_s)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT count(*) FROM messages WHERE class_id = ? AND cadre_id = ?"
-					    " AND kind = ? AND offset_s = ? AND status != 'withdrawn'");
+					    " AND kind = ? AND (?4 < 0 OR offset_s = ?4) AND status != 'withdrawn'");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, class_id);

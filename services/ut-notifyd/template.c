@@ -10,7 +10,7 @@
 
 const char *const notify_var_names[V_NVARS] = {
 	"cadre_name", "cadre_id", "unit", "class_title", "class_id", "class_start",
-	"class_end", "venue", "lecturer", "offset", "reason", "session_start",
+	"class_end", "venue", "lecturer", "offset", "reason", "session_start", "until",
 };
 const char *const notify_kinds[] = {"confirmed", "waitlisted", "promoted", "cancelled",
 				    "class_cancelled", "class_changed", "reminder", "absent", "reflection_due", "due_nudge", NULL};

@@ -15,10 +15,23 @@
 
 static int live(const Ut__Class *c) { return strcmp(c->state, "cancelled") && strcmp(c->state, "closed"); }
 
-/* Times, venue, lecturer and double booking of one session of a class with `capacity` seats. */
+/* A link cadres follow from a notice: a web address, nothing a mail client would run. */
+static int check_link(ut_reply_t *rep, const char *url)
+{
+	int rc = ut_valid_text(rep, "join link", url, 0, 500);
+	if (!rc && *url && strncmp(url, "https://", 8) && strncmp(url, "http://", 7))
+		rc = ut_reply_err(rep, UT_EINVAL, "join link '%s' is not an http:// or https:// address", url);
+	if (!rc && strpbrk(url, " \t\r\n"))
+		rc = ut_reply_err(rep, UT_EINVAL, "a join link has no spaces");
+	return rc;
+}
+
+/* Times, venue, lecturer, link and double booking of one session of a class with `capacity` seats. */
 static int check_session(ut_store_t *s, ut_reply_t *rep, const Ut__Session *x, int capacity)
 {
 	char a[32], b[32];
+	if (check_link(rep, x->join_url))
+		return UT_EINVAL;
 	if (x->starts_at <= 0 || x->ends_at <= 0)
 		return ut_reply_err(rep, UT_EINVAL, "a session needs a start and an end");
 	if (x->ends_at > UT_CLOCK_MAX_S)
@@ -118,7 +131,7 @@ int sched_class_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	if ((rc = ut_valid_text(rep, "title", c.title, 1, 200)) || (rc = ut_valid_enum(rep, "level", c.level, levels)) ||
 	    (rc = ut_valid_enum(rep, "format", c.format, formats)) ||
 	    (rc = ut_valid_range(rep, "capacity", c.capacity, 1, 100000)) ||
-	    (rc = ut_valid_text(rep, "audience", c.audience, 0, 500)) ||
+	    (rc = ut_valid_text(rep, "audience", c.audience, 0, 500)) || (rc = check_link(rep, c.join_url)) ||
 	    (rc = ut_valid_range(rep, "number of sessions", (int64_t)in->n_sessions, 0, 365)))
 		goto out;
 	c.course_id = course->id;
@@ -190,6 +203,8 @@ static int change_session(ut_store_t *s, ut_reply_t *rep, const Ut__Class *c, co
 		x.lecturer_id = in->lecturer_id;
 	if (ch->clear_lecturer)
 		x.lecturer_id = 0;
+	if (*in->join_url)
+		x.join_url = strcmp(in->join_url, "none") ? in->join_url : "";
 	int rc = check_session(s, rep, &x, c->capacity);
 	return rc ? rc : sched_session_update(s, &x);
 }
@@ -225,6 +240,11 @@ int sched_class_change(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	}
 	if (!rc && *ch->format && !(rc = ut_valid_enum(rep, "format", ch->format, formats))) {
 		c->format = ch->format;
+		changed = 1;
+	}
+	if (!rc && *ch->join_url) {
+		c->join_url = strcmp(ch->join_url, "none") ? ch->join_url : "";
+		rc = check_link(rep, c->join_url);
 		changed = 1;
 	}
 	if (!rc && *ch->state) {

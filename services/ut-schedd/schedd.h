@@ -9,7 +9,7 @@
 /* main.c: the daemon's wiring (also used by the fuzz target). */
 extern const ut_service_def_t ut_schedd_def;
 extern const ut_migration_t sched_migrations[];
-#define SCHED_NMIGRATIONS 3
+#define SCHED_NMIGRATIONS 4
 #include "ut/words.h"
 #define sched_categories ut_categories
 

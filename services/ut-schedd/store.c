@@ -32,6 +32,9 @@ const ut_migration_t sched_migrations[SCHED_NMIGRATIONS] = {
 	    " updated_ms INTEGER NOT NULL);"},
 	/* a class closed before its last session ended, on an officer's word (the reason beside it) */
 	{3, "ALTER TABLE classes ADD COLUMN forced INTEGER NOT NULL DEFAULT 0;"},
+	/* online classes: the link to join, the class's and a session's own */
+	{4, "ALTER TABLE classes ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"
+	    "ALTER TABLE sessions ADD COLUMN join_url TEXT NOT NULL DEFAULT '';"},
 };
 
 #define TEXT(st, i) ut_arena_strdup(a, ut_store_text(st, i))
@@ -194,8 +197,8 @@ int sched_lecturer_list(ut_store_t *s, ut_arena_t *a, int64_t after, int limit, 
 int sched_class_insert(ut_store_t *s, Ut__Class *c)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO classes(course_id, title, level, format, capacity, audience,"
-					    " state, version, reason, created_ms, updated_ms)"
-					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?1 * 0 + ?10, ?10)");
+					    " state, version, reason, created_ms, updated_ms, join_url)"
+					    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?1 * 0 + ?10, ?10, ?11)");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, c->course_id);
@@ -208,13 +211,14 @@ int sched_class_insert(ut_store_t *s, Ut__Class *c)
 	sqlite3_bind_int(st, 8, c->version);
 	sqlite3_bind_text(st, 9, c->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, ut_clock_now_ms());
+	sqlite3_bind_text(st, 11, c->join_url, -1, SQLITE_STATIC);
 	return insert_done(s, st, &c->id, "class insert");
 }
 
 int sched_class_update(ut_store_t *s, const Ut__Class *c)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE classes SET title = ?, format = ?, capacity = ?, audience = ?,"
-					    " state = ?, version = ?, reason = ?, updated_ms = ?, forced = ? WHERE id = ?");
+					    " state = ?, version = ?, reason = ?, updated_ms = ?, forced = ?, join_url = ? WHERE id = ?");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, c->title, -1, SQLITE_STATIC);
@@ -226,13 +230,14 @@ int sched_class_update(ut_store_t *s, const Ut__Class *c)
 	sqlite3_bind_text(st, 7, c->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, ut_clock_now_ms());
 	sqlite3_bind_int(st, 9, c->forced);
-	sqlite3_bind_int64(st, 10, c->id);
+	sqlite3_bind_text(st, 10, c->join_url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, c->id);
 	return ut_store_step_done(s, st, "class update");
 }
 
 #define CLASS_COLS                                                                                          \
 	"c.id, c.course_id, k.code, c.title, k.category, c.level, c.format, c.capacity, c.audience, c.state," \
-	" c.version, c.reason, c.forced"
+	" c.version, c.reason, c.forced, c.join_url"
 
 static void *class_row(ut_arena_t *a, sqlite3_stmt *st)
 {
@@ -253,6 +258,7 @@ static void *class_row(ut_arena_t *a, sqlite3_stmt *st)
 	c->version = sqlite3_column_int(st, 10);
 	c->reason = TEXT(st, 11);
 	c->forced = sqlite3_column_int(st, 12);
+	c->join_url = TEXT(st, 13);
 	return c;
 }
 
@@ -270,6 +276,8 @@ static void *session_row(ut_arena_t *a, sqlite3_stmt *st)
 	x->lecturer_id = sqlite3_column_int64(st, 5);
 	x->venue_name = TEXT(st, 6);
 	x->lecturer_name = TEXT(st, 7);
+	x->join_url = TEXT(st, 8);
+	x->venue_address = TEXT(st, 9);
 	return x;
 }
 
@@ -278,7 +286,8 @@ static int load_sessions(ut_store_t *s, ut_arena_t *a, Ut__Class *c)
 {
 	sqlite3_stmt *st = ut_store_stmt(
 		s, "SELECT x.id, x.class_id, x.starts_at, x.ends_at, coalesce(x.venue_id, 0), coalesce(x.lecturer_id, 0),"
-		   " coalesce(v.name, ''), coalesce(l.name, '') FROM sessions x LEFT JOIN venues v ON v.id = x.venue_id"
+		   " coalesce(v.name, ''), coalesce(l.name, ''), x.join_url, coalesce(v.address, '')"
+		   " FROM sessions x LEFT JOIN venues v ON v.id = x.venue_id"
 		   " LEFT JOIN lecturers l ON l.id = x.lecturer_id WHERE x.class_id = ? ORDER BY x.starts_at, x.id"
 		   " LIMIT 1000");
 	if (!st)
@@ -338,12 +347,13 @@ static void bind_session(sqlite3_stmt *st, const Ut__Session *x)
 		sqlite3_bind_int64(st, 5, x->lecturer_id);
 	else
 		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, x->join_url, -1, SQLITE_STATIC);
 }
 
 int sched_session_insert(ut_store_t *s, Ut__Session *x)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO sessions(class_id, starts_at, ends_at, venue_id, lecturer_id)"
-					    " VALUES(?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO sessions(class_id, starts_at, ends_at, venue_id, lecturer_id,"
+					    " join_url) VALUES(?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
 	bind_session(st, x);
@@ -353,11 +363,11 @@ int sched_session_insert(ut_store_t *s, Ut__Session *x)
 int sched_session_update(ut_store_t *s, const Ut__Session *x)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE sessions SET class_id = ?1, starts_at = ?2, ends_at = ?3,"
-					    " venue_id = ?4, lecturer_id = ?5 WHERE id = ?6");
+					    " venue_id = ?4, lecturer_id = ?5, join_url = ?6 WHERE id = ?7");
 	if (!st)
 		return UT_EINTERNAL;
 	bind_session(st, x);
-	sqlite3_bind_int64(st, 6, x->id);
+	sqlite3_bind_int64(st, 7, x->id);
 	return ut_store_step_done(s, st, "session update");
 }
 

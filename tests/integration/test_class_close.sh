@@ -100,5 +100,15 @@ wait_for "the report counts them again" 2 reported completed
 wait_for "K3, now lacking only the reflection, is asked for it" 1 msgs reflection_due K3
 check "notices already sent are not sent again: K2 is not asked twice" 1 "$(msgs reflection_due K2)"
 check "one absence notice for K3" 1 "$(msgs absent K3)"
+check "the reflection-due notice says until when (14 days after the last session)" 1 \
+	"$(grep -c 'nộp bài thu hoạch trước 2026-03-25 12:00' "$T"/spool/K3_1_reflection_due_*.eml)"
+
+# After the time for reflections: refused, unless an officer accepts it late.
+set_clock "2026-03-26 08:00"
+check_run "a reflection after the deadline is refused, saying when it was due" 1 \
+	'conflict: reflections for class 1 were due by 2026-03-25 12:00' utctl reflection submit K3 1 --file <(echo 'Muộn.')
+check_run "an officer accepts it late" 0 'recorded' utctl reflection submit K3 1 --late --file <(echo 'Muộn.')
+wait_for "and K3 completes" "K1:1 K2:1 K3:1" completions
+wait_for "the report counts three" 3 reported completed
 
 finish

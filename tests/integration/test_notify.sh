@@ -125,10 +125,12 @@ utctl class add --course REF --capacity 20 --session '2026-03-15 09:00-12:00' >/
 wait_for "notifyd knows class 4" "1" sql ut-notifyd "SELECT count(*) FROM sched_classes WHERE id = 4"
 inject 25 enrol-confirmed cadre=C2 class=4
 wait_for "a course with its own offsets: one reminder, 2d before" "172800" sql ut-notifyd "SELECT group_concat(offset_s) FROM messages WHERE class_id = 4 AND kind = 'reminder'"
-inject 22 completed cadre=C1 class=4 reflection=0 missing=1
+until=$(($(ms_of '2026-03-29 12:00') / 1000))
+inject 22 completed cadre=C1 class=4 reflection=0 missing=1 until=$until
 inject 23 completed cadre=C2 class=4 reflection=1
 inject 24 completed cadre=C2 class=1 reflection=0
-wait_for "reflection due for the one who has not handed it in" 1 bash -c "grep -c 'Chairs course. has ended' '$(spool_file C1/4/reflection_due/0/1)' 2>/dev/null"
+wait_for "reflection due for the one who has not handed it in, saying until when" 1 \
+	bash -c "grep -c 'Chairs course. has ended. Please hand in your written reflection by 2026-03-29 12:00' '$(spool_file C1/4/reflection_due/$until/1)' 2>/dev/null"
 check "none where it was handed in or the course needs none" 1 "$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due'")"
 
 # Due-list nudge from an officer: once per cadre and day, in each cadre's language.

@@ -2,7 +2,8 @@
 # worker on the spool channel, an injected clock): every enrolment change is a notice of its own,
 # even when the class version stays the same; moving any session tells the confirmed and the
 # waitlisted and schedules the reminders again; the attendance report counts reminders apart from
-# the other notices.
+# the other notices; calendars get one event per session with the venue's address or the link to
+# join online, a SEQUENCE that follows the class and METHOD:CANCEL when it is cancelled.
 source "$(dirname "$0")/lib.sh"
 
 CLOCK=$T/clock
@@ -54,6 +55,37 @@ check "the notice gives the new end" 1 "$(grep -c 'Thời gian mới: 2026-03-12
 check "C1's reminders scheduled again under the new version" "2|2" \
 	"$(sql ut-notifyd "SELECT sum(status = 'withdrawn' AND class_version = 1), sum(status = 'scheduled' AND class_version = 2) FROM messages WHERE class_id = 2 AND kind = 'reminder'")"
 check "no reminders for the waitlisted" 0 "$(sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id = 'C2' AND kind = 'reminder'")"
+
+# Calendars and online classes.
+utctl venue add --name 'Hall A' --capacity 50 --address '12 Tràng Tiền, Hà Nội' >/dev/null
+utctl class add --course SAFE --capacity 10 --session '2026-03-20 09:00-12:00' --venue 1 \
+	--session '2026-03-21 09:00-12:00' --venue 1 --session '2026-03-22 09:00-12:00' >/dev/null
+check_run "a session's own join link" 0 '' utctl session add 3 --at '2026-03-23 09:00-12:00' --join-url https://meet.example.org/s4
+check_run "a link must be a web address" 1 "invalid: join link 'javascript:x' is not" \
+	utctl class change 3 --join-url 'javascript:x'
+check_run "the class's join link" 0 '' utctl class change 3 --join-url https://meet.example.org/c3
+check_run "class show names the link" 0 'join link +https://meet.example.org/c3' utctl class show 3
+check_run "class show gives a session's own link" 0 'https://meet.example.org/s4' utctl class show 3
+utctl enrol add C2 3 >/dev/null
+wait_for "C2's confirmation for class 3 sent" 1 sql ut-notifyd "SELECT count(*) FROM messages WHERE class_id = 3 AND kind = 'confirmed' AND status = 'sent'"
+eml=$(ls "$T"/spool/C2_3_confirmed_*.eml)
+check "one event per session" 4 "$(grep -c '^BEGIN:VEVENT' "$eml")"
+check "the venue's address is the location" 2 "$(grep -c '^LOCATION:Hall A\\, 12 Tràng Tiền\\, Hà Nội' "$eml")"
+check "a session without a venue or link of its own: the class's link" 1 "$(grep -c '^LOCATION:https://meet.example.org/c3' "$eml")"
+check "the online session's location and URL are its link" 2 "$(grep -c 'https://meet.example.org/s4' "$eml")"
+check "the notice names the place with its address" 1 "$(grep -c '^Địa điểm: Hall A, 12 Tràng Tiền, Hà Nội' "$eml")"
+check "SEQUENCE is the class version" 4 "$(grep -c "^SEQUENCE:$(sql ut-schedd "SELECT version FROM classes WHERE id = 3")" "$eml")"
+utctl class add --course SAFE --capacity 10 --format online --join-url https://meet.example.org/c4 \
+	--session '2026-03-25 09:00-12:00' >/dev/null
+utctl enrol add C2 4 >/dev/null
+wait_for "C2's confirmation for the online class sent" 1 sql ut-notifyd "SELECT count(*) FROM messages WHERE class_id = 4 AND kind = 'confirmed' AND status = 'sent'"
+check "an online class's notice gives the link where the place would be" 1 \
+	"$(grep -c '^Địa điểm: https://meet.example.org/c4' "$T"/spool/C2_4_confirmed_*.eml)"
+utctl class cancel 3 --reason 'merged' >/dev/null
+wait_for "the class cancelled notice sent" 1 sql ut-notifyd "SELECT count(*) FROM messages WHERE class_id = 3 AND kind = 'class_cancelled' AND status = 'sent'"
+eml=$(ls "$T"/spool/C2_3_class_cancelled_*.eml)
+check "the cancellation cancels every session's event" "1 4 4" \
+	"$(grep -c '^METHOD:CANCEL' "$eml") $(grep -c '^STATUS:CANCELLED' "$eml") $(grep -c "^SEQUENCE:$(sql ut-schedd "SELECT version FROM classes WHERE id = 3")" "$eml")"
 
 # Reports: no reminder has gone out yet; every other notice is counted apart.
 notices=$(sql ut-notifyd "SELECT count(*) FROM messages WHERE status = 'sent' AND kind != 'reminder'")

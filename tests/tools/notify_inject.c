@@ -15,7 +15,7 @@ static void usage(void)
 			"  TYPE: cadre-registered|cadre-changed|cadre-left (id name email phone locale unit version)\n"
 			"        unit-added (id name)\n"
 			"        enrol-confirmed|enrol-waitlisted|enrol-promoted|enrol-cancelled (cadre class version reason enrolment)\n"
-			"        attendance (cadre class session mark), completed (cadre class reflection=0|1 missing=0|1)\n"
+			"        attendance (cadre class session mark), completed (cadre class reflection=0|1 missing=0|1 until=SECONDS)\n"
 			"  repeat=N sends N events in one pipeline, with \"-<i>\" added to the event id and the cadre id.\n");
 	exit(2);
 }
@@ -88,6 +88,7 @@ int main(int argc, char **argv)
 		co.class_id = atoll(field(argc, argv, "class", "0"));
 		co.reflection_submitted = atoi(field(argc, argv, "reflection", "0"));
 		co.reflection_missing = atoi(field(argc, argv, "missing", "0"));
+		co.reflection_until = atoll(field(argc, argv, "until", "0"));
 		m = &co.base;
 	}
 	if (!type)

@@ -160,21 +160,27 @@ static void test_render(void **state)
 
 static void test_ics(void **state)
 {
-	notify_class_t c = {.id = 7, .version = 3, .first_start = 1773104400, .last_end = 1773115200};
+	notify_class_t c = {.id = 7, .version = 3, .first_start = 1773104400, .last_end = 1773201600};
 	snprintf(c.title, sizeof c.title, "Law; part 1, basics");
-	char *s = notify_ics(&c, "cn-test", 0);
+	notify_session_t x[2] = {{31, 1773104400, 1773115200, "Hall A, 12 Tràng Tiền", ""},
+				 {32, 1773190800, 1773201600, "https://meet.example.org/law", "https://meet.example.org/law"}};
+	char *s = notify_ics(&c, x, 2, "cn-test", 0);
 	assert_non_null(s);
-	assert_non_null(strstr(s, "UID:class-7@cn-test\r\nSEQUENCE:3\r\n"));
+	/* one event per session, not one spanning both days */
+	assert_non_null(strstr(s, "UID:class-7-session-31@cn-test\r\nSEQUENCE:3\r\n"));
+	assert_non_null(strstr(s, "UID:class-7-session-32@cn-test\r\nSEQUENCE:3\r\n"));
 	assert_non_null(strstr(s, "DTSTART:20260310T010000Z\r\nDTEND:20260310T040000Z\r\n"));
-	assert_non_null(strstr(s, "SUMMARY:Law\\; part 1\\, basics\r\n"));
+	assert_non_null(strstr(s, "DTSTART:20260311T010000Z\r\nDTEND:20260311T040000Z\r\n"));
+	assert_non_null(strstr(s, "SUMMARY:Law\\; part 1\\, basics (1/2)\r\nLOCATION:Hall A\\, 12 Tràng Tiền\r\nSTATUS:"));
+	assert_non_null(strstr(s, "LOCATION:https://meet.example.org/law\r\nURL:https://meet.example.org/law\r\n"));
 	assert_non_null(strstr(s, "METHOD:REQUEST"));
 	free(s);
-	s = notify_ics(&c, "cn-test", 1);
+	s = notify_ics(&c, x, 2, "cn-test", 1);
 	assert_non_null(strstr(s, "METHOD:CANCEL"));
 	assert_non_null(strstr(s, "STATUS:CANCELLED"));
+	assert_null(strstr(s, "STATUS:CONFIRMED"));
 	free(s);
-	c.first_start = 0;
-	assert_null(notify_ics(&c, "cn-test", 0));
+	assert_null(notify_ics(&c, x, 0, "cn-test", 0));
 }
 
 static void test_key(void **state)

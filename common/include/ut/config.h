@@ -34,6 +34,7 @@ typedef struct ut_config {
 	char *enrol_node_level;
 	int enrol_city_min_employees;
 	int enrol_completion_pct;
+	int enrol_reflection_days;
 	int enrol_import_max_kb;
 	/* [notify] (ut-notifyd and its workers) */
 	char *notify_reminder_offsets;
