@@ -20,9 +20,15 @@ const char *const notify_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
 #define NLOCALES 4
 #define MAX_TEMPLATE (64 * 1024)
 
+/* How a reminder's {{offset}} ("3d", "2h", "30m") reads in each locale: offset.<locale>.txt, a line
+ * "d: {{n}} ngày" per unit (and "d1: {{n}} day" where one reads otherwise), so the words of a notice
+ * all come from the templates. */
+static const char offset_units[] = "dhm";
+
 struct notify_templates {
 	char *subject[NKINDS][NLOCALES];
 	char *body[NKINDS][NLOCALES];
+	char *offset[NLOCALES][6]; /* the text around {{n}} for days, hours, minutes; then for n = 1 */
 };
 
 static int index_of(const char *const *list, const char *s)
@@ -110,6 +116,40 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
+/* offset.<locale>.txt: "d: {{n}} days", "h: ...", "m: ..."; '#' lines are comments. */
+static int offsets_load(notify_templates_t *t, const char *dir, int l, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t len;
+	snprintf(path, sizeof path, "%s/offset.%s.txt", dir, notify_locales[l]);
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return UT_EINVAL;
+	int rc = 0, line = 0;
+	for (char *p = text, *nl; *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
+		line++;
+		if ((nl = strchr(p, '\n')))
+			*nl = '\0';
+		if (*p == '#' || !*p)
+			continue;
+		const char *u = strchr(offset_units, *p);
+		int one = p[1] == '1', at = 1 + one;
+		if (!u || !*u || p[at] != ':' || !strstr(p, "{{n}}")) {
+			snprintf(err, errlen, "%s:%d: expected \"d: {{n}} ...\", \"h: ...\", \"m: ...\" (or d1:, h1:, m1:)", path,
+				 line);
+			rc = UT_EINVAL;
+		} else if (!(t->offset[l][u - offset_units + 3 * one] = strdup(p + at + 1 + (p[at + 1] == ' '))))
+			rc = UT_ENOMEM;
+	}
+	for (int i = 0; !rc && i < 3; i++)
+		if (!t->offset[l][i]) {
+			snprintf(err, errlen, "%s: no line for \"%c:\"", path, offset_units[i]);
+			rc = UT_EINVAL;
+		}
+	free(text);
+	return rc;
+}
+
 int notify_templates_load(notify_templates_t **out, const char *dir, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -147,6 +187,13 @@ int notify_templates_load(notify_templates_t **out, const char *dir, char *err, 
 				return UT_ENOMEM;
 			}
 		}
+	for (int l = 0; l < NLOCALES; l++) {
+		int rc = offsets_load(t, dir, l, err, errlen);
+		if (rc) {
+			notify_templates_destroy(&t);
+			return rc;
+		}
+	}
 	*out = t;
 	return 0;
 }
@@ -161,6 +208,9 @@ void notify_templates_destroy(notify_templates_t **tp)
 			free(t->subject[k][l]);
 			free(t->body[k][l]);
 		}
+	for (int l = 0; l < NLOCALES; l++)
+		for (int i = 0; i < 6; i++)
+			free(t->offset[l][i]);
 	free(t);
 	*tp = NULL;
 }
@@ -212,8 +262,20 @@ int notify_render(const notify_templates_t *t, const char *kind, const char *loc
 	*subject = *text = NULL;
 	if (k < 0 || l < 0)
 		return UT_EINVAL;
-	*subject = subst(t->subject[k][l], vals);
-	*text = subst(t->body[k][l], vals);
+	/* the offset as the locale says it: "3d" -> "3 ngày" */
+	const char *own[V_NVARS];
+	char words[128];
+	memcpy(own, vals, sizeof own);
+	const char *o = vals[V_OFFSET], *u = o && *o ? strchr(offset_units, o[strlen(o) - 1]) : NULL;
+	if (u && *u) {
+		int unit = (int)(u - offset_units), one = strlen(o) == 2 && o[0] == '1';
+		const char *tpl = one && t->offset[l][unit + 3] ? t->offset[l][unit + 3] : t->offset[l][unit];
+		const char *at = strstr(tpl, "{{n}}");
+		snprintf(words, sizeof words, "%.*s%.*s%s", (int)(at - tpl), tpl, (int)(strlen(o) - 1), o, at + 5);
+		own[V_OFFSET] = words;
+	}
+	*subject = subst(t->subject[k][l], own);
+	*text = subst(t->body[k][l], own);
 	/* a value with a line break must not add a mail header */
 	for (char *p = *subject; p && *p; p++)
 		if ((unsigned char)*p < 0x20)

@@ -135,7 +135,23 @@ static void test_render(void **state)
 	vals[V_OFFSET] = "1d";
 	assert_int_equal(notify_render(t, "reminder", "en", vals, &subject, &text), 0);
 	assert_string_equal(subject, "Reminder: Safety starts 2026-03-10 09:00");
-	assert_non_null(strstr(text, "The class \"Safety\" starts at 2026-03-10 09:00 (reminder 1d ahead).\nWhere: Hall A\n"));
+	assert_non_null(strstr(text, "The class \"Safety\" starts at 2026-03-10 09:00 (reminder 1 day ahead).\nWhere: Hall A\n"));
+	free(subject);
+	free(text);
+	/* the offset in the words of each locale's offset template, never the code's "3d" */
+	static const char *const said[][2] = {{"vi", "(nhắc trước 3 ngày)"}, {"zh-Hans", "提前3天提醒"}, {"zh-Hant", "提前3天提醒"},
+					      {"en", "(reminder 3 days ahead)"}};
+	vals[V_OFFSET] = "3d";
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(notify_render(t, "reminder", said[i][0], vals, &subject, &text), 0);
+		if (!strstr(text, said[i][1]))
+			fail_msg("%s: no '%s' in: %s", said[i][0], said[i][1], text);
+		free(subject);
+		free(text);
+	}
+	vals[V_OFFSET] = "2h";
+	assert_int_equal(notify_render(t, "reminder", "vi", vals, &subject, &text), 0);
+	assert_non_null(strstr(text, "(nhắc trước 2 giờ)"));
 	free(subject);
 	free(text);
 	/* every kind renders in every locale, and a value cannot add a header line to the subject */
