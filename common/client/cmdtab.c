@@ -409,6 +409,14 @@ static const ut_arg_t rollcall_args[] = {
 	{"force", "force", UT_ARG_FLAG, 0, NULL, N_("mark a session that has not started yet")},
 	{0},
 };
+static const ut_arg_t rollcall_show_args[] = {ARG_CLASS("class_id"), {0}};
+static const ut_col_t mark_cols[] = {
+	{"session_number", N_("SESSION")},
+	{"cadre_id", N_("CADRE")},
+	{"mark", N_("MARK"), UT_COL_WORD},
+	{"revision", N_("REVISION")},
+	{0},
+};
 static const ut_arg_t reflection_args[] = {
 	ARG_CADRE_POS("cadre_id"),
 	ARG_CLASS("class_id"),
@@ -585,6 +593,8 @@ const ut_cmd_t ut_cmds[] = {
 	 .hook = rollcall_hook, .example = "utctl rollcall mark 12 2 --all-present --except C0007 C0019",
 	 .notes = N_("The ids after a list option run to the next option: --present C1 C2 C3 --late C4. Give the class and\n"
 		     "session first; the session is its number in the class.")},
+	{"rollcall", "show", N_("show every mark of a class"), ENROLD, MSG(ATTENDANCE_LIST), REQ(enrol_query),
+	 REQ(attendance_list), UT_ROLE_VIEWER, rollcall_show_args, "marks", mark_cols, .example = "utctl rollcall show 12"},
 	{"reflection", "submit", N_("hand in a cadre's written reflection on a class (again: replaces it)"), ENROLD,
 	 MSG(REFLECTION_SUBMIT), REQ(reflection), REQ(reflection), UT_ROLE_LECTURER, reflection_args,
 	 .done = N_("reflection of %s for class %s recorded (revision %s)"), .done_args = "cadre_id,class_id,revision",

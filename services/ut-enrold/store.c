@@ -685,14 +685,25 @@ static void *mark_row(ut_arena_t *a, sqlite3_stmt *st)
 	return m;
 }
 
+/* A mark of a list people read: with its session's number in the class, as people name it. */
+static void *mark_list_row(ut_arena_t *a, sqlite3_stmt *st)
+{
+	Ut__Attendance *m = mark_row(a, st);
+	if (m)
+		m->session_number = sqlite3_column_int(st, 6);
+	return m;
+}
+
 int es_mark_list(ut_store_t *s, ut_arena_t *a, int64_t cls, Ut__AttendanceList *out)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT class_id, session_id, cadre_id, mark, revision, marked_ms"
-					    " FROM attendance WHERE class_id = ? ORDER BY session_id, cadre_id LIMIT 10000");
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT class_id, session_id, cadre_id, mark, revision, marked_ms,"
+					    " (SELECT count(*) FROM sched_sessions x WHERE x.class_id = a.class_id"
+					    " AND x.id <= a.session_id) FROM attendance a WHERE class_id = ?"
+					    " ORDER BY session_id, cadre_id LIMIT 10000");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, cls);
-	return ut_store_rows(s, a, st, 10000, mark_row, &out->n_marks, (void ***)&out->marks);
+	return ut_store_rows(s, a, st, 10000, mark_list_row, &out->n_marks, (void ***)&out->marks);
 }
 
 int es_reflection_put(ut_store_t *s, Ut__Reflection *r)

@@ -207,36 +207,6 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 	return rc;
 }
 
-/* ---- roll-call ---- */
-
-static void marks_table(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	static const char *const h[] = {"SESSION", "CADRE", "MARK", "REVISION"};
-	const Ut__AttendanceList *l = (const Ut__AttendanceList *)m;
-	table_t *t = table_new(4, h, "rllr");
-	for (size_t i = 0; i < l->n_marks; i++) {
-		table_row(t);
-		table_cell(t, "%lld", (long long)l->marks[i]->session_id);
-		table_cell(t, "%s", l->marks[i]->cadre_id);
-		table_cell(t, "%s", l->marks[i]->mark);
-		table_cell(t, "%d", l->marks[i]->revision);
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static int rollcall_show(ctx_t *c, int argc, char **argv)
-{
-	const char *pos[1];
-	if (opt_none(c, argc, argv, pos, 1, 1, "CLASS_ID") < 0)
-		return EXIT_USAGE;
-	Ut__EnrolQuery q = UT__ENROL_QUERY__INIT;
-	if (parse_id(c, "class", pos[0], 0, &q.class_id, NULL))
-		return EXIT_USAGE;
-	return request(c, ENROLD, UT__MSG_TYPE__MSG_ATTENDANCE_LIST, &q.base, &ut__attendance_list__descriptor,
-		       marks_table);
-}
-
 /* ---- tables ---- */
 
 /* unit verbs and cadre add, show, list, change, leave and record are rows of the command table */
@@ -261,9 +231,5 @@ const verb_t cadre_verbs[] = {
 /* enrol add, bulk, cancel and list, rollcall mark and reflection submit are rows of the command table */
 const verb_t enrol_verbs[] = {{0}};
 
-const verb_t rollcall_verbs[] = {
-	{"show", rollcall_show, "show every mark of a class", "CLASS_ID", NULL, "utctl rollcall show 12", NULL},
-	{0},
-};
-
+const verb_t rollcall_verbs[] = {{0}};
 const verb_t reflection_verbs[] = {{0}};

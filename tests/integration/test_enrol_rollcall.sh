@@ -65,6 +65,9 @@ check "nothing was marked by the refusals" "$before" "$(sql ut-enrold "SELECT co
 # Reflections (class 2 requires one).
 utctl rollcall mark 2 1 --all-present >/dev/null
 utctl rollcall mark 2 2 --all-present >/dev/null
+check "rollcall show names class 2's sessions by their numbers, not their ids (${R[*]})" "1 1 2 2" \
+	"$(utctl --json rollcall show 2 | /usr/bin/python3 -c 'import json, sys; print(" ".join(str(m["session_number"]) for m in json.load(sys.stdin)))')"
+check_run "and in its table" 0 '^ *2 +K2 +present' utctl rollcall show 2
 printf 'Tôi đã học được nhiều điều.\n第二段。\n' >"$T/refl.txt"
 check_run "reflection submitted" 0 'reflection of K1 for class 2 recorded \(revision 1\)' \
 	utctl reflection submit K1 2 --file "$T/refl.txt"
