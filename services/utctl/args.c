@@ -1,7 +1,6 @@
 /* Argument handling shared by every verb: getopt_long driven by the verb's option table, usage errors,
- * and the parsers for numbers, ids and dates. */
+ * and the parsers for numbers and ids. */
 #include "utctl.h"
-#include "ut/clock.h"
 #include "ut/i18n.h"
 
 #include <errno.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int usage(const ctx_t *c, const char *fmt, ...)
 {
@@ -175,30 +173,6 @@ int parse_id(const ctx_t *c, const char *what, const char *s, int allow_none, in
 	if (parse_num(c, what, s, 1, LLONG_MAX, &v))
 		return EXIT_USAGE;
 	*id = v;
-	return 0;
-}
-
-int parse_day(const ctx_t *c, const char *what, const char *s, int end_of_day, int64_t *out)
-{
-	if (strchr(s, ' ') || strchr(s, 'T')) {
-		if (ut_clock_parse_local(s, out))
-			return usage(c, "%s: '%s' is not a date and time (YYYY-MM-DD HH:MM)", what, s);
-		return 0;
-	}
-	int64_t t;
-	if (ut_clock_parse_date_time(s, "00:00", &t))
-		return usage(c, "%s: '%s' is not a date (YYYY-MM-DD)", what, s);
-	if (end_of_day) {
-		/* the next midnight through mktime, which knows the zone's daylight-saving days */
-		time_t tt = (time_t)t;
-		struct tm tm;
-		localtime_r(&tt, &tm);
-		tm.tm_mday++;
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		tm.tm_isdst = -1;
-		t = (int64_t)mktime(&tm);
-	}
-	*out = t;
 	return 0;
 }
 

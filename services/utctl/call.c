@@ -140,8 +140,6 @@ int request(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req,
 		return rc;
 	if (!c->json)
 		text(c, rep, req);
-	else if (is_list(rdesc))
-		json_print_items(stdout, rep);
 	else
 		json_print(stdout, rep);
 	protobuf_c_message_free_unpacked(rep, NULL);

@@ -1,6 +1,7 @@
 /* Text tables aligned by display width, and JSON built from protobuf descriptors so every reply
  * type prints without per-message code. */
 #include "output.h"
+#include "ut/pbjson.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -379,28 +380,15 @@ void jw_message(jw_t *j, const ProtobufCMessage *m)
 
 void json_print(FILE *f, const ProtobufCMessage *m)
 {
-	jw_t j;
-	jw_init(&j, f);
-	jw_message(&j, m);
+	/* a reply that is only a list of items prints as their array */
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	if (d->n_fields != 1 || d->fields[0].label != PROTOBUF_C_LABEL_REPEATED || d->fields[0].type != PROTOBUF_C_TYPE_MESSAGE) {
+		ut_pbjson_print(f, m);
+		return;
+	}
+	json_t *all = ut_pbjson_from_msg(m), *items = all ? json_object_get(all, d->fields[0].name) : NULL;
+	if (items)
+		json_dumpf(items, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
-}
-
-int is_list(const ProtobufCMessageDescriptor *d)
-{
-	return d->n_fields == 1 && d->fields[0].label == PROTOBUF_C_LABEL_REPEATED &&
-	       d->fields[0].type == PROTOBUF_C_TYPE_MESSAGE;
-}
-
-void json_print_items(FILE *f, const ProtobufCMessage *list)
-{
-	const ProtobufCFieldDescriptor *fd = &list->descriptor->fields[0];
-	size_t n = *(const size_t *)((const char *)list + fd->quantifier_offset);
-	ProtobufCMessage *const *v = *(ProtobufCMessage *const *const *)((const char *)list + fd->offset);
-	jw_t j;
-	jw_init(&j, f);
-	jw_arr(&j);
-	for (size_t i = 0; i < n; i++)
-		jw_message(&j, v[i]);
-	jw_end_arr(&j);
-	fputc('\n', f);
+	json_decref(all);
 }

@@ -42,11 +42,8 @@ void jw_null(jw_t *j);
 void jw_message(jw_t *j, const ProtobufCMessage *m);
 /* The same fields without the braces, leaving out the one named `skip`, to merge into another object. */
 void jw_fields(jw_t *j, const ProtobufCMessage *m, const char *skip);
-/* A whole reply as an object, then a newline. */
+/* A whole reply as JSON (ut/pbjson.h), then a newline; a reply that is only a list of items
+ * (the *List messages) as their array. */
 void json_print(FILE *f, const ProtobufCMessage *m);
-/* 1 for the *List messages: a single repeated message field. */
-int is_list(const ProtobufCMessageDescriptor *d);
-/* A *List reply as a bare array of its items, then a newline. */
-void json_print_items(FILE *f, const ProtobufCMessage *list);
 
 #endif

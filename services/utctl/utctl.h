@@ -101,8 +101,6 @@ int usage(const ctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2,
 int parse_num(const ctx_t *c, const char *what, const char *s, long long min, long long max, long long *out);
 /* A positive id, or with allow_none "none" giving *id = 0 and *none = 1. */
 int parse_id(const ctx_t *c, const char *what, const char *s, int allow_none, int64_t *id, int *none);
-/* "YYYY-MM-DD" (midnight, or the next midnight with end_of_day) or "YYYY-MM-DD HH:MM". */
-int parse_day(const ctx_t *c, const char *what, const char *s, int end_of_day, int64_t *out);
 int is_number(const char *s);
 
 /* Load the config once and set the node's time zone; needed before any date is parsed. */
