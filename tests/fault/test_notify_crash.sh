@@ -10,7 +10,7 @@ date -d 'TZ="Asia/Shanghai" 2026-03-01 08:00' +%s%3N >"$CLOCK"
 /usr/bin/python3 "$UT_SRC/tests/tools/notify_smtp_sink.py" --out "$T/mail" --port-file "$T/smtp.port" --slow 1 \
 	2>"$T/smtp.log" &
 PIDS[smtp]=$!
-for i in $(seq 100); do [[ -s $T/smtp.port ]] && break; sleep 0.1; done
+wait_until 30 test -s "$T/smtp.port"
 [[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d,1d" "quiet_hours =" "tick_ms = 50" \
@@ -21,7 +21,7 @@ start_redis
 start_daemon ut-schedd
 start_daemon ut-notifyd
 start_worker() { "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name "$1" 2>>"$T/$1.log" & PIDS[$1]=$!; }
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 
 inject() { "$UT_TOOLS/ut-notify-inject" "$T/redis.sock" ut:ev:ut-enrold "test-node/ut-enrold/$1" "${@:2}" >/dev/null; }
 mails() { find "$T/mail" -name '*.eml' 2>/dev/null | wc -l; }

@@ -16,7 +16,7 @@ printf 'k3y-for-tests\n' >"$T/hook.secret"
 /usr/bin/python3 "$UT_SRC/tests/tools/notify_http_sink.py" --out "$T/hook.jsonl" --port-file "$T/http.port" \
 	--secret-file "$T/hook.secret" 2>"$T/http.log" &
 PIDS[http]=$!
-for i in $(seq 100); do [[ -s $T/smtp.port && -s $T/http.port ]] && break; sleep 0.1; done
+wait_until 30 test -s "$T/smtp.port" -a -s "$T/http.port"
 [[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d" "quiet_hours =" "tick_ms = 100" \
@@ -31,7 +31,7 @@ start_daemon ut-notifyd
 PIDS[worker1]=$!
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w2 2>>"$T/worker2.log" &
 PIDS[worker2]=$!
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 tick_clock &
 PIDS[ticker]=$!
 
