@@ -15,7 +15,7 @@ write_config "[node]" "run_dir = run" "[redis]" "socket = $T/redis.sock"
 start_redis
 start_daemon ut-schedd
 start_daemon ut-reportd
-for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2 >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type MSG_STATUS >/dev/null && break; sleep 0.1; done
 check_run "course before the disk fills" 0 '' utctl course add --code D0 --title 'Disk drill' --category safety
 
 dd if=/dev/zero of="$RUN/filler" bs=64k 2>/dev/null
@@ -48,7 +48,7 @@ wait_for "events published" 0 sql run/ut-schedd 'SELECT max(count(*) - 1, 0) FRO
 dd if=/dev/zero of="$RUN/filler" bs=16k 2>/dev/null
 kill -CONT "${PIDS[ut-reportd]}"
 sleep 1.5
-check_run "consumer still answers on a full disk" 0 '^ok' "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2
+check_run "consumer still answers on a full disk" 0 '^ok' "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type MSG_STATUS
 courses=$(sql run/ut-schedd 'SELECT count(*) FROM courses')
 held=$(sql run/ut-reportd 'SELECT count(*) FROM sched_courses')
 ((held < courses)) && ok "consumer on a full disk holds back ($held of $courses)" || fail "consumer applied all on a full disk"

@@ -259,9 +259,9 @@ outbox_top() { sql "$1" "SELECT coalesce(max(seq), 0) FROM ut_outbox"; }
 expected_ids() {
 	local s
 	case $1 in
-	ut-enrold) events ut-schedd | awk '$3 != 1021' ;;
-	ut-notifyd) for s in ut-schedd ut-enrold ut-notifyd-results; do events $s; done | awk '$3 != 1021' ;;
-	ut-reportd) for s in ut-schedd ut-enrold ut-notifyd; do events $s; done | awk '$3 != 1021' ;;
+	ut-enrold) events ut-schedd | awk '$3 != "EV_COVERAGE_SET"' ;;
+	ut-notifyd) for s in ut-schedd ut-enrold ut-notifyd-results; do events $s; done | awk '$3 != "EV_COVERAGE_SET"' ;;
+	ut-reportd) for s in ut-schedd ut-enrold ut-notifyd; do events $s; done | awk '$3 != "EV_COVERAGE_SET"' ;;
 	esac | awk '{print $2}' | sort -u
 }
 inbox_ids() { sql "$1" "SELECT event_id FROM ut_inbox" | sort; }
@@ -394,12 +394,12 @@ rewrites=$(($(grep -v READY "$T/sink.log" | grep -c .) - $(grep -c . "$T/keys.sp
 echo "# sink: $(grep -c . "$T/keys.spool") files, $rewrites written twice (a worker killed between the write and marking it sent)"
 ((rewrites <= KILLS[worker])) && ok "a message written twice only for a worker killed mid-send ($rewrites <= ${KILLS[worker]})" ||
 	fail "$rewrites messages written twice, more than the ${KILLS[worker]} worker kills"
-check "one delivered event per message sent" "$sent" "$(awk '$3 == 1200' "$T/ev.ut-notifyd" | grep -c .)"
+check "one delivered event per message sent" "$sent" "$(awk '$3 == "EV_NOTIFY_DELIVERED"' "$T/ev.ut-notifyd" | grep -c .)"
 check "ut-reportd counted each sent key once" "$sent" "$(sql ut-reportd "SELECT count(*) FROM rp_delivery WHERE metric = 'reminders_sent'")"
 check "each job answered once: one outcome per message sent" "$sent" "$(grep -c . "$T/ev.ut-notifyd-results")"
 evcount() { awk -v t="$1" '$3 == t' "$T/ev.ut-enrold" | grep -c .; }
 check "notices confirmed, waitlisted, promoted, cancelled = ut-enrold's events" \
-	"$(evcount 1120) $(evcount 1121) $(evcount 1122) $(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'cancelled' AND class_id != 12")" \
+	"$(evcount EV_ENROL_CONFIRMED) $(evcount EV_ENROL_WAITLISTED) $(evcount EV_ENROL_PROMOTED) $(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'cancelled' AND class_id != 12")" \
 	"$(sql ut-notifyd "SELECT sum(kind = 'confirmed'), sum(kind = 'waitlisted'), sum(kind = 'promoted'), sum(kind = 'cancelled') FROM messages" | tr '|' ' ')"
 check "the job stream is drained" 0 "$(redis-cli -s "$T/redis.sock" xlen ut:ev:ut-notifyd-jobs)"
 

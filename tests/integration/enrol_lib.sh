@@ -16,7 +16,7 @@ wait_enrol_ready() {
 	for i in $(seq 100); do
 		ok=0
 		for d in ut-schedd ut-enrold; do
-			[[ -S $T/$d.sock ]] && rawsend "$d" type 2 2>/dev/null | grep -q '^ok' && ok=$((ok + 1))
+			[[ -S $T/$d.sock ]] && rawsend "$d" type MSG_STATUS 2>/dev/null | grep -q '^ok' && ok=$((ok + 1))
 		done
 		((ok == 2)) && return 0
 		sleep 0.1
@@ -27,7 +27,7 @@ wait_enrol_ready() {
 # The number of events of a type in ut-enrold's stream.
 count_events() { events ut-enrold | awk -v t="$1" '$3 == t' | grep -c .; }
 # Cadres registered and changed by imports, summed over their EV_CADRES_IMPORTED events.
-imported() { events ut-enrold | awk '$3 == 1113 { r += $5; c += $6 } END { print r + 0, c + 0 }'; }
+imported() { events ut-enrold | awk '$3 == "EV_CADRES_IMPORTED" { r += $5; c += $6 } END { print r + 0, c + 0 }'; }
 
 # Wait until every event ut-enrold committed is in its stream (the outbox seq counts them: its newest
 # row is never forgotten).

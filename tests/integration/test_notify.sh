@@ -59,7 +59,8 @@ set_clock "2026-03-07 09:00"
 wait_for "3d reminders sent at their time" 4 spooled
 check "reminder text in English" 1 "$(grep -c 'starts at 2026-03-10 09:00 (reminder 3d ahead)' "$(spool_file C1/1/reminder/259200/1)")"
 wait_for "the log says sent" "sent" status_of C1/1/reminder/259200/1
-wait_for "delivered events on the outbox stream" 4 bash -c "'$UT_TOOLS/ut-streamdump' '$T/redis.sock' ut:ev:ut-notifyd | awk '\$3 == 1200' | wc -l"
+delivered() { events ut-notifyd | awk '$3 == "EV_NOTIFY_DELIVERED"' | wc -l; }
+wait_for "delivered events on the outbox stream" 4 delivered
 
 # Reschedule: pending reminders of version 1 withdrawn, new ones for the new dates, a change notice.
 sid=$(sql ut-schedd "SELECT id FROM sessions WHERE class_id = 1")

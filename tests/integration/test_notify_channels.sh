@@ -76,7 +76,7 @@ wait_for "garbage answers: retried, then dead after max_attempts" "dead 3" bash 
 check "its error says it gave up" 1 "$(field W4 error | grep -c 'gave up after 3 attempts: webhook:')"
 check "two valid signed posts at the gateway" 2 "$(hooks)"
 check "the post carries the rendered text" 1 "$(grep -c '"to": "+8613800000001".*Kính gửi đồng chí Cán bộ W1' "$T/hook.jsonl")"
-check "failed events for every dead letter" 3 "$("$UT_TOOLS/ut-streamdump" "$T/redis.sock" ut:ev:ut-notifyd | awk '$3 == 1201' | wc -l)"
+check "failed events for every dead letter" 3 "$(events ut-notifyd | awk '$3 == "EV_NOTIFY_FAILED"' | wc -l)"
 
 # No email, no phone: the spool.
 wait_for "S1 spooled" "sent spool" bash -c "sqlite3 '$T/ut-notifyd.db' \"SELECT status, channel FROM messages WHERE key = 'S1/1/confirmed/0/1'\" | tr '|' ' '"
