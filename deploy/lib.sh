@@ -7,6 +7,7 @@ UT_DEPS=(cmake pkg-config build-essential libzmq3-dev libprotobuf-c-dev protobuf
 	libhiredis-dev libsqlite3-dev libcmocka-dev redis-server redis-tools sqlite3
 	clang libclang-rt-14-dev tzdata libutf8proc-dev
 	libcurl4-openssl-dev libssl-dev openssl python3-aiosmtpd)
+UT_DEPS+=(stress-ng) # deploy/test.sh with UT_TEST_LOAD=1 keeps both CPUs busy while the tests run
 
 # Install whichever of UT_DEPS is missing; touch nothing (not even apt-get update) when none is.
 ut_install_deps() {
