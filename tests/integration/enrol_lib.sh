@@ -11,16 +11,14 @@ start_enrol_node() {
 	wait_enrol_ready
 }
 
-wait_enrol_ready() {
-	local i d ok
-	for i in $(seq 100); do
-		ok=0
-		for d in ut-schedd ut-enrold; do
-			[[ -S $T/$d.sock ]] && rawsend "$d" type MSG_STATUS 2>/dev/null | grep -q '^ok' && ok=$((ok + 1))
-		done
-		((ok == 2)) && return 0
-		sleep 0.1
+enrol_up() {
+	local d
+	for d in ut-schedd ut-enrold; do
+		[[ -S $T/$d.sock ]] && rawsend "$d" type MSG_STATUS 2>/dev/null | grep -q '^ok' || return 1
 	done
+}
+wait_enrol_ready() {
+	wait_until 30 enrol_up && return 0
 	echo "enrolment node did not become ready"; tail -5 "$T"/*.log; exit 1
 }
 
