@@ -63,8 +63,7 @@ while True:
             out.write(name + "\n")
 PY
 PIDS[sink]=$!
-for i in $(seq 100); do grep -q READY "$T/sink.log" 2>/dev/null && break; sleep 0.05; done
-grep -q READY "$T/sink.log" 2>/dev/null || { echo "inotify sink did not start"; exit 1; }
+wait_until 30 grep -q READY "$T/sink.log" || { echo "inotify sink did not start"; exit 1; }
 
 declare -A KILLS=([ut-schedd]=0 [ut-enrold]=0 [ut-notifyd]=0 [ut-reportd]=0 [worker]=0) AT=()
 start_worker() { "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name "$1" 2>>"$T/$1.log" & PIDS[$1]=$!; }
@@ -272,8 +271,7 @@ settled() {
 	for d in "${DAEMONS[@]}"; do [[ $(outbox_top "$d") == $(redis-cli -s "$T/redis.sock" XLEN "ut:ev:$d") ]] || return 1; done
 	for d in ut-enrold ut-notifyd ut-reportd; do cmp -s <(expected_ids $d) <(inbox_ids $d) || return 1; done
 }
-for i in $(seq 180); do settled && break; sleep 0.25; done
-settled && ok "the node settled ($(elapsed))" || fail "the node did not settle in 45 s"
+wait_until 60 settled && ok "the node settled ($(elapsed))" || fail "the node did not settle in 60 s"
 for d in "${DAEMONS[@]}"; do
 	check "$d published every event it committed" "$(outbox_top "$d")" "$(redis-cli -s "$T/redis.sock" XLEN "ut:ev:$d")"
 done
@@ -387,8 +385,8 @@ check "one spool file per message sent, and no other ($sent)" "0 0" \
 tmps=$(find "$T/spool" -name '.*.tmp' | grep -c .)
 ((tmps <= KILLS[worker])) && ok "temporary spool files left only by killed workers ($tmps <= ${KILLS[worker]})" ||
 	fail "$tmps temporary files in the spool, more than the ${KILLS[worker]} worker kills"
-for i in $(seq 50); do (($(grep -v READY "$T/sink.log" | sort -u | grep -c .) >= $(grep -c . "$T/keys.spool"))) && break; sleep 0.1; done
-check "the sink saw every file arrive" "$(cat "$T/keys.spool")" "$(grep -v READY "$T/sink.log" | sort -u)"
+sink_keys() { grep -v READY "$T/sink.log" | sort -u; }
+wait_for "the sink saw every file arrive" "$(cat "$T/keys.spool")" sink_keys
 check "the sink never overflowed" 0 "$(grep -c OVERFLOW "$T/sink.log")"
 rewrites=$(($(grep -v READY "$T/sink.log" | grep -c .) - $(grep -c . "$T/keys.spool")))
 echo "# sink: $(grep -c . "$T/keys.spool") files, $rewrites written twice (a worker killed between the write and marking it sent)"
