@@ -28,8 +28,6 @@ spooled() { find "$SPOOL" -name '*.eml' 2>/dev/null | wc -l; }
 keys() { find "$SPOOL" -name '*.eml' -exec grep -ah '^X-UT-Key:' {} + | sort -u | wc -l; }
 wait_spool() { WAIT_S=60 wait_for "$1" "$2" spooled; }
 added() { R xinfo stream ut:ev:ut-notifyd-jobs | grep -A1 '^entries-added$' | tail -n 1; }
-# the workers' group: jobs taken but not acknowledged, and jobs not yet taken
-unacked() { R xinfo groups ut:ev:ut-notifyd-jobs | awk '/^(pending|lag)$/ { getline; printf "%s%s", s, $0; s = " " }'; }
 reminders() { sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reminder'${1:+ AND status = '$1'}"; }
 
 utctl course add --code LAW --title 'Labour law' --category labour_law >/dev/null

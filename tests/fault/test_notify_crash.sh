@@ -74,7 +74,6 @@ stop_daemon ut-notifyd KILL
 start_daemon ut-notifyd
 wait "$feeder"
 want=$((N + 4))
-unacked() { redis-cli -s "$T/redis.sock" xinfo groups ut:ev:ut-notifyd-jobs | awk '/^(pending|lag)$/ { getline; printf "%s%s", s, $0; s = " " }'; }
 WAIT_S=60 wait_for "every message recorded as sent" "$want" \
 	sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'confirmed' AND status = 'sent'"
 WAIT_S=60 wait_for "every job acknowledged" "0 0" unacked

@@ -83,6 +83,12 @@ start_node() {
 
 # ut-schedd and ut-notifyd answer (the tests that start only those two)
 notify_ready() { utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1; }
+# ut-notifyd's job stream, "PENDING LAG": jobs a worker took and has not acknowledged, jobs no
+# worker has taken yet; "0 0" once every job is done.
+unacked() {
+	redis-cli -s "$T/redis.sock" xinfo groups ut:ev:ut-notifyd-jobs |
+		awk '/^(pending|lag)$/ { getline; printf "%s%s", s, $0; s = " " }'
+}
 utctl() { "$UT_BIN/utctl" --node-config "$T/node.ini" "$@"; }
 sql() { sqlite3 -batch -noheader "$T/$1.db" "$2"; }
 rawsend() { "$UT_TOOLS/ut-rawsend" "ipc://$T/$1.sock" "${@:2}"; }

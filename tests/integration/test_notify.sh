@@ -176,7 +176,8 @@ start_daemon ut-notifyd
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w1 2>>"$T/worker1.log" &
 PIDS[worker1]=$!
 before=$(spooled)
-sleep 1.5
+wait_until 30 notify_ready
+wait_for "every job done after the restart" "0 0" unacked
 check "nothing sent twice after a restart" "$before" "$(spooled)"
 check "daemon still answers" 0 "$(utctl notify due >/dev/null 2>&1; echo $?)"
 
