@@ -53,6 +53,8 @@ static int setup(void **state)
 	cfg.run_dir = strdup(tmp);
 	free(cfg.redis_socket);
 	cfg.redis_socket = strdup("no-redis.sock"); /* events are applied directly */
+	free(cfg.log_level);
+	cfg.log_level = strdup("warn");
 	return ut_service_open(&svc, &def, &cfg);
 }
 
