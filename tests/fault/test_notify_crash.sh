@@ -10,8 +10,7 @@ date -d 'TZ="Asia/Shanghai" 2026-03-01 08:00' +%s%3N >"$CLOCK"
 /usr/bin/python3 "$UT_SRC/tests/tools/notify_smtp_sink.py" --out "$T/mail" --port-file "$T/smtp.port" \
 	--hold "$T/release" 2>"$T/smtp.log" &
 PIDS[smtp]=$!
-wait_until 30 test -s "$T/smtp.port"
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d,1d" "quiet_hours =" "tick_ms = 50" \
 	"templates_dir = $UT_SRC/deploy/templates" "spool_dir =" "channels = email" \

@@ -16,8 +16,8 @@ printf 'k3y-for-tests\n' >"$T/hook.secret"
 /usr/bin/python3 "$UT_SRC/tests/tools/notify_http_sink.py" --out "$T/hook.jsonl" --port-file "$T/http.port" \
 	--secret-file "$T/hook.secret" 2>"$T/http.log" &
 PIDS[http]=$!
-wait_until 30 test -s "$T/smtp.port" -a -s "$T/http.port"
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" -a -s "$T/http.port" ||
+	{ echo "the sinks did not start"; cat "$T/smtp.log" "$T/http.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d" "quiet_hours =" "tick_ms = 100" \
 	"templates_dir = $UT_SRC/deploy/templates" "spool_dir = spool" "channels = email,webhook,spool" \

@@ -34,8 +34,7 @@ chmod 600 "$T"/secrets/*
 	--tls-cert "$T/tls/server.pem" --tls-key "$T/tls/server.key" --auth-user "$SMTP_USER" --auth-pass "$PASS" \
 	2>"$T/smtp.log" &
 PIDS[smtp]=$!
-wait_until 30 test -s "$T/smtp.port"
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 PORT=$(cat "$T/smtp.port")
 EVENTS=$T/mail/events.jsonl
 
