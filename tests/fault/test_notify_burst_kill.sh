@@ -3,7 +3,8 @@
 # it does (three bursts, killed 10, 40 and 100 ms after the due moment). After each restart it
 # republishes only what the stream does not hold: every reminder is handed over once, written to
 # the spool once, and recorded once as sent. Bounded: N reminders per burst (default 5000), each
-# wait at most 60 s (a deadline, not a pause: each check waits for its condition); the spool is on tmpfs where there is one, so the worker keeps up.
+# wait at most 60 s (a deadline: each check waits for its condition, never for a fixed time); the
+# spool is on tmpfs where there is one, so the worker keeps up.
 source "$(dirname "$0")/../integration/lib.sh"
 N=${N:-5000}
 SPOOL=$(mktemp -d /dev/shm/ut-spool.XXXXXX 2>/dev/null || mktemp -d "$T/spool.XXXXXX")
