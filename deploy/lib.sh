@@ -10,6 +10,7 @@ UT_DEPS=(cmake pkg-config build-essential libzmq3-dev libprotobuf-c-dev protobuf
 # The clients' command layer: JSON (jansson), base64 (libsodium), the catalogues (gettext's msgfmt).
 UT_DEPS+=(libjansson-dev libsodium-dev gettext)
 UT_DEPS+=(libzip-dev libexpat1-dev libxlsxwriter-dev)  # utctl reads .xlsx (libzip, expat); test_sheet writes them
+UT_DEPS+=(stress-ng) # deploy/test.sh with UT_TEST_LOAD=1 keeps both CPUs busy while the tests run
 
 # Install whichever of UT_DEPS is missing; touch nothing (not even apt-get update) when none is.
 ut_install_deps() {

@@ -15,7 +15,8 @@ write_config "[node]" "run_dir = run" "[redis]" "socket = $T/redis.sock"
 start_redis
 start_daemon ut-schedd
 start_daemon ut-reportd
-for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2 >/dev/null && break; sleep 0.1; done
+both_up() { utctl course list >/dev/null 2>&1 && "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type MSG_STATUS >/dev/null; }
+wait_until 30 both_up || { echo "ut-schedd and ut-reportd did not answer"; exit 1; }
 check_run "course before the disk fills" 0 '' utctl course add --code D0 --title 'Disk drill' --category safety
 
 dd if=/dev/zero of="$RUN/filler" bs=64k 2>/dev/null
@@ -46,9 +47,12 @@ kill -STOP "${PIDS[ut-reportd]}"
 # the outbox keeps its newest row (it holds up the numbering): the rest is what waits
 wait_for "events published" 0 sql run/ut-schedd 'SELECT max(count(*) - 1, 0) FROM ut_outbox'
 dd if=/dev/zero of="$RUN/filler" bs=16k 2>/dev/null
+full() { grep -c 'disk is full' "$T/ut-reportd.log"; }
+more_full() { (($(full) > $1)); }
+f0=$(full)
 kill -CONT "${PIDS[ut-reportd]}"
-sleep 1.5
-check_run "consumer still answers on a full disk" 0 '^ok' "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type 2
+wait_until 30 more_full "$f0" || fail "the consumer tries to apply the events on the full disk"
+check_run "consumer still answers on a full disk" 0 '^ok' "$UT_TOOLS/ut-rawsend" "ipc://$RUN/ut-reportd.sock" type MSG_STATUS
 courses=$(sql run/ut-schedd 'SELECT count(*) FROM courses')
 held=$(sql run/ut-reportd 'SELECT count(*) FROM sched_courses')
 ((held < courses)) && ok "consumer on a full disk holds back ($held of $courses)" || fail "consumer applied all on a full disk"
@@ -67,7 +71,7 @@ check_run "daemon refuses to start on a read-only run directory" 1 'ut-schedd.db
 	timeout 10 "$UT_BIN/ut-schedd" --config "$T/node.ini"
 mount -o remount,rw "$RUN"
 start_daemon ut-schedd
-for _ in $(seq 50); do utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 utctl course list >/dev/null
 check_run "requests succeed once writable again" 0 '' utctl course add --code RW --title 'Writable' --category safety
 check "nothing lost across it all" "$((acked + 2002))" "$(sql run/ut-schedd 'SELECT count(*) FROM courses')"
 check "database intact after all" ok "$(sql run/ut-schedd 'PRAGMA integrity_check')"

@@ -61,7 +61,7 @@ rows=$(sql ut-enrold "SELECT count(*) FROM enrolments")
 check "each event id once in the stream" 0 "$(awk '{print $2}' "$T/ev.txt" | sort | uniq -d | grep -c .)"
 check "one event per committed enrolment" "$rows" "$(($(grep -c . "$T/ev.txt") - before))"
 check "confirmed events = confirmed rows" "$(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'confirmed'")" \
-	"$(awk '$3 == 1120' "$T/ev.txt" | grep -c .)"
+	"$(awk '$3 == "EV_ENROL_CONFIRMED"' "$T/ev.txt" | grep -c .)"
 check "stream ids strictly increasing" "$(cut -d' ' -f1 "$T/ev.txt" | sort -t- -k1,1n -k2,2n | tr '\n' ' ')" \
 	"$(cut -d' ' -f1 "$T/ev.txt" | tr '\n' ' ')"
 finish

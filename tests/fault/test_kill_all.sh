@@ -63,8 +63,7 @@ while True:
             out.write(name + "\n")
 PY
 PIDS[sink]=$!
-for i in $(seq 100); do grep -q READY "$T/sink.log" 2>/dev/null && break; sleep 0.05; done
-grep -q READY "$T/sink.log" 2>/dev/null || { echo "inotify sink did not start"; exit 1; }
+wait_until 30 grep -q READY "$T/sink.log" || { echo "inotify sink did not start"; exit 1; }
 
 declare -A KILLS=([ut-schedd]=0 [ut-enrold]=0 [ut-notifyd]=0 [ut-reportd]=0 [worker]=0) AT=()
 start_worker() { "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name "$1" 2>>"$T/$1.log" & PIDS[$1]=$!; }
@@ -257,9 +256,9 @@ outbox_top() { sql "$1" "SELECT coalesce(max(seq), 0) FROM ut_outbox"; }
 expected_ids() {
 	local s
 	case $1 in
-	ut-enrold) events ut-schedd | awk '$3 != 1021' ;;
-	ut-notifyd) for s in ut-schedd ut-enrold ut-notifyd-results; do events $s; done | awk '$3 != 1021' ;;
-	ut-reportd) for s in ut-schedd ut-enrold ut-notifyd; do events $s; done | awk '$3 != 1021' ;;
+	ut-enrold) events ut-schedd | awk '$3 != "EV_COVERAGE_SET"' ;;
+	ut-notifyd) for s in ut-schedd ut-enrold ut-notifyd-results; do events $s; done | awk '$3 != "EV_COVERAGE_SET"' ;;
+	ut-reportd) for s in ut-schedd ut-enrold ut-notifyd; do events $s; done | awk '$3 != "EV_COVERAGE_SET"' ;;
 	esac | awk '{print $2}' | sort -u
 }
 inbox_ids() { sql "$1" "SELECT event_id FROM ut_inbox" | sort; }
@@ -270,8 +269,7 @@ settled() {
 	for d in "${DAEMONS[@]}"; do [[ $(outbox_top "$d") == $(redis-cli -s "$T/redis.sock" XLEN "ut:ev:$d") ]] || return 1; done
 	for d in ut-enrold ut-notifyd ut-reportd; do cmp -s <(expected_ids $d) <(inbox_ids $d) || return 1; done
 }
-for i in $(seq 180); do settled && break; sleep 0.25; done
-settled && ok "the node settled ($(elapsed))" || fail "the node did not settle in 45 s"
+wait_until 60 settled && ok "the node settled ($(elapsed))" || fail "the node did not settle in 60 s"
 for d in "${DAEMONS[@]}"; do
 	check "$d published every event it committed" "$(outbox_top "$d")" "$(redis-cli -s "$T/redis.sock" XLEN "ut:ev:$d")"
 done
@@ -386,20 +384,20 @@ check "one spool file per message sent, and no other ($sent)" "0 0" \
 tmps=$(find "$T/spool" -name '.*.tmp' | grep -c .)
 ((tmps <= KILLS[worker])) && ok "temporary spool files left only by killed workers ($tmps <= ${KILLS[worker]})" ||
 	fail "$tmps temporary files in the spool, more than the ${KILLS[worker]} worker kills"
-for i in $(seq 50); do (($(grep -v READY "$T/sink.log" | sort -u | grep -c .) >= $(grep -c . "$T/keys.spool"))) && break; sleep 0.1; done
-check "the sink saw every file arrive" "$(cat "$T/keys.spool")" "$(grep -v READY "$T/sink.log" | sort -u)"
+sink_keys() { grep -v READY "$T/sink.log" | sort -u; }
+wait_for "the sink saw every file arrive" "$(cat "$T/keys.spool")" sink_keys
 check "the sink never overflowed" 0 "$(grep -c OVERFLOW "$T/sink.log")"
 rewrites=$(($(grep -v READY "$T/sink.log" | grep -c .) - $(grep -c . "$T/keys.spool")))
 echo "# sink: $(grep -c . "$T/keys.spool") files, $rewrites written twice (a worker killed between the write and marking it sent)"
 ((rewrites <= KILLS[worker])) && ok "a message written twice only for a worker killed mid-send ($rewrites <= ${KILLS[worker]})" ||
 	fail "$rewrites messages written twice, more than the ${KILLS[worker]} worker kills"
-check "one delivered event per message sent" "$sent" "$(awk '$3 == 1200' "$T/ev.ut-notifyd" | grep -c .)"
+check "one delivered event per message sent" "$sent" "$(awk '$3 == "EV_NOTIFY_DELIVERED"' "$T/ev.ut-notifyd" | grep -c .)"
 check "ut-reportd counted each sent key once, reminders apart" "$sent_reminders $((sent - sent_reminders))" \
 	"$(sql ut-reportd "SELECT sum(metric = 'reminders_sent'), sum(metric = 'notices_sent') FROM rp_delivery" | tr '|' ' ')"
 check "each job answered once: one outcome per message sent" "$sent" "$(grep -c . "$T/ev.ut-notifyd-results")"
 evcount() { awk -v t="$1" '$3 == t' "$T/ev.ut-enrold" | grep -c .; }
 check "notices confirmed (not late), waitlisted, promoted, cancelled = ut-enrold's events" \
-	"$(awk '$3 == 1120 && $5 != "late"' "$T/ev.ut-enrold" | grep -c .) $(evcount 1121) $(evcount 1122) $(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'cancelled' AND class_id != 12")" \
+	"$(awk '$3 == "EV_ENROL_CONFIRMED" && $5 != "late"' "$T/ev.ut-enrold" | grep -c .) $(evcount EV_ENROL_WAITLISTED) $(evcount EV_ENROL_PROMOTED) $(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'cancelled' AND class_id != 12")" \
 	"$(sql ut-notifyd "SELECT sum(kind = 'confirmed'), sum(kind = 'waitlisted'), sum(kind = 'promoted'), sum(kind = 'cancelled') FROM messages" | tr '|' ' ')"
 check "the job stream is drained" 0 "$(redis-cli -s "$T/redis.sock" xlen ut:ev:ut-notifyd-jobs)"
 

@@ -48,7 +48,7 @@ nclasses=$(sql ut-schedd "SELECT count(*) FROM classes")
 wait_for "outbox published and emptied" 0 sql ut-schedd "SELECT max(count(*) - 1, 0) FROM ut_outbox"
 events "ut-schedd" >"$T/events.txt"
 check "each event id once in the stream" 0 "$(awk '{print $2}' "$T/events.txt" | sort | uniq -d | grep -c .)"
-check "one class-created event per stored class" "$nclasses" "$(awk '$3 == 1010' "$T/events.txt" | grep -c .)"
+check "one class-created event per stored class" "$nclasses" "$(awk '$3 == "EV_CLASS_CREATED"' "$T/events.txt" | grep -c .)"
 check "stream ids strictly increasing" "$(cut -d' ' -f1 "$T/events.txt" | sort -t- -k1,1n -k2,2n | tr '\n' ' ')" \
 	"$(cut -d' ' -f1 "$T/events.txt" | tr '\n' ' ')"
 

@@ -3,7 +3,8 @@
 # it does (three bursts, killed 10, 40 and 100 ms after the due moment). After each restart it
 # republishes only what the stream does not hold: every reminder is handed over once, written to
 # the spool once, and recorded once as sent. Bounded: N reminders per burst (default 5000), each
-# wait at most 60 s; the spool is on tmpfs where there is one, so the worker keeps up.
+# wait at most 60 s (a deadline: each check waits for its condition, never for a fixed time); the
+# spool is on tmpfs where there is one, so the worker keeps up.
 source "$(dirname "$0")/../integration/lib.sh"
 N=${N:-5000}
 SPOOL=$(mktemp -d /dev/shm/ut-spool.XXXXXX 2>/dev/null || mktemp -d "$T/spool.XXXXXX")
@@ -21,17 +22,12 @@ start_daemon ut-schedd
 start_daemon ut-notifyd
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w1 2>>"$T/w1.log" &
 PIDS[w1]=$!
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 
 R() { redis-cli -s "$T/redis.sock" "$@"; }
 spooled() { find "$SPOOL" -name '*.eml' 2>/dev/null | wc -l; }
 keys() { find "$SPOOL" -name '*.eml' -exec grep -ah '^X-UT-Key:' {} + | sort -u | wc -l; }
-# until WANT files are in the spool, at most 60 s
-wait_spool() {
-	local i
-	for i in $(seq 600); do (($(spooled) >= $2)) && break; sleep 0.1; done
-	check "$1" "$2" "$(spooled)"
-}
+wait_spool() { WAIT_S=60 wait_for "$1" "$2" spooled; }
 added() { R xinfo stream ut:ev:ut-notifyd-jobs | grep -A1 '^entries-added$' | tail -n 1; }
 reminders() { sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reminder'${1:+ AND status = '$1'}"; }
 
@@ -60,10 +56,11 @@ for k in 1 2 3; do
 	wait_spool "burst $k: every reminder written to the spool" "$total"
 	check "burst $k: each message handed over once" "$total" "$(added)"
 done
-sleep 1
+# Every job taken and acknowledged, every outcome applied: only then can a duplicate no longer appear.
+WAIT_S=60 wait_for "every job acknowledged" "0 0" unacked
+WAIT_S=60 wait_for "every reminder recorded once, as sent" $((3 * N)) reminders sent
 check "no message written twice" "$total" "$(keys)"
 check "every spool file a distinct message" "$total" "$(spooled)"
-check "every reminder recorded once, as sent" $((3 * N)) "$(reminders sent)"
 check "nothing handed over twice in the end either" "$total" "$(added)"
 
 finish

@@ -7,11 +7,10 @@ CLOCK=$T/clock
 export UT_CLOCK_FILE=$CLOCK
 date -d 'TZ="Asia/Shanghai" 2026-03-01 08:00' +%s%3N >"$CLOCK"
 
-/usr/bin/python3 "$UT_SRC/tests/tools/notify_smtp_sink.py" --out "$T/mail" --port-file "$T/smtp.port" --slow 1 \
-	2>"$T/smtp.log" &
+/usr/bin/python3 "$UT_SRC/tests/tools/notify_smtp_sink.py" --out "$T/mail" --port-file "$T/smtp.port" \
+	--hold "$T/release" 2>"$T/smtp.log" &
 PIDS[smtp]=$!
-for i in $(seq 100); do [[ -s $T/smtp.port ]] && break; sleep 0.1; done
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d,1d" "quiet_hours =" "tick_ms = 50" \
 	"templates_dir = $UT_SRC/deploy/templates" "spool_dir =" "channels = email" \
@@ -21,7 +20,7 @@ start_redis
 start_daemon ut-schedd
 start_daemon ut-notifyd
 start_worker() { "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name "$1" 2>>"$T/$1.log" & PIDS[$1]=$!; }
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 
 inject() { "$UT_TOOLS/ut-notify-inject" "$T/redis.sock" ut:ev:ut-enrold "test-node/ut-enrold/$1" "${@:2}" >/dev/null; }
 mails() { find "$T/mail" -name '*.eml' 2>/dev/null | wc -l; }
@@ -31,25 +30,26 @@ utctl course add --code LAW --title 'Labour law' --category labour_law >/dev/nul
 utctl class add --course LAW --capacity 500 --session '2026-03-10 09:00-12:00' >/dev/null
 wait_for "notifyd knows the class" "1" sql ut-notifyd "SELECT version FROM sched_classes WHERE id = 1"
 
-# 1. A worker killed while the server is taking its first message (each takes 1 s to accept).
+# 1. A worker killed while the server is taking its first message: the sink holds its reply to
+# DATA until the worker is dead, so the kill always falls between the message and the 250.
 start_worker w1
 for i in 1 2 3 4; do
 	inject "s$i" cadre-registered id="S$i" name="Slow $i" email="slow$i@example.org" locale=en
 	inject "e$i" enrol-confirmed cadre="S$i" class=1
 done
 wait_for "w1 is sending" "1" redis-cli -s "$T/redis.sock" hlen ut:notify:state
-sleep 0.5
+wait_for "the server has w1's first message and holds its reply" 1 grep -c '"ev": "held"' "$T/mail/events.jsonl"
 stop_daemon w1 KILL
+touch "$T/release"
 check "nothing accepted yet: the kill came mid-send" 0 "$(mails)"
 check "the interrupted key is left marked as sending" 1 \
 	"$(redis-cli -s "$T/redis.sock" hvals ut:notify:state | grep -c '^sending:w1$')"
+wait_for "released, the server stores nothing for the dead client" 1 grep -c '"ev": "gone"' "$T/mail/events.jsonl"
 start_worker w2
-for i in $(seq 150); do [[ $(mails) -ge 4 ]] && break; sleep 0.1; done
-sleep 1
+wait_for "all four recorded as sent" 4 sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id LIKE 'S%' AND kind = 'confirmed' AND status = 'sent'"
 check "every message delivered after the takeover" 4 "$(mails)"
 check "each exactly once" 4 "$(distinct)"
 check "w2 took over w1's jobs" 1 "$(grep -c 'took over' "$T/w2.log")"
-wait_for "all four recorded as sent" 4 sql ut-notifyd "SELECT count(*) FROM messages WHERE cadre_id LIKE 'S%' AND kind = 'confirmed' AND status = 'sent'"
 
 # 2. ut-notifyd killed (twice) while it applies 300 enrolments and queues their messages.
 start_worker w3
@@ -61,21 +61,23 @@ done | while read -r i; do
 	inject "n$i" enrol-confirmed cadre="C$i" class=1
 done &
 feeder=$!
-sleep 1
+confirmations() { sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'confirmed'"; }
+at_least() { (($(confirmations) >= $1)); }
+# each kill once ut-notifyd has applied another 30 enrolments, while the feeder still sends
+wait_until 60 at_least 34 || fail "ut-notifyd applies the enrolments"
 stop_daemon ut-notifyd KILL
 check "ut-notifyd was killed, not stopped" 137 "$STOPPED_STATUS"
 start_daemon ut-notifyd
-sleep 1.5
+wait_until 60 at_least $(($(confirmations) + 30)) || fail "ut-notifyd applies enrolments after its restart"
 stop_daemon ut-notifyd KILL
 start_daemon ut-notifyd
 wait "$feeder"
 want=$((N + 4))
-for i in $(seq 300); do [[ $(mails) -ge $want ]] && break; sleep 0.1; done
-sleep 1
+WAIT_S=60 wait_for "every message recorded as sent" "$want" \
+	sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'confirmed' AND status = 'sent'"
+WAIT_S=60 wait_for "every job acknowledged" "0 0" unacked
 check "every confirmation delivered" "$want" "$(mails)"
 check "none twice" "$want" "$(distinct)"
-check "every message recorded once, as sent" "$want" \
-	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'confirmed' AND status = 'sent'")"
 check "two reminders scheduled per cadre" $((2 * want)) \
 	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reminder' AND status = 'scheduled'")"
 

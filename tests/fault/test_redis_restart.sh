@@ -9,7 +9,10 @@ for i in 1 2 3; do utctl class add --course R1 --capacity 10 --title "before-$i"
 wait_for "consumers caught up before the crash" 3 sql ut-reportd "SELECT count(*) FROM sched_classes"
 # the outbox keeps its newest row (it holds up the numbering): the rest is what waits
 wait_for "outbox emptied before the crash" 0 sql ut-schedd 'SELECT max(count(*) - 1, 0) FROM ut_outbox'
-sleep 1.2 # let appendfsync everysec write the AOF before the kill
+# appendfsync everysec may hold writes back while an fsync runs; once none is held the AOF file has
+# them all, and a killed process loses nothing the kernel already has
+aof_held() { redis-cli -s "$T/redis.sock" info persistence | tr -d '\r' | awk -F: '/^aof_buffer_length:/ { print $2 }'; }
+wait_for "every write in the AOF before the crash" 0 aof_held
 
 stop_redis
 for i in 1 2 3 4 5; do

@@ -27,8 +27,11 @@ open(T + "/expected", "w").write("%d %d %d\n" % (len(final), parts, len({cid for
 PY
 start_daemon ut-reportd
 "$UT_TOOLS/ut-report-inject" "$T/redis.sock" "ut:" test-node <"$T/events.tsv" >/dev/null
+n=$(grep -c . "$T/events.tsv")
+applied() { (($(sql ut-reportd 'SELECT count(*) FROM ut_inbox' 2>/dev/null || echo 0) >= $1)); }
 for round in 1 2; do
-	sleep 0.4
+	# killed while it applies: once it has a third, then two thirds of the events
+	wait_until 60 applied $((round * n / 3)) || fail "round $round: ut-reportd applies the events"
 	stop_daemon ut-reportd KILL
 	check "killed in round $round" 137 "$STOPPED_STATUS"
 	start_daemon ut-reportd

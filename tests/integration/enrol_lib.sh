@@ -11,23 +11,21 @@ start_enrol_node() {
 	wait_enrol_ready
 }
 
-wait_enrol_ready() {
-	local i d ok
-	for i in $(seq 100); do
-		ok=0
-		for d in ut-schedd ut-enrold; do
-			[[ -S $T/$d.sock ]] && rawsend "$d" type 2 2>/dev/null | grep -q '^ok' && ok=$((ok + 1))
-		done
-		((ok == 2)) && return 0
-		sleep 0.1
+enrol_up() {
+	local d
+	for d in ut-schedd ut-enrold; do
+		[[ -S $T/$d.sock ]] && rawsend "$d" type MSG_STATUS 2>/dev/null | grep -q '^ok' || return 1
 	done
+}
+wait_enrol_ready() {
+	wait_until 30 enrol_up && return 0
 	echo "enrolment node did not become ready"; tail -5 "$T"/*.log; exit 1
 }
 
 # The number of events of a type in ut-enrold's stream.
 count_events() { events ut-enrold | awk -v t="$1" '$3 == t' | grep -c .; }
 # Cadres registered and changed by imports, summed over their EV_CADRES_IMPORTED events.
-imported() { events ut-enrold | awk '$3 == 1113 { r += $5; c += $6 } END { print r + 0, c + 0 }'; }
+imported() { events ut-enrold | awk '$3 == "EV_CADRES_IMPORTED" { r += $5; c += $6 } END { print r + 0, c + 0 }'; }
 
 # Wait until every event ut-enrold committed is in its stream (the outbox seq counts them: its newest
 # row is never forgotten).

@@ -41,13 +41,11 @@ start_redis() {
 	redis-server "$UT_SRC/deploy/redis.conf" --unixsocket "$T/redis.sock" --dir "$T" \
 		--pidfile "$T/redis.pid" --daemonize no --logfile "$T/redis.log" &
 	PIDS[redis]=$!
-	local i
-	for i in $(seq 100); do
-		redis-cli -s "$T/redis.sock" ping 2>/dev/null | grep -q PONG && return 0
-		sleep 0.05
-	done
+	wait_until 30 redis_up && return 0
 	echo "redis did not start"; cat "$T/redis.log"; exit 1
 }
+
+redis_up() { redis-cli -s "$T/redis.sock" ping 2>/dev/null | grep -q PONG; }
 
 stop_redis() {
 	kill -9 "${PIDS[redis]}" 2>/dev/null
@@ -71,11 +69,7 @@ stop_daemon() {
 
 # Wait until every daemon answers (bounded).
 wait_ready() {
-	local i
-	for i in $(seq 100); do
-		utctl node status >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
+	wait_until 30 utctl node status >/dev/null && return 0
 	echo "node did not become ready"; utctl node status; tail -5 "$T"/*.log; exit 1
 }
 
@@ -87,6 +81,14 @@ start_node() {
 	wait_ready
 }
 
+# ut-schedd and ut-notifyd answer (the tests that start only those two)
+notify_ready() { utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1; }
+# ut-notifyd's job stream, "PENDING LAG": jobs a worker took and has not acknowledged, jobs no
+# worker has taken yet; "0 0" once every job is done.
+unacked() {
+	redis-cli -s "$T/redis.sock" xinfo groups ut:ev:ut-notifyd-jobs |
+		awk '/^(pending|lag)$/ { getline; printf "%s%s", s, $0; s = " " }'
+}
 utctl() { "$UT_BIN/utctl" --node-config "$T/node.ini" "$@"; }
 sql() { sqlite3 -batch -noheader "$T/$1.db" "$2"; }
 rawsend() { "$UT_TOOLS/ut-rawsend" "ipc://$T/$1.sock" "${@:2}"; }
@@ -115,16 +117,30 @@ check_run() {
 	fi
 }
 
-# wait_for DESCRIPTION EXPECTED CMD...: poll CMD (bounded, 10 s) until it prints EXPECTED.
+# wait_for DESCRIPTION EXPECTED CMD...: poll CMD until it prints EXPECTED, at most WAIT_S (30) s;
+# the deadline is in time, not in tries, so a loaded machine gets as long as an idle one.
 wait_for() {
-	local desc=$1 want=$2 got i
+	local desc=$1 want=$2 got end=$((SECONDS + ${WAIT_S:-30}))
 	shift 2
-	for i in $(seq 100); do
+	while :; do
 		got=$("$@" 2>/dev/null)
 		[[ $got == "$want" ]] && { ok "$desc"; return 0; }
-		sleep 0.1
+		((SECONDS <= end)) || break
+		sleep 0.05
 	done
 	fail "$desc: expected '$want', got '$got'"
+	return 1
+}
+
+# wait_until SECONDS CMD...: poll CMD until it succeeds (true) or SECONDS have passed (false);
+# for conditions that are a precondition rather than a test result.
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" 2>/dev/null; do
+		((SECONDS <= end)) || return 1
+		sleep 0.05
+	done
 }
 
 finish() {

@@ -10,7 +10,7 @@ for d in "${DAEMONS[@]}"; do
 	check_run "$d: truncated envelope gets invalid" 0 '^invalid malformed envelope' rawsend "$d" truncated
 	check_run "$d: unknown message type gets invalid" 0 '^invalid .*does not handle message type 4242' rawsend "$d" type 4242
 	check_run "$d: oversize request gets invalid" 0 '^invalid request too large' rawsend "$d" size 1100000
-	check_run "$d: status still answers" 0 '^ok' rawsend "$d" type 2
+	check_run "$d: status still answers" 0 '^ok' rawsend "$d" type MSG_STATUS
 done
 
 # Bodies that do not decode as the message the type names.

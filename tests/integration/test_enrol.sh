@@ -118,11 +118,11 @@ check_run "a cadre who left cannot be changed" 1 'conflict: cadre C004 has left'
 check "left cadres listed by state" "C004" "$(utctl --json cadre list --state left | grep -o '"id": "[^"]*"' | cut -d'"' -f4)"
 
 # ---- events: one per change, none for refusals ----
-wait_for "the last event reached the stream" 1 count_events 1112
-check "unit-added events" 5 "$(count_events 1100)"
-check "unit-changed events" 4 "$(count_events 1101)"
-check "cadre-registered events" 4 "$(count_events 1110)"
-check "cadre-changed events" 2 "$(count_events 1111)"
+wait_for "the last event reached the stream" 1 count_events EV_CADRE_LEFT
+check "unit-added events" 5 "$(count_events EV_UNIT_ADDED)"
+check "unit-changed events" 4 "$(count_events EV_UNIT_CHANGED)"
+check "cadre-registered events" 4 "$(count_events EV_CADRE_REGISTERED)"
+check "cadre-changed events" 2 "$(count_events EV_CADRE_CHANGED)"
 
 # Every request type of ut-enrold: a body that does not decode, and an empty body, each get one
 # clear answer and change nothing.
@@ -132,7 +132,7 @@ for t in 200 201 202 203 210 211 212 213 214 215 216 217 220 221 222 230 231 240
 	check_run "type $t with an empty body" 0 '^(ok|invalid|not_found) ' rawsend ut-enrold body "$t" ''
 done
 check "still the same cadres" "$cadres" "$(sql ut-enrold 'SELECT count(*) FROM cadres')"
-check_run "ut-enrold still answers" 0 '^ok' rawsend ut-enrold type 2
+check_run "ut-enrold still answers" 0 '^ok' rawsend ut-enrold type MSG_STATUS
 
 check_run "help for cadre add" 0 'position' utctl cadre add --help
 stop_daemon ut-enrold TERM

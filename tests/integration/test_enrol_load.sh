@@ -47,8 +47,8 @@ wait_published
 events ut-enrold >"$T/ev.txt"
 check "each event id once in the stream" 0 "$(awk '{print $2}' "$T/ev.txt" | sort | uniq -d | grep -c .)"
 check "one event per enrolment" "$CADRES" "$(($(grep -c . "$T/ev.txt") - before))"
-check "confirmed events" "$((CLASSES * CAPACITY))" "$(awk '$3 == 1120' "$T/ev.txt" | grep -c .)"
-check "waitlisted events" "$((CADRES - CLASSES * CAPACITY))" "$(awk '$3 == 1121' "$T/ev.txt" | grep -c .)"
+check "confirmed events" "$((CLASSES * CAPACITY))" "$(awk '$3 == "EV_ENROL_CONFIRMED"' "$T/ev.txt" | grep -c .)"
+check "waitlisted events" "$((CADRES - CLASSES * CAPACITY))" "$(awk '$3 == "EV_ENROL_WAITLISTED"' "$T/ev.txt" | grep -c .)"
 commits=$(sed -n 's/.* in \([0-9]*\) commits/\1/p' "$T/load.txt")
 [[ -n $commits && $commits -lt $CADRES ]] && ok "group commit: $commits commits for $CADRES enrolments" ||
 	fail "group commit: $commits commits for $CADRES enrolments"

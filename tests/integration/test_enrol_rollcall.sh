@@ -130,6 +130,6 @@ check_run "due with a bad day" 1 'invalid: today "2029-02-30"' utctl cadre due -
 wait_published
 events ut-enrold >"$T/ev.txt"
 check "one attendance event per mark and correction" "$(sql ut-enrold "SELECT count(*) FROM attendance_log")" \
-	"$(awk '$3 == 1130' "$T/ev.txt" | grep -c .)"
-check "one completion event per confirmed cadre" 6 "$(awk '$3 == 1140' "$T/ev.txt" | grep -c .)"
+	"$(awk '$3 == "EV_ATTENDANCE_MARKED"' "$T/ev.txt" | grep -c .)"
+check "one completion event per confirmed cadre" 6 "$(awk '$3 == "EV_CLASS_COMPLETED"' "$T/ev.txt" | grep -c .)"
 finish

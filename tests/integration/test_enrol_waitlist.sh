@@ -121,10 +121,10 @@ wait_published
 events ut-enrold >"$T/ev.txt"
 check "each event id once" 0 "$(awk '{print $2}' "$T/ev.txt" | sort | uniq -d | grep -c .)"
 check "cancelled events = cancelled rows" "$(sql ut-enrold "SELECT count(*) FROM enrolments WHERE state = 'cancelled'")" \
-	"$(awk '$3 == 1123' "$T/ev.txt" | grep -c .)"
-check "promotions: C04, C02, C03, C06" 4 "$(awk '$3 == 1122' "$T/ev.txt" | grep -c .)"
-check "waitlisted events: C03, C04, C02, C06" 4 "$(awk '$3 == 1121' "$T/ev.txt" | grep -c .)"
+	"$(awk '$3 == "EV_ENROL_CANCELLED"' "$T/ev.txt" | grep -c .)"
+check "promotions: C04, C02, C03, C06" 4 "$(awk '$3 == "EV_ENROL_PROMOTED"' "$T/ev.txt" | grep -c .)"
+check "waitlisted events: C03, C04, C02, C06" 4 "$(awk '$3 == "EV_ENROL_WAITLISTED"' "$T/ev.txt" | grep -c .)"
 check "confirmed events: every enrolment row but the 4 waitlisted at first" \
-	"$(($(sql ut-enrold "SELECT count(*) FROM enrolments") - 4))" "$(awk '$3 == 1120' "$T/ev.txt" | grep -c .)"
+	"$(($(sql ut-enrold "SELECT count(*) FROM enrolments") - 4))" "$(awk '$3 == "EV_ENROL_CONFIRMED"' "$T/ev.txt" | grep -c .)"
 
 finish

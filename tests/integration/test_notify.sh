@@ -19,7 +19,7 @@ start_daemon ut-schedd
 start_daemon ut-notifyd
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w1 2>>"$T/worker1.log" &
 PIDS[worker1]=$!
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 
 inject() { "$UT_TOOLS/ut-notify-inject" "$T/redis.sock" ut:ev:ut-enrold "test-node/ut-enrold/$1" "${@:2}" >/dev/null; }
 spooled() { find "$T/spool" -name '*.eml' 2>/dev/null | wc -l; }
@@ -59,7 +59,8 @@ set_clock "2026-03-07 09:00"
 wait_for "3d reminders sent at their time" 4 spooled
 check "reminder text in English" 1 "$(grep -c 'starts at 2026-03-10 09:00 (reminder 3 days ahead)' "$(spool_file C1/1/reminder/259200/1)")"
 wait_for "the log says sent" "sent" status_of C1/1/reminder/259200/1
-wait_for "delivered events on the outbox stream" 4 bash -c "'$UT_TOOLS/ut-streamdump' '$T/redis.sock' ut:ev:ut-notifyd | awk '\$3 == 1200' | wc -l"
+delivered() { events ut-notifyd | awk '$3 == "EV_NOTIFY_DELIVERED"' | wc -l; }
+wait_for "delivered events on the outbox stream" 4 delivered
 
 # Reschedule: pending reminders of version 1 withdrawn, new ones for the new dates, a change notice.
 sid=$(sql ut-schedd "SELECT id FROM sessions WHERE class_id = 1")
@@ -184,7 +185,8 @@ start_daemon ut-notifyd
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w1 2>>"$T/worker1.log" &
 PIDS[worker1]=$!
 before=$(spooled)
-sleep 1.5
+wait_until 30 notify_ready
+wait_for "every job done after the restart" "0 0" unacked
 check "nothing sent twice after a restart" "$before" "$(spooled)"
 check "daemon still answers" 0 "$(utctl notify due >/dev/null 2>&1; echo $?)"
 

@@ -43,7 +43,7 @@ start_daemon ut-schedd
 start_daemon ut-notifyd
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w1 2>>"$T/worker1.log" &
 PIDS[worker1]=$!
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 tick_clock &
 PIDS[ticker]=$!
 inject() { "$UT_TOOLS/ut-notify-inject" "$T/redis.sock" ut:ev:ut-enrold "test-node/ut-enrold/$1" "${@:2}" >/dev/null; }
@@ -83,8 +83,8 @@ check "the worker said so" 1 "$(grep -c 'malformed; dropped' "$T/worker1.log")"
 check_run "garbage frame" 0 '^invalid malformed envelope' rawsend ut-notifyd garbage 200
 check_run "log request with a broken body" 0 '^invalid ' rawsend ut-notifyd body 300 $'\xff\xff\xff'
 check_run "preview request with a broken body" 0 '^invalid ' rawsend ut-notifyd body 303 $'\x0a\xff'
-check_run "resend without an id" 0 '^not_found no message 0' rawsend ut-notifyd type 302
-check_run "preview with nothing" 0 "^invalid unknown kind ''" rawsend ut-notifyd type 303
+check_run "resend without an id" 0 '^not_found no message 0' rawsend ut-notifyd type MSG_NOTIFY_RESEND
+check_run "preview with nothing" 0 "^invalid unknown kind ''" rawsend ut-notifyd type MSG_NOTIFY_PREVIEW
 check_run "the daemon still serves" 0 'dead +confirmed +N1' utctl notify log --cadre N1
 check_run "utctl: preview needs three arguments" 2 '' utctl notify preview reminder N1
 check_run "utctl: resend needs a number" 2 '' utctl notify resend abc

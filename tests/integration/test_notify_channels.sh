@@ -16,8 +16,8 @@ printf 'k3y-for-tests\n' >"$T/hook.secret"
 /usr/bin/python3 "$UT_SRC/tests/tools/notify_http_sink.py" --out "$T/hook.jsonl" --port-file "$T/http.port" \
 	--secret-file "$T/hook.secret" 2>"$T/http.log" &
 PIDS[http]=$!
-for i in $(seq 100); do [[ -s $T/smtp.port && -s $T/http.port ]] && break; sleep 0.1; done
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" -a -s "$T/http.port" ||
+	{ echo "the sinks did not start"; cat "$T/smtp.log" "$T/http.log"; exit 1; }
 
 write_config "[notify]" "reminder_offsets = 3d" "quiet_hours =" "tick_ms = 100" \
 	"templates_dir = $UT_SRC/deploy/templates" "spool_dir = spool" "channels = email,webhook,spool" \
@@ -31,7 +31,7 @@ start_daemon ut-notifyd
 PIDS[worker1]=$!
 "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name w2 2>>"$T/worker2.log" &
 PIDS[worker2]=$!
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 tick_clock &
 PIDS[ticker]=$!
 
@@ -76,7 +76,7 @@ wait_for "garbage answers: retried, then dead after max_attempts" "dead 3" bash 
 check "its error says it gave up" 1 "$(field W4 error | grep -c 'gave up after 3 attempts: webhook:')"
 check "two valid signed posts at the gateway" 2 "$(hooks)"
 check "the post carries the rendered text" 1 "$(grep -c '"to": "+8613800000001".*Kính gửi đồng chí Cán bộ W1' "$T/hook.jsonl")"
-check "failed events for every dead letter" 3 "$("$UT_TOOLS/ut-streamdump" "$T/redis.sock" ut:ev:ut-notifyd | awk '$3 == 1201' | wc -l)"
+check "failed events for every dead letter" 3 "$(events ut-notifyd | awk '$3 == "EV_NOTIFY_FAILED"' | wc -l)"
 
 # No email, no phone: the spool.
 wait_for "S1 spooled" "sent spool" bash -c "sqlite3 '$T/ut-notifyd.db' \"SELECT status, channel FROM messages WHERE key = 'S1/1/confirmed/0/1'\" | tr '|' ' '"

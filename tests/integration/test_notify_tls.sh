@@ -34,8 +34,7 @@ chmod 600 "$T"/secrets/*
 	--tls-cert "$T/tls/server.pem" --tls-key "$T/tls/server.key" --auth-user "$SMTP_USER" --auth-pass "$PASS" \
 	2>"$T/smtp.log" &
 PIDS[smtp]=$!
-for i in $(seq 100); do [[ -s $T/smtp.port ]] && break; sleep 0.1; done
-[[ -s $T/smtp.port ]] || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
+wait_until 30 test -s "$T/smtp.port" || { echo "smtp sink did not start"; cat "$T/smtp.log"; exit 1; }
 PORT=$(cat "$T/smtp.port")
 EVENTS=$T/mail/events.jsonl
 
@@ -94,7 +93,7 @@ check "the variants differ from node.ini in one line each" "1 1 1 1" \
 start_redis
 start_daemon ut-schedd
 start_daemon ut-notifyd
-for i in $(seq 100); do utctl notify log >/dev/null 2>&1 && utctl course list >/dev/null 2>&1 && break; sleep 0.1; done
+wait_until 30 notify_ready || { echo "ut-schedd and ut-notifyd did not answer"; exit 1; }
 tick_clock &
 PIDS[ticker]=$!
 

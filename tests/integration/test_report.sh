@@ -12,10 +12,8 @@ start_daemon ut-reportd
 inject() { "$UT_TOOLS/ut-report-inject" "$T/redis.sock" "ut:" test-node <"$1"; }
 rjson() { utctl report "$@" --format json; }
 
-for i in $(seq 100); do
-	utctl report fulfilment --year 2016 >/dev/null 2>&1 && utctl plan show --year 2016 >/dev/null 2>&1 && break
-	sleep 0.1
-done
+report_up() { utctl report fulfilment --year 2016 >/dev/null 2>&1 && utctl plan show --year 2016 >/dev/null 2>&1; }
+wait_until 30 report_up
 check_run "ut-reportd answers before it has any data" 0 '' utctl report fulfilment --year 2016
 
 # The plan and the classes, through the real scheduling daemon.

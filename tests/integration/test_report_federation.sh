@@ -127,18 +127,23 @@ stop_daemon rogue
 
 # Parent down while the child changes twice; back up: the latest snapshot arrives, once.
 acc() { sqlite3 "$T/city/ut-reportd.db" "SELECT accepted FROM rp_child WHERE node = 'county'"; }
+link() { sqlite3 "$T/county/ut-reportd.db" "SELECT ival FROM rp_link WHERE key = '$1'"; }
+more() { (($(link "$1") >= $2)); }
 a0=$(acc)
 stop_daemon city
 for round in 1 2; do
+	b=$(link built_seq)
 	printf 'ut-enrold\tEV_CLASS_COMPLETED\tcadre_id=CT-SECRET-0%02d\tclass_id=3\tcompleted=1\tsessions_total=1\tsessions_attended=1\tcategory=safety\tunit_id=1\tunit_kind=enterprise\n' $((round + 50)) | inject county
-	sleep 0.6 # longer than the county's interval: two new snapshots are built while the city is away
+	# two new snapshots are built while the city is away
+	wait_until 30 more built_seq $((b + 1)) || fail "round $round: the county builds a snapshot"
 done
-built=$(sqlite3 "$T/county/ut-reportd.db" "SELECT ival FROM rp_link WHERE key = 'built_seq'")
+built=$(link built_seq)
 check "the county built newer snapshots meanwhile" 1 "$((built > before))"
-sleep 1.5 # resends while the parent is away
+wait_for "the county's resends find the parent away" "parent unreachable; snapshot kept and resent" \
+	sqlite3 "$T/county/ut-reportd.db" "SELECT sval FROM rp_link WHERE key = 'error'"
 up city
 wait_for "the latest snapshot arrives after the restart" "$built 92" fedval city '" ".join(str([c for c in d["rows"] if c["node"]=="county"][0][k]) for k in ("seq","participations"))'
-sleep 1.5 # more resends or rebuilds must not store it again
+wait_for "the county has the acknowledgement" "$built" link acked_seq
 check "it was stored exactly once" "$((a0 + 1))" "$(acc)"
 wait_for "and the province follows" 117 fedval province '[c for c in d["rows"] if c["node"]=="city"][0]["participations"]'
 # A parent whose database has schema 4 (a row per child counter in rp_child_row) keeps its figures:

@@ -3,7 +3,9 @@
 accepts as a file in OUT_DIR and behaves by recipient: "tempfail..." answers 451 to the first
 attempt of each message and 250 to the next, "reject..." answers 550, "slow..." waits SLOW
 seconds before accepting (a client that goes away meanwhile gets nothing stored, as SMTP says:
-the server takes responsibility only with its 250). Writes its port to PORT_FILE.
+the server takes responsibility only with its 250). With --hold FILE, "slow..." messages are held
+instead until FILE exists, so a test can kill the client while the server has the message and has
+not answered, with no race. Writes its port to PORT_FILE.
 
 With --tls-cert/--tls-key it offers STARTTLS and requires it before anything but EHLO, NOOP and
 QUIT (a client that sends MAIL or AUTH in clear text gets 530/538). With --auth-user/--auth-pass
@@ -17,6 +19,8 @@ Every step of every session goes to OUT_DIR/events.jsonl, one JSON object a line
   tls-failed   the STARTTLS handshake did not complete (e.g. the client refused our certificate)
   auth         an AUTH attempt ("user", "ok")
   refused      a command refused for lack of TLS or AUTH ("reply": the answer sent)
+  held         a "slow..." message received, its reply held until the --hold file exists ("key")
+  gone         a "slow..." message not stored: its client left before the reply ("key")
   accepted     a message stored ("file", "key", "rcpt", "user": who authenticated, or null)"""
 import argparse
 import asyncio
@@ -50,9 +54,25 @@ def auth_user(session):
     return d.decode("utf-8", "replace") if isinstance(d, bytes) else str(d)
 
 
+def client_gone(server):
+    """Whether the client closed the connection: asyncio may not have read the end yet, so the
+    socket itself is asked too (a peek that finds the end of the stream)."""
+    t = server.transport
+    if t is None or t.is_closing():
+        return True
+    sock = t.get_extra_info("socket")
+    try:
+        with socket.socket(fileno=os.dup(sock.fileno())) as s:
+            return s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 class Sink:
-    def __init__(self, out, slow, log):
-        self.out, self.slow, self.log, self.n, self.tries = out, slow, log, 0, {}
+    def __init__(self, out, slow, hold, log):
+        self.out, self.slow, self.hold, self.log, self.n, self.tries = out, slow, hold, log, 0, {}
         self.lock = threading.Lock()
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
@@ -77,8 +97,18 @@ class Sink:
         if rcpt.startswith("tempfail") and tries == 1:
             return "451 4.3.0 try again later"
         if rcpt.startswith("slow"):
-            await asyncio.sleep(self.slow)
-            if session.peer is None or server.transport is None or server.transport.is_closing():
+            try:
+                if self.hold:
+                    self.log("held", session, key=key)
+                    while not os.path.exists(self.hold):
+                        await asyncio.sleep(0.02)
+                else:
+                    await asyncio.sleep(self.slow)
+            except asyncio.CancelledError:  # aiosmtpd ends the session of a client that left
+                self.log("gone", session, key=key)
+                raise
+            if client_gone(server):
+                self.log("gone", session, key=key)
                 return "421 gone"
         with self.lock:
             self.n += 1
@@ -126,6 +156,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--slow", type=float, default=3.0)
+    ap.add_argument("--hold", help='hold the reply to "slow..." messages until this file exists')
     ap.add_argument("--tls-cert", help="PEM certificate: offer and require STARTTLS")
     ap.add_argument("--tls-key", help="its private key (PEM)")
     ap.add_argument("--auth-user", help="require AUTH as this user")
@@ -155,7 +186,7 @@ def main():
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
-    c = SinkController(Sink(a.out, a.slow, log), log, hostname="127.0.0.1", port=port, **kw)
+    c = SinkController(Sink(a.out, a.slow, a.hold, log), log, hostname="127.0.0.1", port=port, **kw)
     c.start()
     with open(a.port_file + ".tmp", "w") as f:
         f.write(str(port))

@@ -14,8 +14,16 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: ut-rawsend ENDPOINT garbage N | empty | type T | body T BYTES | size N | frames K | truncated\n"
 			"       ut-rawsend ENDPOINT course CODE TITLE CATEGORY | class COURSE START END [VENUE]\n"
+			"T is a message type by name (MSG_STATUS) or a number.\n"
 			"Prints \"<status> <message>\" of the reply; exit 3 when none comes in 3 s.\n");
 	exit(2);
+}
+
+/* A message type by its name in envelope.proto (MSG_STATUS) or, for types no daemon knows, a number. */
+static int type_arg(const char *arg)
+{
+	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value_by_name(&ut__msg_type__descriptor, arg);
+	return v ? v->value : atoi(arg);
 }
 
 static size_t envelope(int type, const unsigned char *body, size_t len, unsigned char **out)
@@ -65,9 +73,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "empty")) {
 		payload = malloc(1);
 	} else if (!strcmp(mode, "type") && argc == 4) {
-		len = envelope(atoi(argv[3]), NULL, 0, &payload);
+		len = envelope(type_arg(argv[3]), NULL, 0, &payload);
 	} else if (!strcmp(mode, "body") && argc == 5) {
-		len = envelope(atoi(argv[3]), (const unsigned char *)argv[4], strlen(argv[4]), &payload);
+		len = envelope(type_arg(argv[3]), (const unsigned char *)argv[4], strlen(argv[4]), &payload);
 	} else if (!strcmp(mode, "size") && argc == 4) {
 		size_t n = (size_t)atol(argv[3]);
 		unsigned char *big = calloc(1, n + 1);

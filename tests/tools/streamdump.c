@@ -1,13 +1,24 @@
 /* ut-streamdump: prints every event in a daemon's stream as "<stream id> <event id> <type> <ts_ms>",
- * so tests can check that each event is there exactly once and in order, and benchmarks its age;
- * an EV_CADRES_IMPORTED line ends with how many cadres it registered and changed, an enrolment
- * made late (after the class started) with "late". */
+ * the type by its name in envelope.proto (a number only when the proto does not know it), so tests
+ * can check that each event is there exactly once and in order, and benchmarks its age; an
+ * EV_CADRES_IMPORTED line ends with how many cadres it registered and changed, an enrolment made
+ * late (after the class started) with "late". */
 #include "enrol.pb-c.h"
 #include "envelope.pb-c.h"
 
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <string.h>
+
+static void print_type(const Ut__Envelope *env)
+{
+	const ProtobufCEnumValue *v =
+		env ? protobuf_c_enum_descriptor_get_value(&ut__msg_type__descriptor, env->type) : NULL;
+	if (v)
+		printf(" %s", v->name);
+	else
+		printf(" %d", env ? (int)env->type : -1);
+}
 
 int main(int argc, char **argv)
 {
@@ -38,8 +49,9 @@ int main(int argc, char **argv)
 				if (!strcmp(f->element[k]->str, "d"))
 					env = ut__envelope__unpack(NULL, f->element[k + 1]->len,
 								   (const uint8_t *)f->element[k + 1]->str);
-			printf("%s %s %d %lld", e->element[0]->str, env ? env->id : "?", env ? (int)env->type : -1,
-			       env ? (long long)env->ts_ms : -1LL);
+			printf("%s %s", e->element[0]->str, env ? env->id : "?");
+			print_type(env);
+			printf(" %lld", env ? (long long)env->ts_ms : -1LL);
 			Ut__CadreBatch *b = env && env->type == UT__MSG_TYPE__EV_CADRES_IMPORTED
 						    ? ut__cadre_batch__unpack(NULL, env->body.len, env->body.data)
 						    : NULL;

@@ -1,14 +1,14 @@
 /* Unit tests of ut-notifyd's pure parts: reminder offsets, quiet hours in the node's zone,
- * template checking and rendering in every locale, the iCalendar text. The daemon's sources are
- * compiled in here (they are not a library). */
-#include "../../services/ut-notifyd/template.c"
-#include "../../services/ut-notifyd/schedule.c"
-#include "../../services/ut-notifyd/store.c"
-#include "../../services/ut-notifyd/dispatch.c"
-#include "../../services/ut-notifyd/jobq.c"
-#include "../../services/ut-notifyd/render.c"
+ * template checking and rendering in every locale, the iCalendar text; linked with the daemon's
+ * objects. */
+#include "notifyd.h"
+#include "ut/clock.h"
+#include "ut/err.h"
+#include "ut/utf8.h"
 
 #include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>

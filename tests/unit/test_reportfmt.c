@@ -1,5 +1,5 @@
-/* Tests common/src/reportfmt.c and curvekey.c: the seed's percentages, CSV cells that cannot run as
- * formulas, every label in four languages, key files written 0600 and refused when others can read them. */
+/* Tests common/src/reportfmt.c: the seed's percentages, CSV cells that cannot run as formulas, every
+ * label in four languages (key files: test_curvekey.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,10 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "testutil.h"
-#include "ut/curvekey.h"
 #include "ut/err.h"
 #include "ut/reportfmt.h"
 
@@ -73,39 +70,12 @@ static void labels(void **state)
 	assert_false(ut_report_locale_known("fr"));
 }
 
-static void key_files(void **state)
-{
-	char *dir = tu_tmpdir(), path[512], pub[UT_CURVEKEY_LEN + 1], pub2[UT_CURVEKEY_LEN + 1], sec[UT_CURVEKEY_LEN + 1];
-	assert_non_null(dir);
-	snprintf(path, sizeof path, "%s/report.key", dir);
-	assert_int_equal(ut_curvekey_load(path, pub2, sec), UT_ENOTFOUND);
-	assert_int_equal(ut_curvekey_generate(path, 0, pub), 0);
-	struct stat st;
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_true(ut_curvekey_valid(pub));
-	assert_int_equal(ut_curvekey_generate(path, 0, pub2), UT_ECONFLICT);
-	assert_int_equal(ut_curvekey_load(path, pub2, sec), 0);
-	assert_string_equal(pub, pub2);
-	assert_true(ut_curvekey_valid(sec));
-	assert_string_not_equal(pub, sec);
-	chmod(path, 0644);
-	assert_int_equal(ut_curvekey_load(path, pub2, sec), UT_EINVAL); /* readable by others */
-	assert_int_equal(ut_curvekey_generate(path, 1, pub2), 0);
-	assert_string_not_equal(pub, pub2);
-	assert_false(ut_curvekey_valid("short"));
-	assert_false(ut_curvekey_valid("0123456789012345678901234567890123456789~"));
-	tu_rmrf(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seed_percentages),
 		cmocka_unit_test(csv_cells),
 		cmocka_unit_test(labels),
-		cmocka_unit_test(key_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
