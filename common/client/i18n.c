@@ -76,6 +76,7 @@ int ut_i18n_use(const char *locale)
 			setenv("LANGUAGE", locales[i].gettext, 1);
 			bindtextdomain(DOMAIN, dir && *dir ? dir : UT_LOCALEDIR);
 			bind_textdomain_codeset(DOMAIN, "UTF-8");
+			textdomain(DOMAIN); /* tells gettext its cached translations are stale */
 			current = locales[i].name;
 			active = strcmp(current, "en") != 0;
 			return 0;
