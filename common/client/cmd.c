@@ -594,6 +594,10 @@ int ut_cmd_fill_argv_files(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **a
 			ut_cmd_fail(f, 1, _("unknown option '%s'"), s);
 			goto out;
 		}
+		if (next_pos == npos && npos && (pos[npos - 1]->flags & UT_ARG_REPEAT)) {
+			w[nw++] = (word_t){pos[npos - 1], s, NULL}; /* the last positional takes the rest */
+			continue;
+		}
 		if (next_pos == npos) {
 			ut_cmd_fail(f, 1, _("unexpected argument '%s'"), s);
 			goto out;

@@ -8,6 +8,7 @@
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
 #include "notify.pb-c.h"
+#include "report.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
@@ -15,12 +16,14 @@
 #define SCHEDD "ut-schedd"
 #define ENROLD "ut-enrold"
 #define NOTIFYD "ut-notifyd"
+#define REPORTD "ut-reportd"
 
 /* ---- arguments many rows share, defined once ---- */
 
 #define ARG_LIMIT {"limit", "limit", UT_ARG_INT, 0, NC_("meta", "N"), N_("at most N items (default 1000)"), 1, UT_LIST_MAX}
 #define ARG_AFTER {"after", "after_id", UT_ARG_INT, 0, NC_("meta", "ID"), N_("only items with an id greater than ID (the next page)"), 0, INT64_MAX}
 #define ARG_YEAR(field, help) {"year", field, UT_ARG_INT, 0, NC_("meta", "YYYY"), help, 2000, 2100}
+#define ARG_UNIT(name, field, flags, help) {name, field, UT_ARG_REF, flags, NC_("meta", "UNIT"), help, .ref = UT_REF_UNIT}
 #define ARG_CLASS(field) {"CLASS", field, UT_ARG_INT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the class's number (its id)"), 1, INT64_MAX}
 /* a session's time, as --at or --date/--start/--end, collected by span_hook */
 #define ARGS_SPAN(at_help)                                                                                        \
@@ -190,12 +193,42 @@ static const ut_col_t plan_cols[] = {
 	{"planned_participations", N_("PARTICIPATIONS")},
 	{0},
 };
+static const ut_arg_t plan_set_args[] = {
+	{"year", "year", UT_ARG_INT, UT_ARG_REQUIRED, NC_("meta", "YYYY"), N_("plan year"), 2000, 2100},
+	{"category", "category", UT_ARG_CHOICE, UT_ARG_REQUIRED, NC_("meta", "CAT"), N_("course category the plan counts"), .choices = ut_categories},
+	{"classes", "planned_classes", UT_ARG_INT, UT_ARG_REQUIRED, NC_("meta", "N"), N_("classes planned in the year"), 0, INT32_MAX},
+	{"participations", "planned_participations", UT_ARG_INT, UT_ARG_REQUIRED, NC_("meta", "N"), N_("participations planned (one cadre in one class counts 1)"), 0, INT32_MAX},
+	{0},
+};
+static const ut_arg_t plan_coverage_args[] = {
+	{"YEAR:PERCENT", NULL, UT_ARG_HOOK, UT_ARG_POS | UT_ARG_REQUIRED | UT_ARG_REPEAT, NULL, N_("the share of the node's cadres trained by the end of a year, cumulative (2027:100)")},
+	{0},
+};
 static const ut_col_t target_cols[] = {{"year", N_("YEAR")}, {"percent", N_("PERCENT"), UT_COL_PERCENT}, {0}};
 
+/* ---- reports (ut-reportd) ---- */
+
+#define ARG_REPORT_YEAR ARG_YEAR("year", N_("report year (default: this year in the node's time zone)"))
+#define ARG_REPORT_UNIT ARG_UNIT("unit", "unit_id", 0, N_("one org unit of this node, by code or name"))
+#define ARG_QUARTER {"quarter", "quarter", UT_ARG_INT, 0, NC_("meta", "1-4"), N_("one quarter (plans and distinct cadres stay yearly)"), 1, 4}
+static const ut_arg_t report_args[] = {
+	ARG_REPORT_YEAR,
+	ARG_QUARTER,
+	ARG_REPORT_UNIT,
+	{"scope", "scope", UT_ARG_CHOICE, 0, NC_("meta", "SCOPE"), N_("this node only (node, the default) or with its children's latest snapshots (subtree)"), .choices = ut_report_scopes},
+	{"by", "by", UT_ARG_CHOICE, 0, NC_("meta", "ROWS"), N_("rows per course category (the default), class format or month"), .choices = ut_report_groupings},
+	{0},
+};
+static const ut_arg_t coverage_args[] = {
+	ARG_REPORT_YEAR,
+	ARG_REPORT_UNIT,
+	{"scope", "scope", UT_ARG_CHOICE, 0, NC_("meta", "SCOPE"), N_("per unit of this node (node, the default), or per unit type with the children (subtree)"), .choices = ut_report_scopes},
+	{0},
+};
+static const ut_arg_t federation_args[] = {ARG_REPORT_YEAR, ARG_QUARTER, {0}};
 
 /* ---- units and cadres (ut-enrold) ---- */
 
-#define ARG_UNIT(name, field, flags, help) {name, field, UT_ARG_REF, flags, NC_("meta", "UNIT"), help, .ref = UT_REF_UNIT}
 #define ARG_CADRE(field) {"CADRE", field, UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")}
 #define ARGS_TIME(full_help, part_help)                                                        \
 	{"full-time", NULL, UT_ARG_HOOK, 0, NULL, full_help},                                  \
@@ -620,8 +653,27 @@ const ut_cmd_t ut_cmds[] = {
 	{"plan", "show", N_("show the plans of a year"), SCHEDD, MSG(PLAN_GET), REQ(plan_query), REQ(plan_list),
 	 UT_ROLE_VIEWER, plan_show_args, "plans", plan_cols, .example = "utctl plan show --year 2026",
 	 .hook = plan_show_hook},
+	{"plan", "set", N_("set the yearly plan of one category"), SCHEDD, MSG(PLAN_SET), REQ(plan), REQ(plan),
+	 UT_ROLE_OFFICER, plan_set_args, .done = N_("plan %s %s set: %s classes, %s participations"),
+	 .done_args = "year,category,planned_classes,planned_participations",
+	 .example = "utctl plan set --year 2026 --category safety --classes 42 --participations 3000"},
+	{"plan", "coverage", N_("set the multi-year coverage targets, replacing the earlier ones"), SCHEDD,
+	 MSG(COVERAGE_SET), REQ(coverage_targets), REQ(coverage_targets), UT_ROLE_OFFICER, plan_coverage_args,
+	 "targets", target_cols, .hook = plan_coverage_hook, .example = "utctl plan coverage 2025:40 2026:75 2027:100"},
 	{"plan", "targets", N_("show the multi-year coverage targets"), SCHEDD, MSG(COVERAGE_GET),
 	 REQ(coverage_targets), REQ(coverage_targets), UT_ROLE_VIEWER, NULL, "targets", target_cols,
 	 .example = "utctl plan targets"},
+	{"report", "fulfilment", N_("classes and participations held against the yearly plan, per category"), REPORTD,
+	 MSG(REPORT_QUERY), REQ(report_query), REQ(report_reply), UT_ROLE_VIEWER, report_args, .hook = report_hook, .figures = 1,
+	 .example = "utctl report fulfilment --year 2026 --format csv > fulfilment.csv"},
+	{"report", "coverage", N_("full- and part-time cadres trained in the year against those registered, per unit"),
+	 REPORTD, MSG(REPORT_QUERY), REQ(report_query), REQ(report_reply), UT_ROLE_VIEWER, coverage_args,
+	 .hook = report_hook, .figures = 1, .example = "utctl report coverage --year 2026 --unit XQ"},
+	{"report", "attendance", N_("attendance, completion and roll-call rates, reminders sent and failed, per category"),
+	 REPORTD, MSG(REPORT_QUERY), REQ(report_query), REQ(report_reply), UT_ROLE_VIEWER, report_args,
+	 .hook = report_hook, .figures = 1, .example = "utctl report attendance --year 2026 --quarter 3"},
+	{"report", "federation", N_("each child node's latest snapshot beside this node's figures, and the subtree total"),
+	 REPORTD, MSG(REPORT_FEDERATION), REQ(report_query), REQ(federation_reply), UT_ROLE_VIEWER, federation_args,
+	 .hook = report_hook, .figures = 1, .example = "utctl report federation --year 2026"},
 };
 const size_t ut_ncmds = sizeof ut_cmds / sizeof *ut_cmds;

@@ -4,11 +4,13 @@
 #include "ut/clock.h"
 #include "ut/err.h"
 #include "ut/i18n.h"
+#include "ut/pbjson.h"
 #include "ut/sheet.h"
 #include "ut/utf8.h"
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
 #include "notify.pb-c.h"
+#include "report.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
@@ -196,17 +198,56 @@ int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	return 0;
 }
 
-/* plan show: this year in the node's zone unless --year says otherwise. */
+/* This year by local time (TZ): what a plan or report without --year is about. */
+static int32_t this_year(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	return tm.tm_year + 1900;
+}
+
 int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 {
 	Ut__PlanQuery *q = (Ut__PlanQuery *)f->req;
-	if (!a && !q->year) {
-		time_t now = time(NULL);
-		struct tm tm;
-		localtime_r(&now, &tm);
-		q->year = tm.tm_year + 1900;
+	if (!a && !q->year)
+		q->year = this_year();
+	return 0;
+}
+
+/* plan coverage 2025:40 2026:75 (or 2025:40,2026:75): each target appended to the request. */
+int plan_coverage_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!a)
+		return 0;
+	for (const char *p = value; *p;) {
+		int y, v, used = 0;
+		if (sscanf(p, "%4d:%3d%n", &y, &v, &used) != 2 || (p[used] && p[used] != ','))
+			return ut_cmd_fail(f, 1, _("'%s' is not YEAR:PERCENT (2027:100)"), value);
+		json_t *t = json_pack("{s:i,s:i}", "year", y, "percent", v);
+		int rc = t ? ut_pbjson_set_field(f->req, "targets", t, "", f->err, sizeof f->err) : UT_ENOMEM;
+		json_decref(t);
+		if (rc)
+			return rc;
+		p += used + (p[used] == ',');
 	}
 	return 0;
+}
+
+/* The report a row asks for is its verb; the year is this one unless given. */
+int report_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__ReportQuery *q = (Ut__ReportQuery *)f->req;
+	if (a)
+		return 0;
+	if (!q->year)
+		q->year = this_year();
+	if (f->cmd->type != UT__MSG_TYPE__MSG_REPORT_QUERY)
+		return 0;
+	json_t *kind = json_string(f->cmd->verb);
+	int rc = kind ? ut_pbjson_set_field(f->req, "kind", kind, "", f->err, sizeof f->err) : UT_ENOMEM;
+	json_decref(kind);
+	return rc;
 }
 
 /* class change: the session's new time; the options that change a session need --session; and

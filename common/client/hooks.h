@@ -12,6 +12,8 @@ int class_change_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int class_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int course_ref_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int plan_show_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int plan_coverage_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int report_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_add_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int unit_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);

@@ -7,5 +7,6 @@ pot=$(mktemp --suffix=.pot)
 trap 'rm -f "$pot"' EXIT
 "$dir/xgettext.sh" "$pot"
 for l in zh-Hans zh-Hant vi en; do
-	msgmerge --quiet --no-wrap --sort-output --update --backup=none "$dir/$l.po" "$pot"
+	msgmerge --quiet --no-wrap --no-location --sort-output --update --backup=none "$dir/$l.po" "$pot"
+	sed -i -e "/^\"Report-Msgid-Bugs-To: /d" -e "/^\"POT-Creation-Date: /d" "$dir/$l.po" # no date churn
 done

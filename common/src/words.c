@@ -58,3 +58,5 @@ const char *const ut_field_words[] = {
 	NC_("value", "line"),     NC_("value", "row"), /* how a sheet's messages count */
 	NULL,
 };
+const char *const ut_report_scopes[] = {NC_("value", "node"), NC_("value", "subtree"), NULL};
+const char *const ut_report_groupings[] = {NC_("value", "category"), NC_("value", "format"), NC_("value", "month"), NULL};

@@ -209,8 +209,6 @@ static int cadre_import(ctx_t *c, int argc, char **argv)
 
 /* ---- tables ---- */
 
-/* unit verbs and cadre add, show, list, change, leave and record are rows of the command table */
-const verb_t unit_verbs[] = {{0}};
 
 const verb_t cadre_verbs[] = {
 	{"import", cadre_import, "import cadres from a spreadsheet (.xlsx, CSV or text): all lines or none",
@@ -228,8 +226,4 @@ const verb_t cadre_verbs[] = {
 	{0},
 };
 
-/* enrol add, bulk, cancel and list, rollcall mark and reflection submit are rows of the command table */
-const verb_t enrol_verbs[] = {{0}};
 
-const verb_t rollcall_verbs[] = {{0}};
-const verb_t reflection_verbs[] = {{0}};

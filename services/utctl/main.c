@@ -22,21 +22,24 @@ static void join_node_verbs(void)
 		node_all_verbs[n++] = *v;
 }
 
+/* a noun whose every verb is a row of the command table */
+static const verb_t table_only[] = {{0}};
+
 const noun_t nouns[] = {
 	{"node", N_("the node's daemons: up or down, how busy; its link keys and children"), node_all_verbs, 0},
-	{"course", N_("courses: what a class teaches, and its category"), course_verbs, 0},
-	{"venue", N_("venues where sessions are held"), venue_verbs, 0},
-	{"lecturer", N_("lecturers who teach sessions"), lecturer_verbs, 0},
-	{"class", N_("classes of a course: capacity, audience, state, timetable"), class_verbs, 0},
-	{"session", N_("sittings of a class: date, time, venue, lecturer"), session_verbs, 0},
-	{"plan", N_("yearly plans: classes and participations per category"), plan_verbs, 0},
-	{"report", N_("plan fulfilment, coverage, attendance, and the federation's figures"), report_verbs, 0},
-	{"unit", N_("org units under the node: unions, enterprises, schools ..."), unit_verbs, 0},
+	{"course", N_("courses: what a class teaches, and its category"), table_only, 0},
+	{"venue", N_("venues where sessions are held"), table_only, 0},
+	{"lecturer", N_("lecturers who teach sessions"), table_only, 0},
+	{"class", N_("classes of a course: capacity, audience, state, timetable"), table_only, 0},
+	{"session", N_("sittings of a class: date, time, venue, lecturer"), table_only, 0},
+	{"plan", N_("yearly plans: classes and participations per category"), table_only, 0},
+	{"report", N_("plan fulfilment, coverage, attendance, and the federation's figures"), table_only, 0},
+	{"unit", N_("org units under the node: unions, enterprises, schools ..."), table_only, 0},
 	{"cadre", N_("the cadre registry: add, search, import, records, due lists"), cadre_verbs, 0},
 	/* `utctl enrol C001 12` and `utctl rollcall 12 31 --present ...` read as officers say them */
-	{"enrol", N_("enrolments in classes, with waitlists"), enrol_verbs, "add"},
-	{"rollcall", N_("attendance per session: present, late, excused, absent"), rollcall_verbs, "mark"},
-	{"reflection", N_("written reflections on a class"), reflection_verbs, 0},
+	{"enrol", N_("enrolments in classes, with waitlists"), table_only, "add"},
+	{"rollcall", N_("attendance per session: present, late, excused, absent"), table_only, "mark"},
+	{"reflection", N_("written reflections on a class"), table_only, 0},
 	{"notify", N_("notifications: delivery log, due reminders, resend, preview"), notify_verbs, 0},
 	{0},
 };
@@ -119,7 +122,7 @@ static int choose_locale(ctx_t *c)
 	const char *node = NULL;
 	ut_config_t cfg;
 	int have = 0;
-	if (!c->locale && !getenv("LC_ALL") && !getenv("LC_MESSAGES") && !getenv("LANG")) {
+	if (!c->locale) { /* an environment of C or POSIX leaves it to the node */
 		const char *path = c->config_path ? c->config_path : getenv("UT_NODE_CONFIG");
 		char err[256];
 		if (!path || !*path)

@@ -1,10 +1,12 @@
-/* `utctl report ...` (fulfilment, coverage, attendance, federation from ut-reportd) as an aligned
- * table, CSV for Excel/WPS or JSON; and the upward link's keys: `utctl node keygen`, `node child`. */
+/* How `utctl report ...` (rows of the command table) prints: the reply's cells summed per group as
+ * an aligned table, CSV for Excel/WPS or JSON; and the upward link's keys: `utctl node keygen`, `node child`. */
 #include "utctl.h"
 #include "output.h"
 #include "report.pb-c.h"
 #include "ut/curvekey.h"
 #include "ut/err.h"
+#include "ut/i18n.h"
+#include "ut/labels.h"
 #include "ut/reportfmt.h"
 
 #include <stdlib.h>
@@ -125,7 +127,8 @@ static int row_empty(const row_t *r, const col_t *cols)
 }
 
 typedef struct rep {
-	const char *kind, *locale, *format, *group_key;
+	const char *kind, *group_key;
+	int format; /* FMT_* */
 	const col_t *cols;
 	row_t *rows;
 	int n;
@@ -179,29 +182,29 @@ static void print_table(const rep_t *R)
 		nc++;
 	const char *h[MAXM + 4];
 	char align[MAXM + 5] = "l";
-	h[0] = ut_report_label(R->locale, R->group_key);
+	h[0] = ut_report_label(R->group_key);
 	if (R->fed) {
-		h[1] = ut_report_label(R->locale, "seq");
-		h[2] = ut_report_label(R->locale, "received");
-		h[3] = ut_report_label(R->locale, "stale");
+		h[1] = ut_report_label("seq");
+		h[2] = ut_report_label("received");
+		h[3] = ut_report_label("stale");
 		strcat(align, "rll");
 	}
 	for (int i = 1; i < nc; i++) {
-		h[i + extra] = ut_report_label(R->locale, R->cols[i - 1].key);
+		h[i + extra] = ut_report_label(R->cols[i - 1].key);
 		strcat(align, "r");
 	}
 	table_t *t = table_new(nc + extra, h, align);
 	for (int i = 0; i <= R->n; i++) {
 		const row_t *r = i < R->n ? &R->rows[i] : &R->total;
 		table_row(t);
-		table_cell(t, "%s", i < R->n ? r->label : ut_report_label(R->locale, "total"));
+		table_cell(t, "%s", i < R->n ? r->label : ut_report_label("total"));
 		if (R->fed) {
 			char b[32];
 			if (r->fed) {
 				table_cell(t, "%llu", (unsigned long long)r->seq);
 				const char *w = when(r->received_ms, b, sizeof b);
-				table_cell(t, "%s", w ? w : ut_report_label(R->locale, "never"));
-				table_cell(t, "%s", ut_report_label(R->locale, r->stale ? "yes" : "no"));
+				table_cell(t, "%s", w ? w : ut_report_label("never"));
+				table_cell(t, "%s", ut_report_label(r->stale ? "yes" : "no"));
 			} else
 				for (int k = 0; k < 3; k++)
 					table_cell(t, "%s", "");
@@ -215,27 +218,27 @@ static void print_table(const rep_t *R)
 	table_print(t, stdout, 0);
 	table_free(&t);
 	if (R->target >= 0)
-		printf("%s: %d%%\n", ut_report_label(R->locale, "coverage_target"), R->target);
+		printf("%s: %d%%\n", ut_report_label("coverage_target"), R->target);
 }
 
 static void print_csv(const rep_t *R)
 {
 	/* the BOM makes Excel and WPS read UTF-8; CRLF is what they write themselves */
 	fputs("\xEF\xBB\xBF", stdout);
-	ut_csv_cell(stdout, ut_report_label(R->locale, R->group_key));
+	ut_csv_cell(stdout, ut_report_label(R->group_key));
 	if (R->fed)
 		for (const char *const *k = (const char *const[]){"seq", "received", "stale", NULL}; *k; k++) {
 			fputc(',', stdout);
-			ut_csv_cell(stdout, ut_report_label(R->locale, *k));
+			ut_csv_cell(stdout, ut_report_label(*k));
 		}
 	for (const col_t *c = R->cols; c->key; c++) {
 		fputc(',', stdout);
-		ut_csv_cell(stdout, ut_report_label(R->locale, c->key));
+		ut_csv_cell(stdout, ut_report_label(c->key));
 	}
 	fputs("\r\n", stdout);
 	for (int i = 0; i <= R->n; i++) {
 		const row_t *r = i < R->n ? &R->rows[i] : &R->total;
-		ut_csv_cell(stdout, i < R->n ? r->label : ut_report_label(R->locale, "total"));
+		ut_csv_cell(stdout, i < R->n ? r->label : ut_report_label("total"));
 		if (R->fed) {
 			char b[32] = "";
 			const char *w = r->fed ? when(r->received_ms, b, sizeof b) : "";
@@ -245,7 +248,7 @@ static void print_csv(const rep_t *R)
 				fputs(",,", stdout);
 			ut_csv_cell(stdout, w ? w : "");
 			fputc(',', stdout);
-			ut_csv_cell(stdout, r->fed ? ut_report_label(R->locale, r->stale ? "yes" : "no") : "");
+			ut_csv_cell(stdout, r->fed ? ut_report_label(r->stale ? "yes" : "no") : "");
 		}
 		for (const col_t *c = R->cols; c->key; c++) {
 			char b[32];
@@ -265,7 +268,7 @@ static void json_row(jw_t *j, const rep_t *R, const row_t *r, int total)
 		jw_str(j, r->group);
 	}
 	jw_key(j, "label");
-	jw_str(j, total ? ut_report_label(R->locale, "total") : r->label);
+	jw_str(j, total ? ut_report_label("total") : r->label);
 	if (r->fed) {
 		jw_key(j, "seq");
 		jw_int(j, (int64_t)r->seq);
@@ -301,7 +304,7 @@ static void print_json(const rep_t *R, const char *node, int year, int quarter, 
 	jw_key(&j, "scope");
 	jw_str(&j, scope);
 	jw_key(&j, "locale");
-	jw_str(&j, R->locale);
+	jw_str(&j, ut_i18n_locale());
 	jw_key(&j, "rows");
 	jw_arr(&j);
 	for (int i = 0; i < R->n; i++)
@@ -319,117 +322,21 @@ static void print_json(const rep_t *R, const char *node, int year, int quarter, 
 
 static void print_report(const rep_t *R, const char *node, int year, int quarter, const char *scope)
 {
-	if (!strcmp(R->format, "csv"))
+	if (R->format == FMT_CSV)
 		print_csv(R);
-	else if (!strcmp(R->format, "json"))
+	else if (R->format == FMT_JSON)
 		print_json(R, node, year, quarter, scope);
 	else
 		print_table(R);
 }
 
-enum { O_YEAR = OPT_FIRST, O_QUARTER, O_UNIT, O_SCOPE, O_FORMAT, O_LOCALE, O_FORCE, O_BY };
-
-static const optspec_t report_opts[] = {
-	{O_YEAR, "year", "YYYY", 1, "report year"},
-	{O_QUARTER, "quarter", "1-4", 0, "one quarter (plans and distinct cadres stay yearly)"},
-	{O_UNIT, "unit", "ID", 0, "one org unit of this node"},
-	{O_SCOPE, "scope", "node|subtree", 0, "this node only (default) or with its children's latest snapshots"},
-	{O_FORMAT, "format", "table|csv|json", 0, "output (default table; --json is json)"},
-	{O_LOCALE, "locale", "LOCALE", 0, "labels in zh-Hans, zh-Hant, vi or en (default: the node's locale)"},
-	{O_BY, "by", "category|format|month", 0, "rows per course category (default), class format or month"},
-	{0},
-};
-
-static const optspec_t coverage_opts[] = {
-	{O_YEAR, "year", "YYYY", 1, "report year"},
-	{O_UNIT, "unit", "ID", 0, "one org unit of this node"},
-	{O_SCOPE, "scope", "node|subtree", 0, "per unit of this node (default), or per unit type with the children"},
-	{O_FORMAT, "format", "table|csv|json", 0, "output (default table; --json is json)"},
-	{O_LOCALE, "locale", "LOCALE", 0, "labels in zh-Hans, zh-Hant, vi or en (default: the node's locale)"},
-	{0},
-};
-
-typedef struct rargs {
-	Ut__ReportQuery q;
-	const char *format, *locale;
-} rargs_t;
-
-static int parse_report(ctx_t *c, int argc, char **argv, rargs_t *a)
+/* fulfilment, coverage and attendance: the reply's cells summed into rows per group. */
+static void report_rows(const ctx_t *c, const Ut__ReportQuery *q, const Ut__ReportReply *r)
 {
-	opts_t o;
-	const char *arg, *pos[1];
-	long long v;
-	int k;
-	ut__report_query__init(&a->q);
-	a->format = NULL;
-	a->locale = NULL;
-	opt_begin(&o, c, argc, argv, c->verb->opts);
-	while ((k = opt_next(&o, &arg)) > 0) {
-		switch (k) {
-		case O_YEAR:
-			if (parse_num(c, "--year", arg, 2000, 2100, &v))
-				return EXIT_USAGE;
-			a->q.year = (int32_t)v;
-			break;
-		case O_QUARTER:
-			if (parse_num(c, "--quarter", arg, 1, 4, &v))
-				return EXIT_USAGE;
-			a->q.quarter = (int32_t)v;
-			break;
-		case O_UNIT:
-			if (parse_num(c, "--unit", arg, 1, INT64_MAX, &v))
-				return EXIT_USAGE;
-			a->q.unit_id = v;
-			break;
-		case O_SCOPE:
-			if (strcmp(arg, "node") && strcmp(arg, "subtree"))
-				return usage(c, "--scope is node or subtree, not '%s'", arg);
-			a->q.scope = (char *)arg;
-			break;
-		case O_FORMAT:
-			if (strcmp(arg, "table") && strcmp(arg, "csv") && strcmp(arg, "json"))
-				return usage(c, "--format is table, csv or json, not '%s'", arg);
-			a->format = arg;
-			break;
-		case O_BY:
-			if (strcmp(arg, "category") && strcmp(arg, "format") && strcmp(arg, "month"))
-				return usage(c, "--by is category, format or month, not '%s'", arg);
-			a->q.by = (char *)arg;
-			break;
-		case O_LOCALE:
-			if (!ut_report_locale_known(arg))
-				return usage(c, "--locale is zh-Hans, zh-Hant, vi or en, not '%s'", arg);
-			a->locale = arg;
-			break;
-		}
-	}
-	if (k < 0 || opt_rest(&o, pos, 0, 0, "") < 0)
-		return EXIT_USAGE;
-	if (!a->format)
-		a->format = c->json ? "json" : "table";
-	int rc = ctx_ready(c);
-	if (rc)
-		return rc;
-	if (!a->locale)
-		a->locale = ut_report_locale_known(c->cfg.locale) ? c->cfg.locale : "en";
-	return 0;
-}
-
-static int report_run(ctx_t *c, int argc, char **argv)
-{
-	rargs_t a;
-	int rc = parse_report(c, argc, argv, &a);
-	if (rc)
-		return rc;
-	const char *kind = c->verb->name;
-	a.q.kind = (char *)kind;
-	ProtobufCMessage *m = NULL;
-	if ((rc = call(c, REPORTD, UT__MSG_TYPE__MSG_REPORT_QUERY, &a.q.base, &ut__report_reply__descriptor, &m)))
-		return rc;
-	const Ut__ReportReply *r = (const Ut__ReportReply *)m;
+	const char *kind = q->kind;
 	int cov = !strcmp(kind, "coverage");
-	const char *by = *a.q.by ? a.q.by : "category";
-	rep_t R = {.kind = kind, .locale = a.locale, .format = a.format,
+	const char *by = *q->by ? q->by : "category";
+	rep_t R = {.kind = kind, .format = c->format,
 		   .cols = cov ? coverage_cols : !strcmp(kind, "attendance") ? attendance_cols : fulfilment_cols,
 		   .group_key = cov ? "unit" : by, .target = -1};
 	for (size_t i = 0; i < r->n_cells; i++) {
@@ -444,9 +351,9 @@ static int report_run(ctx_t *c, int argc, char **argv)
 		else if (!strcmp(by, "month") && strcmp(x->group, "00"))
 			snprintf(label, sizeof label, "%d-%s", r->year, x->group);
 		else if (!strcmp(by, "month"))
-			snprintf(label, sizeof label, "%s", ut_report_label(a.locale, "yearly"));
+			snprintf(label, sizeof label, "%s", ut_report_label("yearly"));
 		else
-			snprintf(label, sizeof label, "%s", ut_report_label(a.locale, x->group));
+			snprintf(label, sizeof label, "%s", ut_report_label(x->group));
 		row_t *g = group_row(&R, x->group, label);
 		if (g)
 			row_add(g, x->metric, x->value);
@@ -460,32 +367,15 @@ static int report_run(ctx_t *c, int argc, char **argv)
 	R.n = keep;
 	print_report(&R, r->node, r->year, r->quarter, r->scope);
 	free(R.rows);
-	protobuf_c_message_free_unpacked(m, NULL);
-	return EXIT_OK;
 }
 
-static const optspec_t federation_opts[] = {
-	{O_YEAR, "year", "YYYY", 1, "report year"},
-	{O_QUARTER, "quarter", "1-4", 0, "one quarter"},
-	{O_FORMAT, "format", "table|csv|json", 0, "output (default table; --json is json)"},
-	{O_LOCALE, "locale", "LOCALE", 0, "labels in zh-Hans, zh-Hant, vi or en (default: the node's locale)"},
-	{0},
-};
-
-static int report_federation(ctx_t *c, int argc, char **argv)
+/* federation: this node's own row, a row per child with its snapshot, the subtree total. */
+static void report_children(const ctx_t *c, const Ut__ReportQuery *q, const Ut__FederationReply *f)
 {
-	rargs_t a;
-	int rc = parse_report(c, argc, argv, &a);
-	if (rc)
-		return rc;
-	ProtobufCMessage *m = NULL;
-	if ((rc = call(c, REPORTD, UT__MSG_TYPE__MSG_REPORT_FEDERATION, &a.q.base, &ut__federation_reply__descriptor, &m)))
-		return rc;
-	const Ut__FederationReply *f = (const Ut__FederationReply *)m;
-	rep_t R = {.kind = "federation", .locale = a.locale, .format = a.format, .cols = federation_cols,
-		   .group_key = "node", .fed = 1, .target = -1};
+	rep_t R = {.kind = "federation", .format = c->format, .cols = federation_cols, .group_key = "node", .fed = 1,
+		   .target = -1};
 	char label[256];
-	snprintf(label, sizeof label, "%s (%s)", f->node, ut_report_label(a.locale, "this_node"));
+	snprintf(label, sizeof label, "%s (%s)", f->node, ut_report_label("this_node"));
 	row_t *own = group_row(&R, f->node, label);
 	for (size_t i = 0; own && i < f->n_own; i++)
 		row_add(own, f->own[i]->metric, f->own[i]->value);
@@ -503,40 +393,35 @@ static int report_federation(ctx_t *c, int argc, char **argv)
 	}
 	for (int i = 0; i < R.n; i++)
 		row_sum(&R.total, &R.rows[i]);
-	print_report(&R, f->node, f->year, a.q.quarter, "subtree");
-	if (!strcmp(a.format, "table") && f->uplink && *f->uplink->parent) {
-		char b[32];
-		const char *w = when(f->uplink->acked_ms, b, sizeof b);
-		printf("\nparent %s: snapshot %llu built, %llu acknowledged%s%s%s%s\n", f->uplink->parent,
-		       (unsigned long long)f->uplink->built_seq, (unsigned long long)f->uplink->acked_seq, w ? " at " : "",
-		       w ? w : "", *f->uplink->error ? "; " : "", f->uplink->error);
+	print_report(&R, f->node, f->year, q->quarter, "subtree");
+	if (c->format == FMT_TABLE && f->uplink && *f->uplink->parent) {
+		const Ut__UplinkState *u = f->uplink;
+		char b[32], line[1024];
+		const char *w = when(u->acked_ms, b, sizeof b);
+		snprintf(line, sizeof line, _("parent %s: snapshot %llu built, %llu acknowledged"), u->parent,
+			 (unsigned long long)u->built_seq, (unsigned long long)u->acked_seq);
+		printf("\n%s", line);
+		if (w)
+			printf(_(" at %s"), w);
+		if (*u->error)
+			printf("; %s", u->error);
+		putchar('\n');
 	}
 	free(R.rows);
-	protobuf_c_message_free_unpacked(m, NULL);
-	return EXIT_OK;
 }
 
-const verb_t report_verbs[] = {
-	{"fulfilment", report_run, "classes and participations held against the yearly plan, per category",
-	 "--year YYYY [--quarter Q] [--unit ID] [--scope node|subtree] [--by category|format|month] [--format F] [--locale L]",
-	 report_opts,
-	 "utctl report fulfilment --year 2016\n  utctl report fulfilment --year 2016 --format csv --locale vi > bao-cao.csv",
-	 "A participation is one cadre, confirmed in a class that was held, who attended at least one of its\n"
-	 "sessions. Percentages are whole numbers rounded half up (3831 of 3580 = 107%)."},
-	{"coverage", report_run, "full- and part-time cadres trained in the year against those registered, per unit",
-	 "--year YYYY [--unit ID] [--scope node|subtree] [--format table|csv|json] [--locale L]", coverage_opts,
-	 "utctl report coverage --year 2016 --format json", NULL},
-	{"attendance", report_run, "attendance, completion and roll-call rates, reminders sent and failed, per category",
-	 "--year YYYY [--quarter Q] [--unit ID] [--scope node|subtree] [--by category|format|month] [--format F] [--locale L]",
-	 report_opts,
-	 "utctl report attendance --year 2016 --quarter 2", NULL},
-	{"federation", report_federation, "each child node's latest snapshot beside this node's figures, and the subtree total",
-	 "--year YYYY [--quarter Q] [--format table|csv|json] [--locale L]", federation_opts,
-	 "utctl report federation --year 2016", "A child with no snapshot for report.stale_after_s is flagged stale."},
-	{0},
-};
+void report_print(const ctx_t *c, const ProtobufCMessage *req, const ProtobufCMessage *rep)
+{
+	const Ut__ReportQuery *q = (const Ut__ReportQuery *)req;
+	if (rep->descriptor == &ut__federation_reply__descriptor)
+		report_children(c, q, (const Ut__FederationReply *)rep);
+	else
+		report_rows(c, q, (const Ut__ReportReply *)rep);
+}
 
 /* ---- node keygen, node child ---- */
+
+enum { O_FORCE = OPT_FIRST };
 
 static const optspec_t keygen_opts[] = {
 	{O_FORCE, "force", NULL, 0, "replace an existing key pair (children's parents must then learn the new key)"},

@@ -288,6 +288,10 @@ static void warning_print(const ProtobufCMessage *rep)
 
 static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
 {
+	if (cmd->figures) {
+		report_print(c, req, rep);
+		return;
+	}
 	if (c->format == FMT_JSON) {
 		/* a list that is only its items is their array; one with counts beside them (an
 		 * enrolment list's seats) stays an object */

@@ -134,14 +134,14 @@ void print_noun_help(const noun_t *n, FILE *f);
 void print_verb_help(const ctx_t *c, FILE *f);
 extern const noun_t nouns[];
 
-/* Verb tables, one per noun. */
-extern const verb_t node_verbs[], course_verbs[], venue_verbs[], lecturer_verbs[], class_verbs[], session_verbs[],
-	plan_verbs[];
-/* report.c: the report noun, and the upward link's verbs joined to the node noun. */
-extern const verb_t report_verbs[], node_link_verbs[];
-/* enrol.c */
-extern const verb_t unit_verbs[], cadre_verbs[], enrol_verbs[], rollcall_verbs[], reflection_verbs[];
-/* notify.c */
-extern const verb_t notify_verbs[];
+/* The verbs not (yet) rows of the command table, per noun. */
+extern const verb_t node_verbs[];     /* node.c: status */
+extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
+extern const verb_t cadre_verbs[];    /* enrol.c: import */
+extern const verb_t notify_verbs[];   /* notify.c: nudge */
+
+/* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV
+ * or JSON. */
+void report_print(const ctx_t *c, const ProtobufCMessage *req, const ProtobufCMessage *rep);
 
 #endif

@@ -7,6 +7,11 @@ UT_BIN=${UT_BIN:?set by ctest: the build tree\'s services directory}
 UT_TOOLS=${UT_TOOLS:?set by ctest: the build tree\'s tests directory}
 UT_SRC=${UT_SRC:?set by ctest: the source tree}
 DAEMONS=(ut-schedd ut-enrold ut-notifyd ut-reportd)
+# utctl speaks English to the tests whatever the machine's locale and the node's ([node] locale is
+# the reader's language only when the environment names none); bash's warning that the C library
+# has no such locale is not the test's business.
+unset LC_ALL
+{ export LC_MESSAGES=en_US.UTF-8; } 2>/dev/null
 
 T=$(mktemp -d /tmp/ut-test.XXXXXX)
 PASSED=0

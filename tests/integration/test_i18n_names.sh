@@ -80,6 +80,8 @@ check "CSV rows" 3 "$(utctl --locale zh-Hans --format csv course list | wc -l)"
 # the same commands in JSON keep the protocol's words for programs
 check "JSON keeps the value words" '"safety"' "$(utctl --json course list | grep -o '"safety"' | head -1)"
 # the reader's language from the environment, then the node's
-check "LANG picks the language" 1 "$(LANG=vi_VN.UTF-8 "$UT_BIN/utctl" --node-config "$T/node.ini" class show 42 2>&1 | grep -c 'không có lớp 42')"
+check "LANG picks the language" 1 "$(env -u LC_MESSAGES LANG=vi_VN.UTF-8 "$UT_BIN/utctl" --node-config "$T/node.ini" class show 42 2>&1 | grep -c 'không có lớp 42')"
+check "LC_MESSAGES before LANG" 1 "$(LC_MESSAGES=zh_TW.UTF-8 LANG=vi_VN.UTF-8 "$UT_BIN/utctl" --node-config "$T/node.ini" class show 42 2>&1 | grep -c '沒有班級 42')"
+check "C.UTF-8 names no language: the node's" 1 "$(env -u LC_MESSAGES LANG=C.UTF-8 "$UT_BIN/utctl" --node-config "$T/node.ini" class show 42 2>&1 | grep -c '没有班级 42')"
 check "--locale must be one of the four" 2 "$(utctl --locale fr course list >/dev/null 2>&1; echo $?)"
 finish

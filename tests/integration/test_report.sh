@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 write_config '[node]' 'timezone = Asia/Ho_Chi_Minh' 'locale = vi' '[report]' 'coverage_targets = 2015:5, 2016:40'
 start_redis
 start_daemon ut-schedd
+start_daemon ut-enrold
 start_daemon ut-reportd
 inject() { "$UT_TOOLS/ut-report-inject" "$T/redis.sock" "ut:" test-node <"$1"; }
 rjson() { utctl report "$@" --format json; }
@@ -15,6 +16,13 @@ rjson() { utctl report "$@" --format json; }
 report_up() { utctl report fulfilment --year 2016 >/dev/null 2>&1 && utctl plan show --year 2016 >/dev/null 2>&1; }
 wait_until 30 report_up
 check_run "ut-reportd answers before it has any data" 0 '' utctl report fulfilment --year 2016
+
+# The units, through the real enrolment daemon (ids 1-5, as the injected events below repeat them).
+utctl unit add --code HK --name 'LĐLĐ quận Hoàn Kiếm' --kind union >/dev/null
+utctl unit add --code MAY10 --name 'Công ty May 10' --kind enterprise >/dev/null
+utctl unit add --code SCH1 --name '第一中学' --kind school >/dev/null
+utctl unit add --code AG --name '=SUM(A1:A9)' --kind agency >/dev/null
+utctl unit add --code FIN --name 'Sở Tài chính' --kind public_body >/dev/null
 
 # The plan and the classes, through the real scheduling daemon.
 utctl course add --code LAW --title 'Pháp luật lao động' --category labour_law >/dev/null
@@ -274,12 +282,11 @@ check "cumulative = a direct SQL count" "$(sql ut-reportd 'SELECT count(DISTINCT
 check_run "coverage table names the target" 0 'Coverage target by the end of the year: 40%' utctl report coverage --year 2016 --locale en
 # Targets set by the officer (seed 004: 40%, 75%, 100%) reach the reports through ut-schedd's
 # event and take precedence over the configuration's.
-check_run "coverage targets set in the plan" 0 'coverage targets: 2015 40%, 2016 75%, 2017 100%' \
-	utctl plan set --coverage-target 2015:40,2016:75,2017:100
+check_run "coverage targets set in the plan" 0 '2017 +100%' utctl plan coverage 2015:40 2016:75 2017:100
 check_run "targets listed" 0 '2016 +75%' utctl plan targets
 check_run "a target over 100% is refused" 1 'invalid: coverage percent must be between 0 and 100' \
-	utctl plan set --coverage-target 2018:120
-check_run "a malformed target list is a usage error" 2 '' utctl plan set --coverage-target 2018-50
+	utctl --locale en plan coverage 2018:120
+check_run "a malformed target list is a usage error" 2 'YEAR:PERCENT' utctl --locale en plan coverage 2018-50
 wait_for "the report uses the plan's target for 2016" "75" bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' \
 	report coverage --year 2016 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin).get(\"coverage_target\"))'"
 
@@ -317,19 +324,22 @@ print(len({w(l) for l in lines}))
 EOF
 )"
 check_run "labels in Traditional Chinese" 0 '劳動法律|勞動法律' utctl report fulfilment --year 2016 --locale zh-Hant
-check_run "labels in the node's locale (vi) by default" 0 'Số lớp đã tổ chức' utctl report fulfilment --year 2016
+check_run "labels in the node's locale (vi) when the environment names none" 0 'Số lớp đã tổ chức' \
+	env -u LC_MESSAGES LANG=C.UTF-8 "$UT_BIN/utctl" --node-config "$T/node.ini" report fulfilment --year 2016
 check_run "labels in English" 0 'Participations % of plan' utctl report fulfilment --year 2016 --locale en
 check_run "quarter report" 0 '' utctl report attendance --year 2016 --quarter 3 --locale en
-check_run "one unit" 0 '' utctl report coverage --year 2016 --unit 3
+check_run "one unit, by code" 0 '第一中学' utctl report coverage --year 2016 --unit SCH1
+check_run "one unit, by name" 0 'Công ty May 10' utctl report coverage --year 2016 --unit 'Công ty May 10'
+check_run "an unknown unit is named, with the ones there are" 2 "'NOSUCH' does not exist; there are: .*SCH1" utctl report coverage --year 2016 --unit NOSUCH --locale en
 
 # Bad input: usage errors or one clear refusal, nothing changes.
 check_run "year out of range" 2 'year' utctl report fulfilment --year 1990
 check_run "unknown format" 2 'format' utctl report fulfilment --year 2016 --format xls
 check_run "unknown locale" 2 'locale' utctl report fulfilment --year 2016 --locale fr
-check_run "unit with subtree refused" 1 'invalid' utctl report coverage --year 2016 --unit 2 --scope subtree
+check_run "unit with subtree refused" 1 'invalid' utctl report coverage --year 2016 --unit MAY10 --scope subtree --locale en
 check_run "garbage frame gets an answer" 0 'invalid' rawsend ut-reportd body 400 'garbage'
 check_run "unknown child key refused" 0 '^not_found' rawsend ut-reportd body 420 ''
-for d in ut-reportd ut-schedd; do
+for d in ut-reportd ut-enrold ut-schedd; do
 	stop_daemon $d
 	check "$d stops cleanly on SIGTERM" 0 "$STOPPED_STATUS"
 done

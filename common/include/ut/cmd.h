@@ -105,6 +105,9 @@ typedef struct ut_cmd {
 	/* What `done` or the columns cannot say from reply fields alone (a preview's text), or a line
 	 * under a list's table (its counts): printed to out, translated. */
 	void (*said)(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+	/* 1: a report; its rows are figures under labels in the reader's language (ut/reportfmt.h),
+	 * summed per group, not columns of the reply */
+	int figures;
 } ut_cmd_t;
 
 extern const ut_cmd_t ut_cmds[];

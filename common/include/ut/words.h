@@ -24,6 +24,8 @@ extern const char *const ut_results[];       /* a training record's completed, n
 extern const char *const ut_notice_kinds[];    /* what a notice is about: confirmed ... due_nudge */
 extern const char *const ut_notice_statuses[]; /* scheduled, queued, sent, retrying, dead ... */
 extern const char *const ut_channels[];        /* email, webhook, spool */
+extern const char *const ut_report_scopes[];    /* a report of this node, or of its subtree */
+extern const char *const ut_report_groupings[]; /* a report's rows: per category, format or month */
 extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
 extern const char *const ut_field_words[];   /* request fields named in replies */
 
