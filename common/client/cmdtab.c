@@ -491,6 +491,13 @@ static const ut_arg_t notify_preview_args[] = {
 	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOC"), N_("the message's language (default: the cadre's, else the node's)"), .choices = ut_locales},
 	{0},
 };
+static const ut_arg_t notify_nudge_args[] = {
+	{"CADRE", "cadre_ids", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REPEAT, NULL, N_("the cadres' registry ids")},
+	{"file", NULL, UT_ARG_FILE, UT_ARG_REPEAT, NC_("meta", "FILE"), N_("more cadres: ids or names, one a line, or a sheet with an id or name column (a due list); - for stdin")},
+	{"for", "note", UT_ARG_CHOICE, 0, NC_("meta", "WHY"), N_("what they are due for, said in each cadre's language"), .choices = ut_due_reasons},
+	{"note", "note", UT_ARG_TEXT, 0, NC_("meta", "TEXT"), N_("instead of --for: what they are due for, in your own words")},
+	{0},
+};
 static const ut_arg_t notify_optout_args[] = {
 	{"CADRE", "cadre_id", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre's registry id")},
 	{"CHANNEL", "channel", UT_ARG_CHOICE, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the channel"), .choices = ut_channels},
@@ -646,6 +653,10 @@ const ut_cmd_t ut_cmds[] = {
 	{"notify", "preview", N_("show exactly what a message would say now"), NOTIFYD, MSG(NOTIFY_PREVIEW),
 	 REQ(preview_request), REQ(preview), UT_ROLE_VIEWER, notify_preview_args, .said = notice_previewed,
 	 .example = "utctl notify preview reminder C001 3 --locale vi"},
+	{"notify", "nudge", N_("remind cadres of training they are due for (once a day each)"), NOTIFYD,
+	 MSG(NOTIFY_NUDGE), REQ(nudge), REQ(delivery_list), UT_ROLE_OFFICER, notify_nudge_args, .hook = nudge_hook,
+	 .said = nudged,
+	 .example = "utctl cadre due --onboarding-months 6 --format csv | utctl notify nudge --file - --for onboarding"},
 	{"notify", "optout", N_("stop (or with --undo resume) messages to a cadre over one channel"), NOTIFYD,
 	 MSG(NOTIFY_OPTOUT), REQ(opt_out), REQ(opt_out), UT_ROLE_OFFICER, notify_optout_args, .said = optout_said,
 	 .example = "utctl notify optout C001 email", .notes = N_("Messages already queued still go.")},

@@ -445,8 +445,37 @@ static int sheet_of(ut_fill_t *f, const char *file, const ut_sheet_col_t *cols, 
 	return rc ? sheet_fail(f, file, *s) : 0;
 }
 
-/* enrol bulk: the cadres of a file (ids, or names where a line has no id; stdin when no --file);
- * a name that is no one's or several people's is noted and left out, the rest are enrolled. */
+/* Append the cadres of a file (ids, or names where a line has no id) to ids; a name that is no
+ * one's or several people's is noted and left out, the rest go. */
+static int cadres_of_file(ut_fill_t *f, const char *file, char ***ids, size_t *n)
+{
+	ut_sheet_t *s = NULL;
+	int rc = sheet_of(f, file, ut_sheet_cadre_ref_cols, &s);
+	char **more = rc ? NULL : realloc(*ids, ((size_t)s->nrows + *n + 1) * sizeof **ids);
+	if (!rc && !more)
+		rc = UT_ENOMEM;
+	if (more)
+		*ids = more;
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		const char *id = s->rows[i][UT_SHEET_K_ID], *name = s->rows[i][UT_SHEET_K_NAME];
+		char where[300], *found = NULL;
+		snprintf(where, sizeof where, "%s %s %d", file, ut_tr_word(s->line_word), s->lines[i]);
+		if (*id)
+			found = strdup(id);
+		else if (*name && (rc = cadre_by_name(f, where, name, &found)) == UT_ENOTFOUND)
+			rc = 0; /* noted; the others go */
+		else if (!*name)
+			continue;
+		if (!rc && found)
+			(*ids)[(*n)++] = found;
+		else if (!rc && *id)
+			rc = UT_ENOMEM;
+	}
+	ut_sheet_destroy(&s);
+	return rc;
+}
+
+/* enrol bulk: the cadres of --file, or of stdin when there is none. */
 int enrol_bulk_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 {
 	Ut__EnrolRequest *q = (Ut__EnrolRequest *)f->req;
@@ -460,27 +489,30 @@ int enrol_bulk_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	if (!a)
 		return q->n_cadre_ids || f->refused ? 0 : ut_cmd_fail(f, 1, _("no cadres in the list"));
 	f->hook_state = (void *)a; /* a file was read: no stdin */
-	ut_sheet_t *s = NULL;
-	int rc = sheet_of(f, value, ut_sheet_cadre_ref_cols, &s);
-	if (!rc && !(q->cadre_ids = realloc(q->cadre_ids, ((size_t)s->nrows + q->n_cadre_ids + 1) * sizeof *q->cadre_ids)))
-		rc = UT_ENOMEM;
-	for (int i = 0; !rc && i < s->nrows; i++) {
-		const char *id = s->rows[i][UT_SHEET_K_ID], *name = s->rows[i][UT_SHEET_K_NAME];
-		char where[300], *found = NULL;
-		snprintf(where, sizeof where, "%s %s %d", value, ut_tr_word(s->line_word), s->lines[i]);
-		if (*id)
-			found = strdup(id);
-		else if (*name && (rc = cadre_by_name(f, where, name, &found)) == UT_ENOTFOUND)
-			rc = 0; /* noted; the others go */
-		else if (!*name)
-			continue;
-		if (!rc && found)
-			q->cadre_ids[q->n_cadre_ids++] = found;
-		else if (!rc && *id)
-			rc = UT_ENOMEM;
-	}
-	ut_sheet_destroy(&s);
-	return rc;
+	return cadres_of_file(f, value, &q->cadre_ids, &q->n_cadre_ids);
+}
+
+/* notify nudge: the cadres named and those of --file; why, in the templates' words (--for) or the
+ * officer's own (--note). */
+int nudge_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__Nudge *q = (Ut__Nudge *)f->req;
+	if (a)
+		return cadres_of_file(f, value, &q->cadre_ids, &q->n_cadre_ids);
+	if (!q->n_cadre_ids && !f->refused)
+		return ut_cmd_fail(f, 1, _("no cadres in the list"));
+	if (!*q->note)
+		return ut_cmd_fail(f, 1, _("say what they are due for: --for onboarding or retrain, or --note TEXT"));
+	return 0;
+}
+
+/* notify nudge: how many were queued, and how many had one today already. */
+void nudged(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__DeliveryList *l = (const Ut__DeliveryList *)rep;
+	const Ut__Nudge *r = (const Ut__Nudge *)req;
+	fprintf(out, _("nudges queued: %zu; already nudged today: %zu\n"), l->n_deliveries,
+		r->n_cadre_ids > l->n_deliveries ? r->n_cadre_ids - l->n_deliveries : 0);
 }
 
 typedef struct marks {

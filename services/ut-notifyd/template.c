@@ -3,6 +3,7 @@
 #include "notifyd.h"
 #include "ut/err.h"
 #include "ut/utf8.h"
+#include "ut/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +26,15 @@ const char *const notify_locales[] = {"zh-Hans", "zh-Hant", "vi", "en", NULL};
  * all come from the templates. */
 static const char offset_units[] = "dhm";
 
+/* How a nudge's {{reason}} reads when it is a due reason (onboarding, retrain): reason.<locale>.txt,
+ * a line "onboarding: Bồi dưỡng cán bộ mới" per reason. An officer's own note is said as written. */
+#define NREASONS 2
+
 struct notify_templates {
 	char *subject[NKINDS][NLOCALES];
 	char *body[NKINDS][NLOCALES];
 	char *offset[NLOCALES][6]; /* the text around {{n}} for days, hours, minutes; then for n = 1 */
+	char *reason[NLOCALES][NREASONS]; /* the words of ut_due_reasons */
 };
 
 static int index_of(const char *const *list, const char *s)
@@ -150,6 +156,43 @@ static int offsets_load(notify_templates_t *t, const char *dir, int l, char *err
 	return rc;
 }
 
+/* reason.<locale>.txt: "onboarding: ...", "retrain: ..."; '#' lines are comments. */
+static int reasons_load(notify_templates_t *t, const char *dir, int l, char *err, size_t errlen)
+{
+	char path[4096];
+	size_t len;
+	snprintf(path, sizeof path, "%s/reason.%s.txt", dir, notify_locales[l]);
+	char *text = read_file(path, &len, err, errlen);
+	if (!text)
+		return UT_EINVAL;
+	int rc = 0, line = 0;
+	for (char *p = text, *nl; *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
+		line++;
+		if ((nl = strchr(p, '\n')))
+			*nl = '\0';
+		if (*p == '#' || !*p)
+			continue;
+		char *colon = strchr(p, ':');
+		int r = -1;
+		if (colon) {
+			*colon = '\0';
+			r = index_of(ut_due_reasons, p);
+		}
+		if (r < 0 || r >= NREASONS || !colon[1 + (colon[1] == ' ')]) {
+			snprintf(err, errlen, "%s:%d: expected \"onboarding: ...\" or \"retrain: ...\"", path, line);
+			rc = UT_EINVAL;
+		} else if (!(t->reason[l][r] = strdup(colon + 1 + (colon[1] == ' '))))
+			rc = UT_ENOMEM;
+	}
+	for (int i = 0; !rc && i < NREASONS; i++)
+		if (!t->reason[l][i]) {
+			snprintf(err, errlen, "%s: no line for \"%s:\"", path, ut_due_reasons[i]);
+			rc = UT_EINVAL;
+		}
+	free(text);
+	return rc;
+}
+
 int notify_templates_load(notify_templates_t **out, const char *dir, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -189,6 +232,8 @@ int notify_templates_load(notify_templates_t **out, const char *dir, char *err, 
 		}
 	for (int l = 0; l < NLOCALES; l++) {
 		int rc = offsets_load(t, dir, l, err, errlen);
+		if (!rc)
+			rc = reasons_load(t, dir, l, err, errlen);
 		if (rc) {
 			notify_templates_destroy(&t);
 			return rc;
@@ -208,9 +253,12 @@ void notify_templates_destroy(notify_templates_t **tp)
 			free(t->subject[k][l]);
 			free(t->body[k][l]);
 		}
-	for (int l = 0; l < NLOCALES; l++)
+	for (int l = 0; l < NLOCALES; l++) {
 		for (int i = 0; i < 6; i++)
 			free(t->offset[l][i]);
+		for (int i = 0; i < NREASONS; i++)
+			free(t->reason[l][i]);
+	}
 	free(t);
 	*tp = NULL;
 }
@@ -274,6 +322,9 @@ int notify_render(const notify_templates_t *t, const char *kind, const char *loc
 		snprintf(words, sizeof words, "%.*s%.*s%s", (int)(at - tpl), tpl, (int)(strlen(o) - 1), o, at + 5);
 		own[V_OFFSET] = words;
 	}
+	int r = index_of(ut_due_reasons, vals[V_REASON]);
+	if (r >= 0 && r < NREASONS) /* "onboarding" -> "Bồi dưỡng cán bộ mới" */
+		own[V_REASON] = t->reason[l][r];
 	*subject = subst(t->subject[k][l], own);
 	*text = subst(t->body[k][l], own);
 	/* a value with a line break must not add a mail header */

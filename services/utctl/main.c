@@ -40,7 +40,7 @@ const noun_t nouns[] = {
 	{"enrol", N_("enrolments in classes, with waitlists"), table_only, "add"},
 	{"rollcall", N_("attendance per session: present, late, excused, absent"), table_only, "mark"},
 	{"reflection", N_("written reflections on a class"), table_only, 0},
-	{"notify", N_("notifications: delivery log, due reminders, resend, preview"), notify_verbs, 0},
+	{"notify", N_("notifications: delivery log, due reminders, resend, preview, nudges"), table_only, 0},
 	{0},
 };
 

@@ -138,7 +138,6 @@ extern const noun_t nouns[];
 extern const verb_t node_verbs[];     /* node.c: status */
 extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
 extern const verb_t cadre_verbs[];    /* enrol.c: import */
-extern const verb_t notify_verbs[];   /* notify.c: nudge */
 
 /* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV
  * or JSON. */

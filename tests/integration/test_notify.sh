@@ -136,13 +136,17 @@ check "none where it was handed in or the course needs none" 1 "$(sql ut-notifyd
 
 # Due-list nudge from an officer: once per cadre and day, in each cadre's language.
 printf 'id,name\nC1,Alice\nC2,An\n' >"$T/due.csv"
-check_run "nudge two cadres from a due list" 0 '^2 nudge\(s\) queued' utctl notify nudge --file "$T/due.csv" --note 'onboarding for new chairs'
+check_run "nudge two cadres from a due list" 0 '^nudges queued: 2; already nudged today: 0' utctl notify nudge --file "$T/due.csv" --note 'onboarding for new chairs'
 printf 'Mã cán bộ,Họ và tên\r\nC2,An\r\n' >"$T/due_vi.csv"
-check_run "a Vietnamese header is a header, not a cadre" 0 '^0 nudge\(s\) queued, 1 cadre\(s\) already nudged today' \
-	utctl notify nudge --file "$T/due_vi.csv" --note 'onboarding'
-check_run "again the same day: nothing new" 0 '^0 nudge\(s\) queued, 1 cadre\(s\) already nudged today' utctl notify nudge C1 --note 'onboarding'
+check_run "a Vietnamese header is a header, not a cadre" 0 '^nudges queued: 0; already nudged today: 1' \
+	utctl notify nudge --file "$T/due_vi.csv" --for onboarding
+check_run "again the same day: nothing new" 0 '^nudges queued: 0; already nudged today: 1' utctl notify nudge C1 --for onboarding
+check_run "a due reason" 0 '^nudges queued: 1;' utctl notify nudge C3 --for retrain
+wait_for "the due reason in the cadre's language, from the templates" 1 \
+	bash -c "grep -c '本类别的复训' '$T'/spool/C3_0_due_nudge_*.eml 2>/dev/null"
+check_run "a reason that is not one" 2 "'later' is not one of" utctl notify nudge C3 --for later
 wait_for "the nudge is spooled with the note" 1 bash -c "grep -c 'you are due for: onboarding for new chairs' '$T'/spool/C1_0_due_nudge_*.eml 2>/dev/null"
-check_run "a nudge needs a note" 2 '' utctl notify nudge C1
+check_run "a nudge says why" 2 'say what they are due for' utctl notify nudge C1
 check_run "an id with a slash is refused" 1 "invalid: cadre 1: an id is" utctl notify nudge 'a/b' --note x
 
 # A cadre who leaves gets nothing more.

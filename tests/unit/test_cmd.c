@@ -275,6 +275,14 @@ static void every_argument_reaches_its_field(void **state)
 				argv[argc++] = "--class";
 				argv[argc++] = "4";
 			}
+			if (!strcmp(c->noun, "notify") && !strcmp(c->verb, "nudge")) { /* cadres, and why */
+				if (strcmp(a->name, "for") && strcmp(a->name, "note")) {
+					argv[argc++] = "--for";
+					argv[argc++] = "onboarding";
+				}
+				if (strcmp(a->name, "CADRE"))
+					argv[argc++] = "C001";
+			}
 			if (!strcmp(c->verb, "add") && !strcmp(c->noun, "session")) {
 				argv[argc++] = "--at";
 				argv[argc++] = "2027-03-05 09:00-12:00";
