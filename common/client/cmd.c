@@ -211,13 +211,10 @@ static int pick(ut_fill_t *f, const char *what, const char *value, const named_t
 	return ut_cmd_fail(f, 1, _("%s '%s' does not exist; there are: %s"), what, value, list);
 }
 
-void ut_cmd_note(ut_fill_t *f, const char *fmt, ...)
+static void vnote(ut_fill_t *f, const char *fmt, va_list ap)
 {
 	char line[600];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
 	size_t have = f->notes ? strlen(f->notes) : 0, n = strlen(line);
 	char *grown = realloc(f->notes, have + n + 2);
 	if (grown) {
@@ -226,8 +223,29 @@ void ut_cmd_note(ut_fill_t *f, const char *fmt, ...)
 		grown[have + n + 1] = '\0';
 		f->notes = grown;
 	}
+}
+
+void ut_cmd_note(ut_fill_t *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vnote(f, fmt, ap);
+	va_end(ap);
 	f->refused++;
 }
+
+void ut_cmd_warn(ut_fill_t *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vnote(f, fmt, ap);
+	va_end(ap);
+}
+
+static const char *node_locale = "";
+
+void ut_cmd_set_node_locale(const char *locale) { node_locale = locale ? locale : ""; }
+const char *ut_cmd_node_locale(void) { return node_locale; }
 
 int ut_cmd_call(ut_fill_t *f, const char *daemon, int type, const ProtobufCMessage *req,
 		const ProtobufCMessageDescriptor *rd, ProtobufCMessage **out)

@@ -491,6 +491,12 @@ static const ut_arg_t notify_preview_args[] = {
 	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOC"), N_("the message's language (default: the cadre's, else the node's)"), .choices = ut_locales},
 	{0},
 };
+static const ut_arg_t cadre_import_args[] = {
+	{"FILE", NULL, UT_ARG_FILE, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the cadre list: .xlsx, CSV or text; - for stdin")},
+	{"dry-run", "dry_run", UT_ARG_FLAG, 0, NULL, N_("check the file and say what would change; change nothing")},
+	{"encoding", NULL, UT_ARG_HOOK, 0, NC_("meta", "ENC"), N_("of a text file: utf-8, utf-16, gb18030, big5 or windows-1258 (default: detected)")},
+	{0},
+};
 static const ut_arg_t notify_nudge_args[] = {
 	{"CADRE", "cadre_ids", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REPEAT, NULL, N_("the cadres' registry ids")},
 	{"file", NULL, UT_ARG_FILE, UT_ARG_REPEAT, NC_("meta", "FILE"), N_("more cadres: ids or names, one a line, or a sheet with an id or name column (a due list); - for stdin")},
@@ -603,6 +609,21 @@ const ut_cmd_t ut_cmds[] = {
 	 MSG(CADRE_LEAVE), REQ(cadre_ref), REQ(cadre), UT_ROLE_OFFICER, cadre_leave_args,
 	 .done = N_("cadre %s has left (%s, version %s)"), .done_args = "id,name,version",
 	 .example = "utctl cadre leave C001 --reason \"调任\""},
+	{"cadre", "import", N_("import cadres from a spreadsheet (.xlsx, CSV or text): all lines or none"), ENROLD,
+	 MSG(CADRE_IMPORT), REQ(cadre_import), REQ(import_reply), UT_ROLE_OFFICER, cadre_import_args,
+	 .hook = cadre_import_hook, .said = imported, .example = "utctl cadre import 干部名册.xlsx --dry-run",
+	 .notes = N_(
+		    "The header names the columns in Chinese, Vietnamese or English (工号 / Mã cán bộ / id, 姓名 / Họ và tên\n"
+		    "/ name, 单位 / Đơn vị / unit, 职务 / Chức vụ / position required; full_time, elected_on, email, phone,\n"
+		    "locale); title lines above it, a first serial-number column (序号, STT, No.) and other columns are\n"
+		    "skipped. A unit is named by its code or its exact name. Positions, full/part-time and locales may be\n"
+		    "written in any of the four languages; dates as 2025-06-01, 2025/6/1, 2025.6.1 or 2025年6月1日, and\n"
+		    "01/06/2025 is day first on a node whose locale is vi (elsewhere such a date is refused when the day\n"
+		    "and month could be swapped). An .xlsx is read from its first sheet; a text file's encoding and\n"
+		    "separator (, ; tab) are detected. A known id is updated to the file's values; a line equal to the\n"
+		    "stored cadre changes nothing, so importing the same file again is harmless. Every error of every\n"
+		    "line is reported and then nothing is imported. Cells are trimmed and otherwise kept as the text they\n"
+		    "are (=, +, -, @ included).")},
 	{"cadre", "due", N_("cadres due for onboarding or retraining"), ENROLD, MSG(CADRE_DUE), REQ(due_query),
 	 REQ(due_list), UT_ROLE_VIEWER, cadre_due_args, "items", due_cols, .hook = cadre_due_hook, .said = due_counted,
 	 .example = "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",

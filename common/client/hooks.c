@@ -382,6 +382,132 @@ int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	return 0;
 }
 
+/* ---- the cadre registry from a file ---- */
+
+typedef struct import {
+	char *file, *data;
+	size_t len;
+	const char *encoding;
+} import_t;
+
+static void import_free(void *p)
+{
+	import_t *im = p;
+	free(im->file);
+	free(im->data);
+	free(im);
+}
+
+/* Officers' lists name a unit as people know it: the code of the one unit whose code or exact name
+ * the cell is; the cell itself when none is (the node says the unit is unknown); NULL when several
+ * units bear that name. */
+static const char *unit_code_of(const Ut__UnitList *l, const char *cell)
+{
+	const char *code = cell;
+	int named = 0;
+	for (size_t u = 0; u < l->n_units; u++) {
+		if (!strcmp(l->units[u]->code, cell))
+			return cell;
+		if (!strcmp(l->units[u]->name, cell) && named++ == 0)
+			code = l->units[u]->code;
+	}
+	return named > 1 ? NULL : code;
+}
+
+/* cadre import: the file (kept until every word is in, as --encoding may follow it), read as a
+ * cadre list; every line's errors are noted, and then the node checks the good lines without
+ * changing anything, so the officer sees every mistake in one round. */
+int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	import_t *im = f->hook_state;
+	if (!im) {
+		if (!(im = f->hook_state = calloc(1, sizeof *im)))
+			return UT_ENOMEM;
+		f->hook_free = import_free;
+	}
+	if (a && a->kind == UT_ARG_HOOK) { /* --encoding */
+		if (!ut_sheet_encoding_known(value))
+			return ut_cmd_fail(f, 1, _("--encoding: '%s' is not %s"), value, UT_SHEET_ENCODINGS);
+		im->encoding = value;
+		return 0;
+	}
+	if (a) {
+		if (!(im->file = strdup(value)) || !(im->data = malloc(f->file_len + 1)))
+			return UT_ENOMEM;
+		memcpy(im->data, f->file_data, f->file_len);
+		im->len = f->file_len;
+		return 0;
+	}
+	ut_sheet_opts_t so = {.encoding = im->encoding, .day_first = !strcmp(ut_cmd_node_locale(), "vi")};
+	ut_sheet_t *s = NULL;
+	int rc = ut_sheet_read(&s, im->data, im->len, ut_sheet_cadre_cols, &so);
+	if (rc == UT_ENOMEM || !s) {
+		ut_sheet_destroy(&s);
+		return UT_ENOMEM;
+	}
+	if (s->warning)
+		ut_cmd_warn(f, _("warning: %s: %s"), im->file, s->warning);
+	for (int i = 0; i < s->kept; i++)
+		ut_cmd_note(f, "%s: %s", im->file, s->errors[i]);
+	if (s->nerrors > s->kept)
+		ut_cmd_note(f, _("%s: ... and %d more"), im->file, s->nerrors - s->kept);
+	Ut__UnitQuery uq = UT__UNIT_QUERY__INIT;
+	uq.all = 1;
+	Ut__UnitList *units = NULL;
+	rc = ut_cmd_call(f, "ut-enrold", UT__MSG_TYPE__MSG_UNIT_LIST, &uq.base, &ut__unit_list__descriptor,
+			 (ProtobufCMessage **)&units);
+	Ut__CadreImport *q = (Ut__CadreImport *)f->req;
+	for (int i = 0; !rc && i < s->nrows; i++) {
+		char **v = s->rows[i];
+		const char *unit = s->bad[i] ? NULL : unit_code_of(units, v[UT_SHEET_C_UNIT]);
+		if (!s->bad[i] && !unit)
+			ut_cmd_note(f, _("%s: %s %d: several units are named %s: give the unit's code"), im->file,
+				    ut_tr_word(s->line_word), s->lines[i], v[UT_SHEET_C_UNIT]);
+		if (!unit)
+			continue;
+		/* cells are taken as the text they are: "=1+2" is a name, "+84 ..." a phone number */
+		json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "id", v[UT_SHEET_C_ID], "name",
+				      v[UT_SHEET_C_NAME], "unit_code", unit, "position", v[UT_SHEET_C_POSITION],
+				      "full_time", strcmp(v[UT_SHEET_C_FULL_TIME], "no") != 0, "elected_on",
+				      v[UT_SHEET_C_ELECTED], "email", v[UT_SHEET_C_EMAIL], "phone", v[UT_SHEET_C_PHONE],
+				      "locale", v[UT_SHEET_C_LOCALE]);
+		json_t *line = json_integer(s->lines[i]);
+		rc = c && line ? ut_pbjson_set_field(f->req, "cadres", c, "", f->err, sizeof f->err) : UT_ENOMEM;
+		if (!rc)
+			rc = ut_pbjson_set_field(f->req, "lines", line, "", f->err, sizeof f->err);
+		json_decref(c);
+		json_decref(line);
+	}
+	ut_sheet_destroy(&s);
+	if (units)
+		ut__unit_list__free_unpacked(units, NULL);
+	if (rc)
+		return rc;
+	if (f->refused) {
+		q->dry_run = 1;
+		if (!q->n_cadres)
+			return ut_cmd_fail(f, 0, _("%s: no line can be imported"), im->file);
+		ut_cmd_note(f, _("%s: nothing is imported; the other lines are checked all the same"), im->file);
+	} else if (!q->n_cadres)
+		return ut_cmd_fail(f, 0, _("%s: no cadres in the file"), im->file);
+	return 0;
+}
+
+/* cadre import: what the node found wrong, else what was (or would be) done. */
+void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
+	for (size_t i = 0; i < r->n_errors; i++)
+		fprintf(stderr, "%s\n", r->errors[i]);
+	if (r->n_errors)
+		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors);
+	else if (r->dry_run)
+		fprintf(out, _("dry run, nothing changed: would be %d added, %d changed, %d unchanged\n"), r->added,
+			r->changed, r->unchanged);
+	else
+		fprintf(out, _("imported: %d added, %d changed, %d unchanged\n"), r->added, r->changed, r->unchanged);
+}
+
 /* ---- enrolment and roll-call ---- */
 
 /* The id of the one active cadre named exactly `name` (malloc'd into *id), or a note saying why not

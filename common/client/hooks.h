@@ -20,6 +20,8 @@ int cadre_due_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int cadre_time_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 void session_added(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 int enrol_bulk_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 int nudge_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 void nudged(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 int enrol_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);

@@ -2,6 +2,7 @@
 #include "utctl.h"
 #include "output.h"
 #include "ut/clock.h"
+#include "ut/cmd.h"
 #include "ut/err.h"
 #include "ut/i18n.h"
 
@@ -32,6 +33,7 @@ int ctx_ready(ctx_t *c)
 		ut_config_defaults(&c->cfg);
 	/* the daemons store Unix seconds; people type and read the node's wall clock */
 	ut_clock_set_zone(c->cfg.timezone);
+	ut_cmd_set_node_locale(c->cfg.locale);
 	if (!c->timeout_ms)
 		c->timeout_ms = c->cfg.rpc_timeout_ms;
 	c->ready = 1;

@@ -59,29 +59,3 @@ char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len)
 	*len = n;
 	return b;
 }
-
-/* Read a spreadsheet (ut/sheet.h) and say on stderr what it could not read: a warning for the columns
- * it ignored, every error up to the sheet's limit. EXIT_REFUSED when there were errors (*s may still
- * hold the rows that were read). */
-int sheet_load(ctx_t *c, const char *file, size_t max, const ut_sheet_col_t *cols, ut_sheet_opts_t *o,
-		      ut_sheet_t **s)
-{
-	size_t len;
-	char *data = read_all(c, file, max, &len);
-	if (!data)
-		return EXIT_USAGE;
-	o->day_first = !strcmp(c->cfg.locale, "vi");
-	int rc = ut_sheet_read(s, data, len, cols, o);
-	free(data);
-	if (rc == UT_ENOMEM || !*s) {
-		fprintf(stderr, "utctl: out of memory\n");
-		return EXIT_REFUSED;
-	}
-	if ((*s)->warning)
-		fprintf(stderr, "utctl: warning: %s: %s\n", file, (*s)->warning);
-	for (int i = 0; i < (*s)->kept; i++)
-		fprintf(stderr, "%s: %s\n", file, (*s)->errors[i]);
-	if ((*s)->nerrors > (*s)->kept)
-		fprintf(stderr, "%s: ... and %d more\n", file, (*s)->nerrors - (*s)->kept);
-	return rc ? EXIT_REFUSED : 0;
-}

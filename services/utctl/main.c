@@ -35,7 +35,7 @@ const noun_t nouns[] = {
 	{"plan", N_("yearly plans: classes and participations per category"), table_only, 0},
 	{"report", N_("plan fulfilment, coverage, attendance, and the federation's figures"), table_only, 0},
 	{"unit", N_("org units under the node: unions, enterprises, schools ..."), table_only, 0},
-	{"cadre", N_("the cadre registry: add, search, import, records, due lists"), cadre_verbs, 0},
+	{"cadre", N_("the cadre registry: add, search, import, records, due lists"), table_only, 0},
 	/* `utctl enrol C001 12` and `utctl rollcall 12 31 --present ...` read as officers say them */
 	{"enrol", N_("enrolments in classes, with waitlists"), table_only, "add"},
 	{"rollcall", N_("attendance per session: present, late, excused, absent"), table_only, "mark"},

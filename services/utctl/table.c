@@ -354,11 +354,15 @@ static int read_named(void *ctx, const char *name, char **data, size_t *len, cha
 	return *data ? 0 : UT_EINVAL;
 }
 
-/* 1 when the reply says some of its items were refused (a bulk enrolment). */
+/* 1 when the reply says some of its items were refused (a bulk enrolment) or lists errors (an
+ * import, which then changed nothing). */
 static int some_refused(const ProtobufCMessage *rep)
 {
 	const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(rep->descriptor, "refused");
-	return fd && fd->type == PROTOBUF_C_TYPE_INT32 && *(const int32_t *)((const char *)rep + fd->offset) > 0;
+	if (fd && fd->type == PROTOBUF_C_TYPE_INT32 && *(const int32_t *)((const char *)rep + fd->offset) > 0)
+		return 1;
+	fd = protobuf_c_message_descriptor_get_field_by_name(rep->descriptor, "errors");
+	return fd && fd->label == PROTOBUF_C_LABEL_REPEATED && *(const size_t *)((const char *)rep + fd->quantifier_offset);
 }
 
 static int read_input(const ctx_t *c, const ut_cmd_t *cmd, ProtobufCMessage **req)

@@ -9,7 +9,6 @@
 
 #include "ut/config.h"
 #include "ut/rpc.h"
-#include "ut/sheet.h"
 
 /* Exit codes, part of the command's interface: scripts and deploy/ut-node rely on them. */
 enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_DOWN = 3 };
@@ -120,9 +119,6 @@ void say_down(const char *daemon, const char *endpoint);
 
 /* The whole of `path` ("-" = stdin), at most max bytes, NUL-terminated; NULL after saying why. */
 char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len);
-/* Read a spreadsheet (ut/sheet.h) and say on stderr what it could not read. EXIT_USAGE when the file
- * cannot be read, EXIT_REFUSED when it has errors (*s may still hold the rows read), else 0. */
-int sheet_load(ctx_t *c, const char *file, size_t max, const ut_sheet_col_t *cols, ut_sheet_opts_t *o, ut_sheet_t **s);
 
 /* Run a row of the command table (table.c) with the words after its verb. */
 struct ut_cmd;
@@ -137,7 +133,6 @@ extern const noun_t nouns[];
 /* The verbs not (yet) rows of the command table, per noun. */
 extern const verb_t node_verbs[];     /* node.c: status */
 extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
-extern const verb_t cadre_verbs[];    /* enrol.c: import */
 
 /* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV
  * or JSON. */

@@ -202,7 +202,8 @@ static int fake_file(void *ctx, const char *name, char **data, size_t *len, char
 	(void)err;
 	(void)errlen;
 	assert_true(!strcmp(name, "list.csv") || !strcmp(name, "-")); /* enrol bulk reads stdin without --file */
-	*data = strdup("id,mark\nK1,present\nK2,late\n");
+	/* a roll-call sheet and a cadre list at once: each reader skips the columns it does not know */
+	*data = strdup("id,mark,name,unit,position\nK1,present,An,XQ,chair\nK2,late,Bình,Công ty Minh Phát,vice_chair\n");
 	*len = strlen(*data);
 	return 0;
 }
@@ -237,10 +238,12 @@ static void every_argument_reaches_its_field(void **state)
 				if (!(r->flags & UT_ARG_REQUIRED) && r != a)
 					continue;
 				if (r->kind == UT_ARG_FILE) {
-					snprintf(bufs[argc], sizeof bufs[argc], "--%s", r->name);
-					argv[argc] = bufs[argc];
-					argv[argc + 1] = "list.csv";
-					argc += 2;
+					if (!(r->flags & UT_ARG_POS)) {
+						snprintf(bufs[argc], sizeof bufs[argc], "--%s", r->name);
+						argv[argc] = bufs[argc];
+						argc++;
+					}
+					argv[argc++] = "list.csv";
 					continue;
 				}
 				if (r->kind == UT_ARG_HOOK) {
@@ -478,6 +481,32 @@ static void rollcall_lists(void **state)
 	ut_cmd_fill_free(&f);
 }
 
+/* cadre import: the file's lines become the request's cadres, a unit named as people know it
+ * becomes its code, and --encoding after the file still applies. */
+static void import_lines(void **state)
+{
+	(void)state;
+	const ut_cmd_t *c = ut_cmd_find("cadre", "import");
+	char *argv[] = {"list.csv", "--dry-run", "--encoding", "utf-8"};
+	ut_fill_t f;
+	assert_int_equal(ut_cmd_fill_argv_files(&f, c, 4, argv, fake_node, fake_file, NULL), 0);
+	const Ut__CadreImport *q = (const Ut__CadreImport *)f.req;
+	assert_true(q->dry_run);
+	assert_int_equal(q->n_cadres, 2);
+	assert_int_equal(q->n_lines, 2);
+	assert_string_equal(q->cadres[0]->id, "K1");
+	assert_string_equal(q->cadres[0]->unit_code, "XQ");
+	assert_string_equal(q->cadres[1]->unit_code, "ENT-7"); /* by its name */
+	assert_string_equal(q->cadres[1]->position, "vice_chair");
+	assert_int_equal(q->lines[1], 3);
+	assert_int_equal(f.refused, 0);
+	ut_cmd_fill_free(&f);
+	char *bad[] = {"list.csv", "--encoding", "latin1"};
+	assert_int_equal(ut_cmd_fill_argv_files(&f, c, 3, bad, fake_node, fake_file, NULL), UT_EINVAL);
+	assert_true(f.usage);
+	ut_cmd_fill_free(&f);
+}
+
 static void names_to_ids(void **state)
 {
 	(void)state;
@@ -519,6 +548,7 @@ int main(void)
 		cmocka_unit_test(session_numbers),
 		cmocka_unit_test(units_by_code_or_name),
 		cmocka_unit_test(rollcall_lists),
+		cmocka_unit_test(import_lines),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -153,6 +153,12 @@ int ut_cmd_fill_argv_files(ut_fill_t *f, const ut_cmd_t *cmd, int argc, char **a
 			   ut_read_fn *read, void *ctx) __attribute__((warn_unused_result));
 /* Add a line to f->notes (printf-style, the format a msgid) and count an item refused. */
 void ut_cmd_note(ut_fill_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same, for a line that refuses nothing (a warning). */
+void ut_cmd_warn(ut_fill_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The node's [node] locale, where the node's practice decides how words are read (01/06/2025 is
+ * day first on a Vietnamese node): set once by the client from the node's configuration. */
+void ut_cmd_set_node_locale(const char *locale);
+const char *ut_cmd_node_locale(void);
 /* Ask the node for something (a lookup of a hook's): the fill's call, with its errors in f->err. */
 int ut_cmd_call(ut_fill_t *f, const char *daemon, int type, const ProtobufCMessage *req,
 		const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out) __attribute__((warn_unused_result));
