@@ -9,6 +9,7 @@
 #include "enrol.pb-c.h"
 #include "notify.pb-c.h"
 #include "report.pb-c.h"
+#include "web.pb-c.h"
 #include "sched.pb-c.h"
 
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #define ENROLD "ut-enrold"
 #define NOTIFYD "ut-notifyd"
 #define REPORTD "ut-reportd"
+#define WEBD "ut-webd"
 
 /* ---- arguments many rows share, defined once ---- */
 
@@ -511,6 +513,40 @@ static const ut_arg_t notify_optout_args[] = {
 	{0},
 };
 
+/* ---- the web console's accounts (ut-webd) ---- */
+
+#define ARG_PASSWORD {"password-file", NULL, UT_ARG_FILE, 0, NC_("meta", "FILE"), N_("read the password from FILE's first line (- for stdin) instead of asking for it twice")}
+static const ut_arg_t user_add_args[] = {
+	{"NAME", "name", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the account's name, as its owner signs in")},
+	{"role", "role", UT_ARG_CHOICE, UT_ARG_REQUIRED, NC_("meta", "ROLE"), N_("what the account may do: viewer reads, lecturer takes roll-call, officer does all training work, admin also manages accounts"), .choices = ut_roles},
+	{"locale", "locale", UT_ARG_CHOICE, 0, NC_("meta", "LOCALE"), N_("the pages' language (default: the node's)"), .choices = ut_locales},
+	ARG_PASSWORD,
+	{0},
+};
+static const ut_arg_t user_passwd_args[] = {
+	{"NAME", "name", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the account")},
+	ARG_PASSWORD,
+	{0},
+};
+static const ut_arg_t user_role_args[] = {
+	{"NAME", "name", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the account")},
+	{"ROLE", "role", UT_ARG_CHOICE, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the new role"), .choices = ut_roles},
+	{0},
+};
+static const ut_arg_t user_disable_args[] = {
+	{"NAME", "name", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the account")},
+	{"undo", "enable", UT_ARG_FLAG, 0, NULL, N_("enable it again")},
+	{0},
+};
+static const ut_arg_t user_list_args[] = {ARG_LIMIT, {0}};
+static const ut_col_t user_cols[] = {
+	{"name", N_("NAME")},
+	{"role", N_("ROLE"), UT_COL_WORD},
+	{"locale", N_("LOCALE")},
+	{"disabled", N_("DISABLED")},
+	{0},
+};
+
 #define REQ(name) &ut__##name##__descriptor
 #define MSG(t) UT__MSG_TYPE__MSG_##t
 
@@ -707,5 +743,20 @@ const ut_cmd_t ut_cmds[] = {
 	{"report", "federation", N_("each child node's latest snapshot beside this node's figures, and the subtree total"),
 	 REPORTD, MSG(REPORT_FEDERATION), REQ(report_query), REQ(federation_reply), UT_ROLE_VIEWER, federation_args,
 	 .hook = report_hook, .figures = 1, .example = "utctl report federation --year 2026"},
+
+	{"user", "add", N_("create an account of the web console"), WEBD, MSG(USER_ADD), REQ(user), REQ(user), UT_ROLE_ADMIN,
+	 user_add_args, .hook = password_hook, .done = N_("account %s created (%s)"), .done_args = "name,role",
+	 .example = "utctl user add wang.li --role officer"},
+	{"user", "list", N_("list the web console's accounts"), WEBD, MSG(USER_LIST), REQ(user_query), REQ(user_list),
+	 UT_ROLE_ADMIN, user_list_args, "users", user_cols, .example = "utctl user list"},
+	{"user", "passwd", N_("set an account's password; its sessions end"), WEBD, MSG(USER_CHANGE), REQ(user_change),
+	 REQ(user), UT_ROLE_ADMIN, user_passwd_args, .hook = password_hook, .done = N_("password of %s changed"),
+	 .done_args = "name", .example = "utctl user passwd wang.li"},
+	{"user", "role", N_("change what an account may do"), WEBD, MSG(USER_CHANGE), REQ(user_change), REQ(user),
+	 UT_ROLE_ADMIN, user_role_args, .done = N_("%s is now %s"), .done_args = "name,role",
+	 .example = "utctl user role wang.li viewer"},
+	{"user", "disable", N_("disable (or with --undo enable) an account; its sessions end"), WEBD, MSG(USER_CHANGE),
+	 REQ(user_change), REQ(user), UT_ROLE_ADMIN, user_disable_args, .hook = disable_hook, .said = disable_said,
+	 .example = "utctl user disable wang.li"},
 };
 const size_t ut_ncmds = sizeof ut_cmds / sizeof *ut_cmds;

@@ -12,12 +12,16 @@
 #include "notify.pb-c.h"
 #include "report.pb-c.h"
 #include "sched.pb-c.h"
+#include "web.pb-c.h"
 
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #define MAX_SESSIONS 200 /* per `class add`; more can follow with `session add` */
 
@@ -789,4 +793,89 @@ void rollcall_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FIL
 				ut_tr_word(r->marked[i]->previous), r->marked[i]->revision);
 		}
 	fprintf(out, _("%zu marked (%d corrections), %d unchanged\n"), r->n_marked, corrected, r->unchanged);
+}
+
+/* ---- the web console's accounts ---- */
+
+#define MIN_PASSWORD 10
+
+/* One line from the terminal, not echoed. */
+static int ask(const char *prompt, char *buf, size_t len)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return -1;
+	struct termios old, quiet;
+	int fd = fileno(tty), restore = tcgetattr(fd, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= (tcflag_t)~ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	fputs(prompt, tty);
+	fflush(tty);
+	int ok = fgets(buf, (int)len, tty) != NULL;
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &old);
+	fputs("\n", tty);
+	fclose(tty);
+	buf[ok ? strcspn(buf, "\r\n") : 0] = '\0';
+	return ok ? 0 : -1;
+}
+
+/* user add, user passwd: the password from --password-file, else asked twice; only its Argon2id
+ * hash goes into the request. */
+int password_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	char pw[256], again[256];
+	const char *name = strcmp(f->cmd->verb, "add") ? ((Ut__UserChange *)f->req)->name : ((Ut__User *)f->req)->name;
+	if (a) { /* the file's first line */
+		size_t n = strcspn(f->file_data, "\r\n");
+		if (n >= sizeof pw)
+			return ut_cmd_fail(f, 1, _("%s: the password is longer than %zu bytes"), value, sizeof pw - 1);
+		memcpy(pw, f->file_data, n);
+		pw[n] = '\0';
+		f->hook_state = (void *)a;
+	} else if (f->hook_state)
+		return 0; /* hashed already */
+	else {
+		char prompt[200];
+		snprintf(prompt, sizeof prompt, _("password for %s: "), name);
+		if (ask(prompt, pw, sizeof pw))
+			return ut_cmd_fail(f, 1, _("no terminal to ask for the password: give --password-file (- for stdin)"));
+		if (ask(_("the same again: "), again, sizeof again) || strcmp(pw, again)) {
+			sodium_memzero(pw, sizeof pw);
+			return ut_cmd_fail(f, 1, _("the two passwords differ"));
+		}
+		sodium_memzero(again, sizeof again);
+	}
+	int rc = 0;
+	char hash[crypto_pwhash_STRBYTES];
+	if (strlen(pw) < MIN_PASSWORD)
+		rc = ut_cmd_fail(f, 1, _("a password has at least %d characters"), MIN_PASSWORD);
+	else if (sodium_init() < 0 || crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+							   crypto_pwhash_MEMLIMIT_INTERACTIVE))
+		rc = UT_ENOMEM;
+	sodium_memzero(pw, sizeof pw);
+	if (!rc) {
+		json_t *h = json_string(hash);
+		rc = h ? ut_pbjson_set_field(f->req, "password_hash", h, "", f->err, sizeof f->err) : UT_ENOMEM;
+		json_decref(h);
+	}
+	return rc;
+}
+
+/* user disable: disabled unless --undo. */
+int disable_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	Ut__UserChange *c = (Ut__UserChange *)f->req;
+	if (!a)
+		c->disable = !c->enable;
+	return 0;
+}
+
+void disable_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__User *u = (const Ut__User *)rep;
+	fprintf(out, u->disabled ? _("account %s disabled; its sessions are ended\n") : _("account %s enabled\n"), u->name);
 }

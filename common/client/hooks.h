@@ -35,5 +35,8 @@ void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE
 void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+int password_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int disable_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+void disable_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 
 #endif

@@ -108,6 +108,12 @@ static const setting_t settings[] = {
 	  "A child with no snapshot for this long is flagged stale in the federation report."),
 	S("report", "coverage_targets", report_coverage_targets, "",
 	  "Multi-year coverage targets, YEAR:PERCENT (2025:40,2026:75), for years without one set by utctl plan set."),
+	S("web", "listen", web_listen, "127.0.0.1:8080",
+	  "Where ut-webd serves the web console (HOST:PORT); plain HTTP only on a loopback address."),
+	S("web", "cert", web_cert, "", "HTTPS certificate (PEM), relative to this file; with key, any address may listen."),
+	S("web", "key", web_key, "", "HTTPS private key (PEM) of cert, relative to this file, mode 0600."),
+	S("web", "www", web_www, "", "The console's pages, relative to this file; empty = those installed with ut-webd."),
+	I("web", "max_body_kb", web_max_body_kb, 1024, 1, 65536, "The largest request body ut-webd takes (an upload)."),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

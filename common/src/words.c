@@ -60,3 +60,5 @@ const char *const ut_field_words[] = {
 };
 const char *const ut_report_scopes[] = {NC_("value", "node"), NC_("value", "subtree"), NULL};
 const char *const ut_report_groupings[] = {NC_("value", "category"), NC_("value", "format"), NC_("value", "month"), NULL};
+const char *const ut_roles[] = {NC_("value", "viewer"), NC_("value", "lecturer"), NC_("value", "officer"),
+				  NC_("value", "admin"), NULL};

@@ -41,6 +41,7 @@ const noun_t nouns[] = {
 	{"rollcall", N_("attendance per session: present, late, excused, absent"), table_only, "mark"},
 	{"reflection", N_("written reflections on a class"), table_only, 0},
 	{"notify", N_("notifications: delivery log, due reminders, resend, preview, nudges"), table_only, 0},
+	{"user", N_("accounts of the web console: add, list, passwd, role, disable"), table_only, 0},
 	{0},
 };
 

@@ -278,6 +278,11 @@ static void every_argument_reaches_its_field(void **state)
 				argv[argc++] = "--class";
 				argv[argc++] = "4";
 			}
+			if (!strcmp(c->noun, "user") && (!strcmp(c->verb, "add") || !strcmp(c->verb, "passwd")) &&
+			    strcmp(a->name, "password-file")) { /* no terminal to ask here */
+				argv[argc++] = "--password-file";
+				argv[argc++] = "list.csv";
+			}
 			if (!strcmp(c->noun, "notify") && !strcmp(c->verb, "nudge")) { /* cadres, and why */
 				if (strcmp(a->name, "for") && strcmp(a->name, "note")) {
 					argv[argc++] = "--for";

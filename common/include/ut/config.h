@@ -64,6 +64,12 @@ typedef struct ut_config {
 	int report_resend_max_ms;
 	int report_stale_after_s;
 	char *report_coverage_targets;
+	/* [web] (ut-webd) */
+	char *web_listen;
+	char *web_cert;
+	char *web_key;
+	char *web_www;
+	int web_max_body_kb;
 } ut_config_t;
 
 /* Fill every setting with its default. */
