@@ -129,7 +129,7 @@ static void put(char **o, char *end, const char *s)
 	*o += n;
 }
 
-void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs)
+static void render(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs, int words)
 {
 	if (!len)
 		return;
@@ -159,8 +159,19 @@ void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *a
 			q++;
 		if (*q)
 			q++;
-		put(&o, end, idx < nargs && args[idx] ? ut_tr_word(args[idx]) : "?");
+		const char *a = idx < nargs && args[idx] ? args[idx] : "?";
+		put(&o, end, words ? ut_tr_word(a) : a);
 		p = q;
 	}
 	*o = '\0';
+}
+
+void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs)
+{
+	render(out, len, fmt, args, nargs, 1);
+}
+
+void ut_i18n_render_as_is(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs)
+{
+	render(out, len, fmt, args, nargs, 0);
 }

@@ -263,10 +263,15 @@ static void done_print(const ut_cmd_t *cmd, const ProtobufCMessage *req, const P
 		size_t l = strcspn(p, ",");
 		snprintf(name, sizeof name, "%.*s", (int)l, p);
 		args[n] = text_of(rep, name, bufs[n], sizeof bufs[n]);
+		/* a value word where the row takes one as a choice (a level, a role); a name stays itself */
+		const char *last = strrchr(name, '.') ? strrchr(name, '.') + 1 : name;
+		for (const ut_arg_t *a = cmd->args; a && a->name; a++)
+			if (a->kind == UT_ARG_CHOICE && a->field && !strcmp(a->field, last))
+				args[n] = ut_tr_word(args[n]);
 		n++;
 		p += l + (p[l] == ',');
 	}
-	ut_i18n_render(out, sizeof out, _(cmd->done), args, n);
+	ut_i18n_render_as_is(out, sizeof out, _(cmd->done), args, n);
 	puts(out);
 }
 

@@ -32,5 +32,7 @@ const char *ut_i18n_locale(void);
  * conversion replaced by the next (or the Nth) of args, as text: how a reply's code and arguments
  * become a sentence. An argument that is a status word (confirmed, open ...) is translated too. */
 void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs);
+/* The same with the arguments as they are (the caller translated the words among them). */
+void ut_i18n_render_as_is(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs);
 
 #endif
