@@ -32,7 +32,15 @@ while (($#)); do
 	shift
 done
 
+# The browser tests of the web console: Debian's chromium with CJK fonts, driven by playwright-core
+# (pinned in tests/web/package-lock.json; npm ci installs it, never a browser).
+UT_DEPS+=(chromium fonts-noto-cjk)
+command -v npm >/dev/null || UT_DEPS+=(npm)
 ut_install_deps
+if [[ ! -d tests/web/node_modules/playwright-core ]] || [[ tests/web/package-lock.json -nt tests/web/node_modules ]]; then
+	echo "==> npm ci in tests/web"
+	npm ci --prefix tests/web --no-audit --no-fund
+fi
 
 # The load runs while a tree's tests run (not while it builds: that would only slow the compiler),
 # bounded in time and stopped on any exit.

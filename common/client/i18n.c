@@ -3,8 +3,11 @@
 #include "ut/i18n.h"
 #include "ut/err.h"
 
+#include <jansson.h>
 #include <libintl.h>
 #include <locale.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,4 +177,57 @@ void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *a
 void ut_i18n_render_as_is(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs)
 {
 	render(out, len, fmt, args, nargs, 0);
+}
+
+/* The compiled catalogue (.mo): a header, then two tables of (length, offset) for the msgids and
+ * their translations, in the same order; a msgid with a context is "context\4msgid". */
+static uint32_t mo_word(const unsigned char *p, int swap)
+{
+	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+int ut_i18n_export(const char *locale, const char *ctx, json_t *into)
+{
+	const char *code = NULL, *dir = getenv("UT_LOCALEDIR");
+	for (size_t i = 0; i < sizeof locales / sizeof *locales; i++)
+		if (!strcmp(locale, locales[i].name))
+			code = locales[i].gettext;
+	if (!code)
+		return UT_EINVAL;
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s/LC_MESSAGES/" DOMAIN ".mo", dir && *dir ? dir : UT_LOCALEDIR, code);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return UT_ENOTFOUND;
+	unsigned char *mo = malloc(16 << 20);
+	size_t len = mo ? fread(mo, 1, 16 << 20, f) : 0;
+	fclose(f);
+	int rc = UT_EINVAL;
+	if (!mo)
+		return UT_ENOMEM;
+	if (len < 28)
+		goto out;
+	int swap = mo_word(mo, 0) != 0x950412de;
+	if (swap && mo_word(mo, 1) != 0x950412de)
+		goto out;
+	uint32_t n = mo_word(mo + 8, swap), orig = mo_word(mo + 12, swap), trans = mo_word(mo + 16, swap);
+	if (orig > len || trans > len || n > (len - orig) / 8 || n > (len - trans) / 8)
+		goto out;
+	size_t clen = strlen(ctx);
+	rc = 0;
+	for (uint32_t i = 0; i < n && !rc; i++) {
+		uint32_t ol = mo_word(mo + orig + 8 * i, swap), oo = mo_word(mo + orig + 8 * i + 4, swap);
+		uint32_t tl = mo_word(mo + trans + 8 * i, swap), to = mo_word(mo + trans + 8 * i + 4, swap);
+		if (oo > len || ol >= len - oo || to > len || tl >= len - to) {
+			rc = UT_EINVAL;
+			break;
+		}
+		const char *id = (const char *)mo + oo, *str = (const char *)mo + to;
+		if (ol > clen && !memcmp(id, ctx, clen) && id[clen] == '\4' && *str)
+			rc = json_object_set_new(into, id + clen + 1, json_string(str)) ? UT_ENOMEM : 0;
+	}
+out:
+	free(mo);
+	return rc;
 }

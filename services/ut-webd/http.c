@@ -5,6 +5,7 @@
 #include "webd.h"
 #include "ut/cmd.h"
 #include "ut/err.h"
+#include "ut/i18n.h"
 #include "ut/log.h"
 #include "ut/pbjson.h"
 #include "ut/words.h"
@@ -37,6 +38,8 @@ struct webd_http {
 	char *www;
 	char *cert, *key;
 	int tls;
+	char *words[4];     /* each locale's words of the pages, as JSON (ut_locales' order) */
+	int node_locale;    /* the node's, for a page before anyone signs in */
 	pthread_key_t clients; /* each HTTP thread's own sockets: a ZeroMQ socket is one thread's */
 };
 
@@ -433,6 +436,51 @@ static enum MHD_Result page(webd_http_t *h, struct MHD_Connection *mc, const cha
 	return ret;
 }
 
+/* The pages' words in each locale: the catalogues' "web" and "value" contexts, read once at start. */
+static int words_load(webd_http_t *h, const char *node_locale, char *err, size_t errlen)
+{
+	for (int l = 0; ut_locales[l]; l++) {
+		json_t *j = json_pack("{s:s,s:{},s:{}}", "locale", ut_locales[l], "web", "value");
+		int rc = j ? 0 : UT_ENOMEM;
+		if (!rc && (rc = ut_i18n_export(ut_locales[l], "web", json_object_get(j, "web"))) == 0)
+			rc = ut_i18n_export(ut_locales[l], "value", json_object_get(j, "value"));
+		if (!rc && !(h->words[l] = json_dumps(j, JSON_COMPACT)))
+			rc = UT_ENOMEM;
+		json_decref(j);
+		if (rc) {
+			snprintf(err, errlen, "the %s catalogue cannot be read (%s)", ut_locales[l], ut_strerror(rc));
+			return rc;
+		}
+		if (!strcmp(ut_locales[l], node_locale))
+			h->node_locale = l;
+	}
+	return 0;
+}
+
+/* GET /i18n/<locale>.json, or /i18n/node.json for the node's locale. */
+static enum MHD_Result words(webd_http_t *h, struct MHD_Connection *mc, const char *url)
+{
+	char want[16];
+	int l = -1;
+	if (sscanf(url, "/i18n/%15[a-zA-Z-].json", want) == 1)
+		for (int i = 0; ut_locales[i]; i++)
+			if (!strcmp(ut_locales[i], want))
+				l = i;
+	if (l < 0 && !strcmp(url, "/i18n/node.json"))
+		l = h->node_locale;
+	if (l < 0)
+		return send_error(mc, 404, "not_found", "no such language");
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(strlen(h->words[l]), h->words[l], MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	enum MHD_Result ret = MHD_queue_response(mc, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 /* ---- the handler ---- */
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method,
@@ -468,7 +516,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 	if (strncmp(url, "/api/", 5)) {
 		if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
 			return send_error(mc, 405, "method", "pages are read with GET");
-		return page(h, mc, url);
+		return strncmp(url, "/i18n/", 6) ? page(h, mc, url) : words(h, mc, url);
 	}
 	if (!is_post)
 		return send_error(mc, 405, "method", "the API takes POST with a JSON body");
@@ -595,6 +643,11 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 	h->www = strdup(www_dir);
 	for (int i = 0; i < NDAEMONS; i++)
 		h->endpoint[i] = ut_config_endpoint(cfg, daemons[i]);
+	int rc = words_load(h, cfg->locale, err, errlen);
+	if (rc) {
+		webd_http_stop(&h);
+		return rc;
+	}
 	if (tls) {
 		char *cp = ut_config_resolve(cfg, cfg->web_cert), *kp = ut_config_resolve(cfg, cfg->web_key);
 		h->cert = cp ? read_whole(cp) : NULL;
@@ -640,6 +693,8 @@ void webd_http_stop(webd_http_t **hp)
 	zmq_ctx_term(h->zctx);
 	for (int i = 0; i < NDAEMONS; i++)
 		free(h->endpoint[i]);
+	for (int l = 0; l < 4; l++)
+		free(h->words[l]);
 	free(h->www);
 	free(h->cert);
 	free(h->key);

@@ -35,4 +35,10 @@ void ut_i18n_render(char *out, size_t len, const char *fmt, const char *const *a
 /* The same with the arguments as they are (the caller translated the words among them). */
 void ut_i18n_render_as_is(char *out, size_t len, const char *fmt, const char *const *args, size_t nargs);
 
+/* Add every translation of context ctx ("web", "value") in locale's catalogue to the JSON object
+ * into, msgid -> text: what the web console's pages say. 0, UT_ENOTFOUND (no catalogue), UT_EINVAL
+ * (not a catalogue) or UT_ENOMEM. */
+typedef struct json_t json_t;
+int ut_i18n_export(const char *locale, const char *ctx, json_t *into);
+
 #endif

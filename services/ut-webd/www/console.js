@@ -1,5 +1,7 @@
 // The console's first page: sign in, list the classes, sign out. Every call is a row of the
 // command table: POST /api/<noun>/<verb> with the request as JSON and the session's CSRF token.
+import { t, tw, useLocale } from "/i18n.js";
+
 let csrf = "";
 
 async function api(path, body = {}) {
@@ -13,12 +15,13 @@ async function api(path, body = {}) {
   return j;
 }
 
-function show(session) {
+async function show(session) {
   csrf = session.csrf;
-  document.getElementById("who").textContent = `${session.name} (${session.role})`;
+  await useLocale(session.locale);
+  document.getElementById("who").textContent = `${session.name} (${tw(session.role)})`;
   document.getElementById("login").hidden = true;
   document.getElementById("classes").hidden = false;
-  loadClasses();
+  await loadClasses();
 }
 
 async function loadClasses() {
@@ -26,7 +29,7 @@ async function loadClasses() {
   const body = document.querySelector("#classes tbody");
   body.replaceChildren(...list.classes.map((c) => {
     const tr = document.createElement("tr");
-    for (const v of [c.id, c.title, c.state, c.capacity]) {
+    for (const v of [c.id, c.title, tw(c.state), c.capacity]) {
       const td = document.createElement("td");
       td.textContent = v;
       tr.append(td);
@@ -39,9 +42,11 @@ document.getElementById("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
   try {
-    show(await api("/api/login", { name: f.get("name"), password: f.get("password") }));
+    await show(await api("/api/login", { name: f.get("name"), password: f.get("password") }));
   } catch (err) {
-    document.getElementById("login-error").textContent = err.message;
+    document.getElementById("login-error").textContent =
+      err.status === 429 ? t("Too many failed sign-ins: try again in a few minutes.")
+                         : t("Wrong account name or password.");
   }
 });
 
@@ -50,4 +55,5 @@ document.getElementById("logout").addEventListener("click", async () => {
   location.reload();
 });
 
+await useLocale("");
 api("/api/session").then(show, () => { document.getElementById("login").hidden = false; });

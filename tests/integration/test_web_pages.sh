@@ -1,0 +1,33 @@
+# The web console's pages in a real browser (Debian's chromium, playwright-core from
+# tests/web/node_modules): an officer in Chinese and a viewer in Vietnamese sign in, see the
+# classes in their own language and sign out; screenshots are kept in the test directory.
+source "$(dirname "$0")/lib.sh"
+
+if [[ ! -x /usr/bin/chromium || ! -d $UT_SRC/tests/web/node_modules/playwright-core ]]; then
+	echo "skipped: needs /usr/bin/chromium and tests/web/node_modules (deploy/test.sh installs them)"
+	exit 77
+fi
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+write_config '[web]' "listen = 127.0.0.1:$port"
+start_node
+start_daemon ut-webd
+wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "http://127.0.0.1:$port" get / >/dev/null ||
+	{ fail "ut-webd does not answer"; finish; }
+utctl user add wang.li --role officer --locale zh-Hans --password-file - <<<'officer password 1' >/dev/null
+utctl user add an.nguyen --role viewer --locale vi --password-file - <<<'viewer password 1' >/dev/null
+utctl course add --code SAFE --title 'Safety first' --category safety >/dev/null
+utctl class add --course SAFE --title '安全生产培训班' --capacity 40 --session '2027-03-05 09:00-11:00' >/dev/null
+
+out=$(cd "$UT_SRC/tests/web" && node pages.mjs "http://127.0.0.1:$port" "$T" \
+	'wang.li:officer password 1:zh-Hans:安全生产培训班' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
+st=$?
+while IFS= read -r line; do
+	case $line in
+	ok\ -*) ok "${line#ok - }" ;;
+	FAIL\ -*) fail "${line#FAIL - }" ;;
+	esac
+done <<<"$out"
+check "the browser run ended well" 0 "$st"
+check "a screenshot per language" 2 "$(ls "$T"/classes-*.png 2>/dev/null | wc -l)"
+[[ -n ${UT_SCREENSHOTS:-} ]] && cp "$T"/classes-*.png "$UT_SCREENSHOTS"/
+finish

@@ -1,0 +1,58 @@
+// The console's pages in a real browser: Debian's chromium driven by playwright-core. For each
+// account given, sign in through the form, check that every word shown is in the account's
+// language (no English msgid of the pages, no English value word), keep a screenshot, sign out.
+//   node pages.mjs BASE OUTDIR NAME:PASSWORD:LOCALE:TITLE...
+// Prints "ok - ..." or "FAIL - ..." per check; exits 1 on a failure.
+import { chromium } from "playwright-core";
+
+const [base, outdir, ...accounts] = process.argv.slice(2);
+let failed = 0;
+const say = (good, what, detail = "") => {
+  if (!good) failed++;
+  console.log(`${good ? "ok" : "FAIL"} - ${what}${!good && detail ? ": " + detail : ""}`);
+};
+
+// English words of the pages and of the protocol that must not show in another language.
+async function englishOf(page) {
+  const en = await (await page.request.get(`${base}/i18n/en.json`)).json();
+  return [...Object.keys(en.web), ...Object.keys(en.value)];
+}
+
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+try {
+  for (const a of accounts) {
+    const [name, password, locale, title] = a.split(":");
+    const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(base + "/");
+    await page.locator("#login").waitFor({ state: "visible", timeout: 15000 });
+    await page.fill("input[name=name]", name);
+    await page.fill("input[name=password]", password);
+    await page.click("#login button");
+    await page.locator("#classes").waitFor({ state: "visible", timeout: 15000 });
+    await page.locator("#classes tbody tr").first().waitFor({ timeout: 15000 });
+    await page.screenshot({ path: `${outdir}/classes-${locale}.png`, fullPage: true });
+    say(await page.evaluate(() => document.documentElement.lang) === locale, `${locale}: the page speaks the account's language`);
+    const text = (await page.locator("body").innerText()).replaceAll(title, "").replaceAll(name, "");
+    if (locale !== "en") {
+      const english = (await englishOf(page)).filter((w) => w.length > 2 && new RegExp(`\\b${w}\\b`).test(text));
+      say(english.length === 0, `${locale}: no English word outside names`, english.join(", "));
+    }
+    const words = await (await page.request.get(`${base}/i18n/${locale}.json`)).json();
+    const state = await page.locator("#classes tbody tr td").nth(2).innerText();
+    say(Object.values(words.value).includes(state), `${locale}: the class's state is a word of the catalogue`, state);
+    say((await page.locator("#classes tbody").innerText()).includes(title), `${locale}: the class is listed`);
+    say(errors.length === 0, `${locale}: no script error`, errors.join("; "));
+    await page.click("#logout");
+    await page.locator("#login").waitFor({ state: "visible", timeout: 15000 });
+    say(true, `${locale}: signed out`);
+    await context.close();
+  }
+} catch (e) {
+  say(false, "the pages", String(e));
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
