@@ -9,8 +9,8 @@ UT_DEPS=(cmake pkg-config build-essential libzmq3-dev libprotobuf-c-dev protobuf
 	libcurl4-openssl-dev libssl-dev openssl python3-aiosmtpd)
 # The clients' command layer: JSON (jansson), base64 (libsodium), the catalogues (gettext's msgfmt).
 UT_DEPS+=(libjansson-dev libsodium-dev gettext)
-# The web console: HTTP(S) with libmicrohttpd (GnuTLS).
-UT_DEPS+=(libmicrohttpd-dev)
+# The web console: HTTPS with libmicrohttpd, its self-signed certificate made with GnuTLS.
+UT_DEPS+=(libmicrohttpd-dev libgnutls28-dev)
 UT_DEPS+=(libzip-dev libexpat1-dev libxlsxwriter-dev)  # utctl reads .xlsx (libzip, expat); test_sheet writes them
 UT_DEPS+=(stress-ng) # deploy/test.sh with UT_TEST_LOAD=1 keeps both CPUs busy while the tests run
 

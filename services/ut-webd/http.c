@@ -623,10 +623,10 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 		snprintf(err, errlen, "[web] listen '%s' is not HOST:PORT (127.0.0.1:8080, [::1]:8080)", cfg->web_listen);
 		return UT_EINVAL;
 	}
-	int tls = *cfg->web_cert || *cfg->web_key;
+	int tls = cfg->web_tls;
 	if (!tls && !loopback) {
-		snprintf(err, errlen, "[web] listen %s is reachable from other machines: give [web] cert and key (HTTPS), "
-				      "or listen on 127.0.0.1", cfg->web_listen);
+		snprintf(err, errlen, "[web] listen %s is reachable from other machines: plain HTTP (tls = 0) only on "
+				      "a loopback address", cfg->web_listen);
 		return UT_EINVAL;
 	}
 	webd_http_t *h = calloc(1, sizeof *h);
@@ -649,16 +649,23 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 		return rc;
 	}
 	if (tls) {
-		char *cp = ut_config_resolve(cfg, cfg->web_cert), *kp = ut_config_resolve(cfg, cfg->web_key);
-		h->cert = cp ? read_whole(cp) : NULL;
-		h->key = kp ? read_whole(kp) : NULL;
-		if (!h->cert || !h->key)
-			snprintf(err, errlen, "cannot read [web] %s %s", h->cert ? "key" : "cert", h->cert ? kp : cp);
+		char *cp = NULL, *kp = NULL;
+		int made;
+		if (!(rc = webd_cert_paths(cfg, &cp, &kp, &made, err, errlen))) {
+			if (made)
+				ut_info("made a self-signed certificate for the console: %s", cp);
+			h->cert = read_whole(cp);
+			h->key = read_whole(kp);
+			if (!h->cert || !h->key) {
+				snprintf(err, errlen, "cannot read %s", h->cert ? kp : cp);
+				rc = UT_EINVAL;
+			}
+		}
 		free(cp);
 		free(kp);
-		if (!h->cert || !h->key) {
+		if (rc) {
 			webd_http_stop(&h);
-			return UT_EINVAL;
+			return rc;
 		}
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) |

@@ -26,7 +26,7 @@ static int webd_init(ut_service_t *svc)
 		ut_error("web console: %s", err);
 		return rc;
 	}
-	ut_info("web console on %s://%s", *cfg->web_cert ? "https" : "http", cfg->web_listen);
+	ut_info("web console on %s://%s", cfg->web_tls ? "https" : "http", cfg->web_listen);
 	ut_service_set_app(svc, h);
 	return 0;
 }

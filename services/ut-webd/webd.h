@@ -48,6 +48,11 @@ int webd_logout(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 /* The hex hash under which a session token is stored (out: 65 bytes). */
 void webd_token_hash(const char *token, char out[65]);
 
+/* ---- cert.c: the HTTPS certificate ---- */
+/* The certificate and key files (malloc'd): [web] cert and key, else the run directory's, made
+ * self-signed when missing (*made = 1). UT_EINVAL with err when a key is readable by others. */
+int webd_cert_paths(const ut_config_t *cfg, char **cert, char **key, int *made, char *err, size_t errlen);
+
 /* ---- http.c: the HTTP side ---- */
 typedef struct webd_http webd_http_t;
 /* Listen on [web] listen and serve until webd_http_stop; the pages from www_dir. */

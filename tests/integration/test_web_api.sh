@@ -8,8 +8,14 @@ port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 write_config '[web]' "listen = 127.0.0.1:$port" 'max_body_kb = 8'
 start_node
 start_daemon ut-webd
-web() { /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "http://127.0.0.1:$port" "$@"; }
+# HTTPS by default, with a certificate made on first start: the client checks it as any would.
+export UT_WEB_CA=$T/web-cert.pem
+web() { /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" "$@"; }
 wait_until 30 web get / >/dev/null || { fail "ut-webd does not answer"; tail "$T/ut-webd.log"; finish; }
+check "a self-signed certificate made in the run directory" 1 "$(grep -c 'made a self-signed certificate' "$T/ut-webd.log")"
+check "its key is the daemon's alone" 600 "$(stat -c %a "$T/web-key.pem")"
+check_run "the certificate names this machine and 127.0.0.1" 0 'IP Address:127.0.0.1' \
+	openssl x509 -in "$T/web-cert.pem" -noout -ext subjectAltName
 
 # Accounts: only the hash is sent and kept.
 check_run "an admin account" 0 '^account boss created \(admin\)' \
@@ -48,4 +54,17 @@ check_run "an unknown account" 1 'no account named nobody' utctl user role nobod
 
 stop_daemon ut-webd
 check "ut-webd stops cleanly on SIGTERM" 0 "$STOPPED_STATUS"
+
+# Restarted, it keeps its certificate; plain HTTP is refused anywhere but on loopback, and so is a
+# key others can read.
+sum=$(sha256sum <"$T/web-cert.pem")
+start_daemon ut-webd
+wait_until 30 web get / >/dev/null || fail "ut-webd answers after a restart"
+check "the same certificate after a restart" "$sum" "$(sha256sum <"$T/web-cert.pem")"
+stop_daemon ut-webd
+sed -e "s/^listen = .*/listen = 0.0.0.0:$port/" -e 's/^\[web\]$/[web]\ntls = 0/' "$T/node.ini" >"$T/open.ini"
+check_run "plain HTTP on every address is refused" 1 'only on a loopback address' \
+	timeout 20 "$UT_BIN/ut-webd" --config "$T/open.ini"
+chmod 644 "$T/web-key.pem"
+check_run "a key others can read is refused" 1 'readable by others' timeout 20 "$UT_BIN/ut-webd" --config "$T/node.ini"
 finish

@@ -11,14 +11,15 @@ port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0
 write_config '[web]' "listen = 127.0.0.1:$port"
 start_node
 start_daemon ut-webd
-wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "http://127.0.0.1:$port" get / >/dev/null ||
+export UT_WEB_CA=$T/web-cert.pem
+wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" get / >/dev/null ||
 	{ fail "ut-webd does not answer"; finish; }
 utctl user add wang.li --role officer --locale zh-Hans --password-file - <<<'officer password 1' >/dev/null
 utctl user add an.nguyen --role viewer --locale vi --password-file - <<<'viewer password 1' >/dev/null
 utctl course add --code SAFE --title 'Safety first' --category safety >/dev/null
 utctl class add --course SAFE --title '安全生产培训班' --capacity 40 --session '2027-03-05 09:00-11:00' >/dev/null
 
-out=$(cd "$UT_SRC/tests/web" && node pages.mjs "http://127.0.0.1:$port" "$T" \
+out=$(cd "$UT_SRC/tests/web" && node pages.mjs "https://127.0.0.1:$port" "$T" \
 	'wang.li:officer password 1:zh-Hans:安全生产培训班' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
 st=$?
 while IFS= read -r line; do

@@ -8,6 +8,8 @@ webclient.py BASE scenario DIR          sign in with the test's accounts and che
 """
 import http.client
 import json
+import os
+import ssl
 import sys
 import urllib.parse
 
@@ -24,8 +26,16 @@ def say(good, what, detail=""):
         print("FAIL - %s%s" % (what, ": " + detail if detail else ""))
 
 
+def connection():
+    if BASE.scheme != "https":
+        return http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=30)
+    # the node's own certificate, checked for real: its name must be the address we dial
+    ctx = ssl.create_default_context(cafile=os.environ["UT_WEB_CA"])
+    return http.client.HTTPSConnection(BASE.hostname, BASE.port, timeout=30, context=ctx)
+
+
 def request(method, path, body=None, cookie=None, csrf=None, raw=None, headers=None):
-    c = http.client.HTTPConnection(BASE.hostname, BASE.port, timeout=30)
+    c = connection()
     h = dict(headers or {})
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     if data is not None:
@@ -75,7 +85,8 @@ def scenario(d):
     say(officer.status == 200 and officer.reply["role"] == "officer" and officer.reply["locale"] == "zh-Hans",
         "the officer signs in", str(officer.reply))
     flags = [f.strip() for f in officer.set_cookie.split(";")]
-    say("HttpOnly" in flags and "SameSite=Strict" in flags and "Path=/" in flags, "cookie flags HttpOnly, SameSite=Strict",
+    say("HttpOnly" in flags and "SameSite=Strict" in flags and "Path=/" in flags and
+        ("Secure" in flags) == (BASE.scheme == "https"), "cookie flags HttpOnly, SameSite=Strict, Secure over HTTPS",
         officer.set_cookie)
     say(len(officer.cookie.split("=", 1)[1]) == 64, "the token is 256 random bits in hex", officer.cookie)
 

@@ -66,6 +66,7 @@ typedef struct ut_config {
 	char *report_coverage_targets;
 	/* [web] (ut-webd) */
 	char *web_listen;
+	int web_tls;
 	char *web_cert;
 	char *web_key;
 	char *web_www;
