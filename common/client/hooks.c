@@ -575,6 +575,9 @@ static int sheet_of(ut_fill_t *f, const char *file, const ut_sheet_col_t *cols, 
 	return rc ? sheet_fail(f, file, *s) : 0;
 }
 
+/* The characters of a cadre id (letters, digits, - _ . /). */
+#define ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./"
+
 /* Append the cadres of a file (ids, or names where a line has no id) to ids; a name that is no
  * one's or several people's is noted and left out, the rest go. */
 static int cadres_of_file(ut_fill_t *f, const char *file, char ***ids, size_t *n)
@@ -589,6 +592,9 @@ static int cadres_of_file(ut_fill_t *f, const char *file, char ***ids, size_t *n
 	for (int i = 0; !rc && i < s->nrows; i++) {
 		const char *id = s->rows[i][UT_SHEET_K_ID], *name = s->rows[i][UT_SHEET_K_NAME];
 		char where[300], *found = NULL;
+		/* a list of one column is ids and names mixed: what cannot be an id is a name */
+		if (*id && !*name && strspn(id, ID_CHARS) != strlen(id))
+			name = id, id = "";
 		snprintf(where, sizeof where, "%s %s %d", file, ut_tr_word(s->line_word), s->lines[i]);
 		if (*id)
 			found = strdup(id);

@@ -29,6 +29,29 @@
 
 static const char *const daemons[NDAEMONS] = {"ut-schedd", "ut-enrold", "ut-notifyd", "ut-reportd", "ut-webd"};
 
+/* gettext's language is the process's (LANGUAGE): one thread at a time says things in its
+ * reader's language (the words a fill notes, a refusal's sentence). */
+static pthread_mutex_t say_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A reply's format and arguments as a sentence in locale. */
+static json_t *said_in(const char *locale, const char *code, const json_t *args, const char *english)
+{
+	const char *argv[UT_REPLY_MAX_ARGS];
+	size_t n = 0;
+	for (; n < json_array_size(args) && n < UT_REPLY_MAX_ARGS; n++)
+		argv[n] = json_string_value(json_array_get(args, n));
+	char out[1024];
+	pthread_mutex_lock(&say_lock);
+	ut_i18n_use(locale);
+	const char *fmt = code && *code ? _(code) : NULL;
+	if (fmt && fmt != code)
+		ut_i18n_render(out, sizeof out, fmt, argv, n);
+	else
+		snprintf(out, sizeof out, "%s", english);
+	pthread_mutex_unlock(&say_lock);
+	return json_string(out);
+}
+
 struct webd_http {
 	struct MHD_Daemon *mhd;
 	void *zctx;
@@ -40,6 +63,7 @@ struct webd_http {
 	int tls;
 	char *words[4];     /* each locale's words of the pages, as JSON (ut_locales' order) */
 	int node_locale;    /* the node's, for a page before anyone signs in */
+	char *timezone;     /* the node's ([node] timezone): pages show times on its clock */
 	pthread_key_t clients; /* each HTTP thread's own sockets: a ZeroMQ socket is one thread's */
 };
 
@@ -131,7 +155,7 @@ static unsigned http_status(int status)
 
 /* A daemon's refusal as JSON: its status word, the English text, and the format and arguments a
  * page says in its reader's language. */
-static enum MHD_Result send_refusal(struct MHD_Connection *mc, const Ut__Envelope *env)
+static enum MHD_Result send_refusal(struct MHD_Connection *mc, const Ut__Envelope *env, const char *locale)
 {
 	const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&ut__status__descriptor, env->status);
 	json_t *args = json_array();
@@ -143,10 +167,11 @@ static enum MHD_Result send_refusal(struct MHD_Connection *mc, const Ut__Envelop
 	for (; word[n] && n + 1 < sizeof low; n++)
 		low[n] = (char)(word[n] >= 'A' && word[n] <= 'Z' ? word[n] + 32 : word[n]);
 	low[n] = '\0';
-	return send_json(mc, http_status(env->status),
-			 json_pack("{s:s,s:s,s:s,s:o}", "error", low, "message", env->message, "code", env->code, "args",
-				   args ? args : json_array()),
-			 NULL);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:o}", "error", low, "message", env->message, "code", env->code, "args",
+			      args ? args : json_array());
+	if (j) /* and in the reader's words */
+		json_object_set_new(j, "text", said_in(locale, env->code, json_object_get(j, "args"), env->message));
+	return send_json(mc, http_status(env->status), j, NULL);
 }
 
 static enum MHD_Result send_down(struct MHD_Connection *mc, const char *daemon)
@@ -154,6 +179,20 @@ static enum MHD_Result send_down(struct MHD_Connection *mc, const char *daemon)
 	char m[128];
 	snprintf(m, sizeof m, "%s is not answering; try again in a moment", daemon);
 	return send_error(mc, 503, "unavailable", m);
+}
+
+/* A bulk reply's results (one per cadre) each with its sentence in the reader's words. */
+static void results_said(json_t *j, const char *locale)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(j, "results"), i, r)
+	{
+		const char *code = json_string_value(json_object_get(r, "code"));
+		if (code && *code)
+			json_object_set_new(r, "text", said_in(locale, code, json_object_get(r, "args"),
+							      json_string_value(json_object_get(r, "message"))));
+	}
 }
 
 /* ---- sessions ---- */
@@ -207,10 +246,10 @@ static int role_rank(const char *role)
 	return -1;
 }
 
-static json_t *session_json(const Ut__WebSession *w)
+static json_t *session_json(const webd_http_t *h, const Ut__WebSession *w)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:I}", "name", w->name, "role", w->role, "locale", w->locale, "csrf",
-			 w->csrf, "expires_ms", (json_int_t)w->expires_ms);
+	return json_pack("{s:s,s:s,s:s,s:s,s:I,s:s}", "name", w->name, "role", w->role, "locale", w->locale, "csrf",
+			 w->csrf, "expires_ms", (json_int_t)w->expires_ms, "timezone", h->timezone);
 }
 
 static enum MHD_Result login(webd_http_t *h, struct MHD_Connection *mc, const json_t *body)
@@ -253,7 +292,7 @@ static enum MHD_Result login(webd_http_t *h, struct MHD_Connection *mc, const js
 				    : NULL;
 	enum MHD_Result ret;
 	if (!w)
-		ret = send_refusal(mc, env);
+		ret = send_refusal(mc, env, "en");
 	else if (!*w->token) {
 		ret = send_error(mc, 401, "wrong_password", "wrong account name or password");
 		ut__web_session__free_unpacked(w, NULL);
@@ -261,7 +300,7 @@ static enum MHD_Result login(webd_http_t *h, struct MHD_Connection *mc, const js
 		char cookie[256];
 		snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%lld", w->token,
 			 h->tls ? "; Secure" : "", (long long)(WEBD_SESSION_MS / 1000));
-		ret = send_json(mc, 200, session_json(w), cookie);
+		ret = send_json(mc, 200, session_json(h, w), cookie);
 		ut__web_session__free_unpacked(w, NULL);
 	}
 	ut__envelope__free_unpacked(env, NULL);
@@ -284,13 +323,21 @@ static enum MHD_Result logout(webd_http_t *h, struct MHD_Connection *mc, const j
 
 /* ---- the command table ---- */
 
-/* A lookup of the filler's (a name to an id), over this thread's sockets. */
+/* What a request's words may reach while they are read: this thread's sockets, and the files the
+ * body brings (an upload, a pasted list) by the names the words give them. */
+typedef struct fill_ctx {
+	webd_http_t *h;
+	const json_t *files;
+} fill_ctx_t;
+
+/* A lookup of the filler's (a name to an id). */
 static int fill_call(void *ctx, const char *daemon, int type, const ProtobufCMessage *req,
 		     const ProtobufCMessageDescriptor *rdesc, ProtobufCMessage **out, char *err, size_t errlen)
 {
+	fill_ctx_t *fc = ctx;
 	Ut__Envelope *env = NULL;
 	*out = NULL;
-	if (rpc(ctx, daemon, type, req, &env)) {
+	if (rpc(fc->h, daemon, type, req, &env)) {
 		snprintf(err, errlen, "%s is not answering", daemon);
 		return UT_EUNAVAIL;
 	}
@@ -306,17 +353,37 @@ static int fill_call(void *ctx, const char *daemon, int type, const ProtobufCMes
 	return rc;
 }
 
-/* The request from the body: the message itself as JSON, or {"words": [...]} as utctl's words
- * after the verb (names instead of ids, sessions by their number). */
-static int request_of(webd_http_t *h, const ut_cmd_t *cmd, json_t *body, ProtobufCMessage **req, char *err,
-		      size_t errlen)
+/* A file the words name: the body's "files" entry of that name. */
+static int fill_read(void *ctx, const char *name, char **data, size_t *len, char *err, size_t errlen)
 {
-	json_t *words = json_object_get(body, "words");
+	fill_ctx_t *fc = ctx;
+	const json_t *f = json_object_get(fc->files, name);
+	if (!json_is_string(f)) {
+		snprintf(err, errlen, "no file named %s in the request's files", name);
+		return UT_EINVAL;
+	}
+	*len = json_string_length(f);
+	if (!(*data = malloc(*len + 1)))
+		return UT_ENOMEM;
+	memcpy(*data, json_string_value(f), *len + 1);
+	return 0;
+}
+
+/* The request from the body: the message itself as JSON, or {"words": [...]} as utctl's words
+ * after the verb (names instead of ids, sessions by their number), with "files" for the files
+ * they name. What the words could not find (a name no one has) is in *notes (malloc'd), and the
+ * rest goes, as with utctl. */
+static int request_of(webd_http_t *h, const ut_cmd_t *cmd, json_t *body, const char *locale, ProtobufCMessage **req,
+		      char **notes, char *err, size_t errlen)
+{
+	json_t *words = json_object_get(body, "words"), *files = json_object_get(body, "files");
+	*notes = NULL;
 	if (!words)
 		return ut_pbjson_to_msg(body, cmd->req, req, err, errlen);
 	size_t n = json_array_size(words);
-	if (!json_is_array(words) || n > 200 || json_object_size(body) != 1) {
-		snprintf(err, errlen, "words: an array of at most 200 strings, alone in the body");
+	if (!json_is_array(words) || n > 200 || json_object_size(body) != 1u + (files != NULL) ||
+	    (files && !json_is_object(files))) {
+		snprintf(err, errlen, "words: an array of at most 200 strings, with only files (an object) beside it");
 		return UT_EINVAL;
 	}
 	char **argv = calloc(n + 1, sizeof *argv);
@@ -328,17 +395,20 @@ static int request_of(webd_http_t *h, const ut_cmd_t *cmd, json_t *body, Protobu
 			free(argv);
 			return UT_EINVAL;
 		}
+	fill_ctx_t fc = {h, files};
 	ut_fill_t f;
-	int rc = ut_cmd_fill_argv(&f, cmd, (int)n, argv, fill_call, h);
+	pthread_mutex_lock(&say_lock);
+	ut_i18n_use(locale);
+	int rc = ut_cmd_fill_argv_files(&f, cmd, (int)n, argv, fill_call, fill_read, &fc);
+	pthread_mutex_unlock(&say_lock);
 	free(argv);
-	if (!rc && f.refused) {
-		snprintf(err, errlen, "%s", f.notes ? f.notes : "some items were not found");
-		rc = UT_EINVAL;
-	} else if (rc)
-		snprintf(err, errlen, "%s", f.err[0] ? f.err : "the words could not be read");
-	if (!rc) {
+	if (rc)
+		snprintf(err, errlen, "%s", f.err[0] ? f.err : f.notes ? f.notes : "the words could not be read");
+	else {
 		*req = f.req;
 		f.req = NULL;
+		*notes = f.notes;
+		f.notes = NULL;
 	}
 	ut_cmd_fill_free(&f);
 	return rc;
@@ -355,16 +425,17 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 	if (session(h, mc, &w, &senv, &sent))
 		return sent;
 	const char *csrf = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
+	const char *locale = *w->locale ? w->locale : ut_locales[h->node_locale];
 	enum MHD_Result ret;
 	ProtobufCMessage *req = NULL;
-	char err[1024];
+	char err[1024], *notes = NULL;
 	int rc;
 	if (!csrf || strlen(csrf) != strlen(w->csrf) || sodium_memcmp(csrf, w->csrf, strlen(csrf)))
 		ret = send_error(mc, 403, "csrf", "the page's X-CSRF-Token header is missing or wrong: reload the page");
 	else if (role_rank(w->role) < (int)cmd->role) {
 		snprintf(err, sizeof err, "the %s role may not %s %s", w->role, verb, noun);
 		ret = send_error(mc, 403, "forbidden", err);
-	} else if ((rc = request_of(h, cmd, body, &req, err, sizeof err)) == UT_ENOMEM)
+	} else if ((rc = request_of(h, cmd, body, locale, &req, &notes, err, sizeof err)) == UT_ENOMEM)
 		ret = send_error(mc, 500, "internal", "out of memory");
 	else if (rc == UT_EUNAVAIL)
 		ret = send_error(mc, 503, "unavailable", err);
@@ -375,10 +446,14 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 		if (rpc(h, cmd->daemon, cmd->type, req, &env))
 			ret = send_down(mc, cmd->daemon);
 		else if (env->status != UT__STATUS__STATUS_OK)
-			ret = send_refusal(mc, env);
+			ret = send_refusal(mc, env, locale);
 		else {
 			ProtobufCMessage *rep = protobuf_c_message_unpack(cmd->rep, NULL, env->body.len, env->body.data);
-			ret = rep ? send_json(mc, 200, ut_pbjson_from_msg(rep), NULL)
+			json_t *j = rep ? ut_pbjson_from_msg(rep) : NULL;
+			if (j && notes) /* the lines of what the words did not find, beside the answer for the rest */
+				json_object_set_new(j, "notes", json_string(notes));
+			results_said(j, locale);
+			ret = rep ? send_json(mc, 200, j, NULL)
 				  : send_error(mc, 500, "internal", "the daemon's reply does not decode");
 			if (rep)
 				protobuf_c_message_free_unpacked(rep, NULL);
@@ -388,6 +463,7 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 	}
 	if (req)
 		protobuf_c_message_free_unpacked(req, NULL);
+	free(notes);
 	ut__web_session__free_unpacked(w, NULL);
 	ut__envelope__free_unpacked(senv, NULL);
 	return ret;
@@ -544,7 +620,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 		Ut__WebSession *w;
 		Ut__Envelope *env;
 		if (!session(h, mc, &w, &env, &ret)) {
-			ret = send_json(mc, 200, session_json(w), NULL);
+			ret = send_json(mc, 200, session_json(h, w), NULL);
 			ut__web_session__free_unpacked(w, NULL);
 			ut__envelope__free_unpacked(env, NULL);
 		}
@@ -641,6 +717,7 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 	h->timeout_ms = cfg->rpc_timeout_ms;
 	h->max_body = (size_t)cfg->web_max_body_kb * 1024;
 	h->www = strdup(www_dir);
+	h->timezone = strdup(cfg->timezone);
 	for (int i = 0; i < NDAEMONS; i++)
 		h->endpoint[i] = ut_config_endpoint(cfg, daemons[i]);
 	int rc = words_load(h, cfg->locale, err, errlen);
@@ -703,6 +780,7 @@ void webd_http_stop(webd_http_t **hp)
 	for (int l = 0; l < 4; l++)
 		free(h->words[l]);
 	free(h->www);
+	free(h->timezone);
 	free(h->cert);
 	free(h->key);
 	free(h);

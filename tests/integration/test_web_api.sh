@@ -31,6 +31,9 @@ check "the passwords themselves are nowhere in it" 0 "$(grep -c 'officer passwor
 
 # Everything else is checked by the client, one line per check; it exits 1 on any failure.
 utctl course add --code LAW --title 'Pháp luật lao động' --category labour_law >/dev/null
+utctl unit add --code XQ --name 'LĐLĐ quận' --kind union >/dev/null
+utctl cadre add --id C001 --name 'Nguyễn Văn An' --unit XQ --position chair >/dev/null
+utctl cadre add --id C002 --name 'Trần Thị Bình' --unit XQ --position vice_chair >/dev/null
 out=$(web scenario "$T" 2>&1); st=$?
 while IFS= read -r line; do
 	case $line in

@@ -1,6 +1,7 @@
 # The web console's pages in a real browser (Debian's chromium, playwright-core from
-# tests/web/node_modules): an officer in Chinese and a viewer in Vietnamese sign in, see the
-# classes in their own language and sign out; screenshots are kept in the test directory.
+# tests/web/node_modules): an officer in Chinese signs in, opens the class and enrols cadres by
+# pasting names and ids; a viewer in Vietnamese sees the classes; every word in their language,
+# screenshots kept in the test directory.
 source "$(dirname "$0")/lib.sh"
 
 if [[ ! -x /usr/bin/chromium || ! -d $UT_SRC/tests/web/node_modules/playwright-core ]]; then
@@ -17,10 +18,13 @@ wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0
 utctl user add wang.li --role officer --locale zh-Hans --password-file - <<<'officer password 1' >/dev/null
 utctl user add an.nguyen --role viewer --locale vi --password-file - <<<'viewer password 1' >/dev/null
 utctl course add --code SAFE --title 'Safety first' --category safety >/dev/null
+utctl unit add --code XQ --name '海淀区总工会' --kind union >/dev/null
+utctl cadre add --id C001 --name '王芳' --unit XQ --position chair >/dev/null
+utctl cadre add --id C002 --name '李强' --unit XQ --position vice_chair >/dev/null
 utctl class add --course SAFE --title '安全生产培训班' --capacity 40 --session '2027-03-05 09:00-11:00' >/dev/null
 
 out=$(cd "$UT_SRC/tests/web" && node pages.mjs "https://127.0.0.1:$port" "$T" \
-	'wang.li:officer password 1:zh-Hans:安全生产培训班' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
+	'wang.li:officer password 1:zh-Hans:安全生产培训班:王芳,C002,查无此人' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
 st=$?
 while IFS= read -r line; do
 	case $line in
@@ -29,6 +33,7 @@ while IFS= read -r line; do
 	esac
 done <<<"$out"
 check "the browser run ended well" 0 "$st"
-check "a screenshot per language" 2 "$(ls "$T"/classes-*.png 2>/dev/null | wc -l)"
-[[ -n ${UT_SCREENSHOTS:-} ]] && cp "$T"/classes-*.png "$UT_SCREENSHOTS"/
+check "a screenshot per page and language" 3 "$(ls "$T"/*.png 2>/dev/null | wc -l)"
+check_run "the enrolments are what ut-enrold holds" 0 'C002 .*confirmed' utctl enrol list --class 1
+[[ -n ${UT_SCREENSHOTS:-} ]] && cp "$T"/*.png "$UT_SCREENSHOTS"/
 finish

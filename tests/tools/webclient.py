@@ -106,6 +106,16 @@ def scenario(d):
     s, j = officer.call("class", "add", {"words": ["--course", "WEB-1", "--capacity", "30",
                                                    "--session", "2027-03-05 09:00-11:00"]})
     say(s == 200 and j.get("id", 0) > 0, "class add with utctl's words (the course by its code)", "%s %s" % (s, j))
+    cls = str(j.get("id", 0))
+    pasted = "Nguyễn Văn An\nC002\nNo Such Person\n"
+    s, j = officer.call("enrol", "bulk", {"words": [cls, "--file", "pasted"], "files": {"pasted": pasted}})
+    say(s == 200 and j.get("confirmed") == 2 and "No Such Person" in j.get("notes", ""),
+        "enrol a pasted list of names and ids: the known ones enrolled, the unknown one noted", "%s %s" % (s, j))
+    s, j = officer.call("enrol", "list", {"words": ["--class", cls]})
+    say(s == 200 and sorted(e["cadre_name"] for e in j["enrolments"]) == ["Nguyễn Văn An", "Trần Thị Bình"],
+        "the roster names its cadres", "%s %s" % (s, j))
+    s, j = officer.call("enrol", "bulk", {"words": [cls, "--file", "missing"], "files": {}})
+    say(s == 400 and "missing" in j["message"], "words naming a file the body lacks: 400", "%s %s" % (s, j))
     s, j = officer.call("class", "add", {"words": ["--course", "NOSUCH", "--capacity", "30"]})
     say(s == 400 and "NOSUCH" in j["message"], "words naming nothing: 400 naming it", "%s %s" % (s, j))
     s, j = officer.call("course", "list")

@@ -1,7 +1,9 @@
 // The console's pages in a real browser: Debian's chromium driven by playwright-core. For each
 // account given, sign in through the form, check that every word shown is in the account's
 // language (no English msgid of the pages, no English value word), keep a screenshot, sign out.
-//   node pages.mjs BASE OUTDIR NAME:PASSWORD:LOCALE:TITLE...
+// An account with a fifth field (names or ids, comma-separated) also opens the class and enrols them
+// by pasting them, one a line.
+//   node pages.mjs BASE OUTDIR NAME:PASSWORD:LOCALE:TITLE[:ENROL]...
 // Prints "ok - ..." or "FAIL - ..." per check; exits 1 on a failure.
 import { chromium } from "playwright-core";
 
@@ -21,7 +23,7 @@ async function englishOf(page) {
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 try {
   for (const a of accounts) {
-    const [name, password, locale, title] = a.split(":");
+    const [name, password, locale, title, enrol] = a.split(":");
     // the node's self-signed certificate: a browser warns once, the test accepts it
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true,
                                                ignoreHTTPSErrors: true });
@@ -43,9 +45,28 @@ try {
       say(english.length === 0, `${locale}: no English word outside names`, english.join(", "));
     }
     const words = await (await page.request.get(`${base}/i18n/${locale}.json`)).json();
-    const state = await page.locator("#classes tbody tr td").nth(2).innerText();
+    const state = await page.locator("#classes tbody tr td").nth(3).innerText();
     say(Object.values(words.value).includes(state), `${locale}: the class's state is a word of the catalogue`, state);
     say((await page.locator("#classes tbody").innerText()).includes(title), `${locale}: the class is listed`);
+    if (enrol) {
+      const names = enrol.split(",");
+      await page.click(`#classes tbody a:text("${title}")`);
+      await page.locator("#class").waitFor({ state: "visible", timeout: 15000 });
+      say((await page.locator("#sessions tbody tr").count()) === 1, `${locale}: the class page shows its session`);
+      await page.fill("#enrol-list", names.join("\n"));
+      await page.click("#enrol button");
+      await page.locator("#enrol-said").filter({ hasText: /\d/ }).waitFor({ timeout: 15000 });
+      await page.locator("#roster tbody tr").nth(names.length - 2).waitFor({ timeout: 15000 });
+      const roster = await page.locator("#roster tbody").innerText();
+      say((await page.locator("#roster tbody tr").count()) === names.length - 1,
+        `${locale}: the pasted names and ids are enrolled`, roster);
+      say((await page.locator("#enrol-notes").innerText()).includes(names[names.length - 1]),
+        `${locale}: the unknown name is said`, await page.locator("#enrol-notes").innerText());
+      await page.screenshot({ path: `${outdir}/class-${locale}.png`, fullPage: true });
+      const text2 = (await page.locator("body").innerText()).replaceAll(title, "");
+      const english = (await englishOf(page)).filter((w) => w.length > 2 && new RegExp(`\\b${w}\\b`).test(text2));
+      say(english.length === 0, `${locale}: no English word on the class page`, english.join(", "));
+    }
     say(errors.length === 0, `${locale}: no script error`, errors.join("; "));
     await page.click("#logout");
     await page.locator("#login").waitFor({ state: "visible", timeout: 15000 });

@@ -1,48 +1,119 @@
-// The console's first page: sign in, list the classes, sign out. Every call is a row of the
-// command table: POST /api/<noun>/<verb> with the request as JSON and the session's CSRF token.
+// The console's pages: sign in, the classes, a class with its sessions and roster, enrolment by a
+// pasted list of names. Every call is a row of the command table: POST /api/<noun>/<verb> with
+// the request as JSON (or utctl's words) and the session's CSRF token.
 import { t, tw, useLocale } from "/i18n.js";
 
-let csrf = "";
+let session = null;
 
 async function api(path, body = {}) {
   const r = await fetch(path, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": session ? session.csrf : "" },
     body: JSON.stringify(body),
   });
   const j = await r.json();
-  if (!r.ok) throw Object.assign(new Error(j.message), { status: r.status, reply: j });
+  if (!r.ok) throw Object.assign(new Error(j.text || j.message), { status: r.status, reply: j });
   return j;
 }
+const call = (noun, verb, body) => api(`/api/${noun}/${verb}`, body);
 
-async function show(session) {
-  csrf = session.csrf;
-  await useLocale(session.locale);
-  document.getElementById("who").textContent = `${session.name} (${tw(session.role)})`;
-  document.getElementById("login").hidden = true;
-  document.getElementById("classes").hidden = false;
-  await loadClasses();
+// Unix seconds on the node's clock.
+function when(s) {
+  if (!s) return "-";
+  return new Date(s * 1000).toLocaleString(document.documentElement.lang, {
+    timeZone: session.timezone, dateStyle: "medium", timeStyle: "short" });
 }
 
-async function loadClasses() {
-  const list = await api("/api/class/list", {});
-  const body = document.querySelector("#classes tbody");
-  body.replaceChildren(...list.classes.map((c) => {
+function rows(tbody, items, cells) {
+  tbody.replaceChildren(...items.map((item) => {
     const tr = document.createElement("tr");
-    for (const v of [c.id, c.title, tw(c.state), c.capacity]) {
+    for (const v of cells(item)) {
       const td = document.createElement("td");
-      td.textContent = v;
+      if (v instanceof Node) td.append(v); else td.textContent = v;
       tr.append(td);
     }
     return tr;
   }));
 }
 
+function showOnly(id) {
+  for (const s of ["login", "classes", "class"]) document.getElementById(s).hidden = s !== id;
+}
+
+async function classes() {
+  const list = await call("class", "list", {});
+  rows(document.querySelector("#classes tbody"), list.classes, (c) => {
+    const a = document.createElement("a");
+    a.href = `#/class/${c.id}`;
+    a.textContent = c.title;
+    const first = Math.min(...c.sessions.map((x) => x.starts_at));
+    return [c.id, a, c.sessions.length ? when(first) : "-", tw(c.state), c.capacity];
+  });
+  showOnly("classes");
+}
+
+async function klass(id) {
+  const c = await call("class", "show", { words: [id] });
+  document.getElementById("class-title").textContent = c.title;
+  document.getElementById("class-facts").textContent =
+    [tw(c.state), tw(c.category), tw(c.level), tw(c.format)].join(" · ");
+  rows(document.querySelector("#sessions tbody"), c.sessions, (s) => [
+    c.sessions.indexOf(s) + 1, when(s.starts_at), s.venue_name || "-", s.lecturer_name || "-"]);
+  await roster(id);
+  document.getElementById("enrol").dataset.class = id;
+  document.getElementById("enrol").hidden = session.role === "viewer" || session.role === "lecturer";
+  showOnly("class");
+}
+
+async function roster(id) {
+  const l = await call("enrol", "list", { words: ["--class", String(id)] });
+  const live = l.enrolments.filter((e) => e.state !== "cancelled");
+  rows(document.querySelector("#roster tbody"), live, (e) => [
+    e.cadre_name || e.cadre_id, e.unit_code, tw(e.state), e.waitlist_pos || ""]);
+  document.getElementById("seats").textContent = `${l.confirmed} / ${l.capacity}`;
+}
+
+document.getElementById("enrol").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const id = e.target.dataset.class, list = document.getElementById("enrol-list").value;
+  const said = document.getElementById("enrol-said"), notes = document.getElementById("enrol-notes");
+  try {
+    const file = t("the pasted list"); // how the node's notes name it ("the pasted list line 3: ...")
+    const r = await call("enrol", "bulk", { words: [id, "--file", file], files: { [file]: list } });
+    said.textContent = `${t("Confirmed")}: ${r.confirmed} · ${t("Waitlisted")}: ${r.waitlisted} · ${t("Refused")}: ${r.refused}`;
+    const refused = r.results.filter((x) => x.status !== 0).map((x) => `${x.cadre_id}: ${x.text || x.message}`);
+    notes.textContent = [r.notes || "", ...refused].filter(Boolean).join("\n");
+    document.getElementById("enrol-list").value = "";
+    await roster(id);
+  } catch (err) {
+    said.textContent = err.message;
+  }
+});
+
+async function route() {
+  if (!session) return showOnly("login");
+  const m = location.hash.match(/^#\/class\/(\d+)$/);
+  try {
+    if (m) await klass(m[1]); else await classes();
+  } catch (err) {
+    if (err.status === 401) location.reload();
+    throw err;
+  }
+}
+
+async function signedIn(s) {
+  session = s;
+  await useLocale(s.locale);
+  document.getElementById("who").textContent = `${s.name} (${tw(s.role)})`;
+  document.getElementById("logout").hidden = false;
+  await route();
+}
+
 document.getElementById("login").addEventListener("submit", async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
   try {
-    await show(await api("/api/login", { name: f.get("name"), password: f.get("password") }));
+    await signedIn(await api("/api/login", { name: f.get("name"), password: f.get("password") }));
   } catch (err) {
     document.getElementById("login-error").textContent =
       err.status === 429 ? t("Too many failed sign-ins: try again in a few minutes.")
@@ -52,8 +123,10 @@ document.getElementById("login").addEventListener("submit", async (e) => {
 
 document.getElementById("logout").addEventListener("click", async () => {
   await api("/api/logout");
+  location.hash = "";
   location.reload();
 });
 
+window.addEventListener("hashchange", route);
 await useLocale("");
-api("/api/session").then(show, () => { document.getElementById("login").hidden = false; });
+api("/api/session").then(signedIn, () => showOnly("login"));
