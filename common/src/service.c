@@ -182,6 +182,8 @@ static int handle_backup(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t 
 			svc->hold_until_ms = ut_clock_mono_ms() + (int64_t)b->hold_s * 1000;
 	} else if (b->path[0] != '/') {
 		rc = ut_reply_err(rep, UT_EINVAL, "the backup file must be an absolute path, not %s", b->path);
+	} else if (access(b->path, F_OK) == 0) {
+		rc = ut_reply_err(rep, UT_ECONFLICT, "%s exists; a backup is written to a new file", b->path);
 	} else {
 		int64_t t0 = ut_clock_mono_ms();
 		rc = ut_store_backup(svc->store, b->path, &r.size);

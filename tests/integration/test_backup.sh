@@ -71,6 +71,25 @@ for k in 1 2 3 4 5 6; do
 	check_run "enrol B000$k before the load" 0 '' utctl enrol add "B000$k" "$k"
 done
 wait_for "ut-reportd knows the $CLASSES classes" $CLASSES sql ut-reportd "SELECT count(*) FROM sched_classes"
+unsent() { sql ut-notifyd "SELECT count(*) FROM messages WHERE status IN ('scheduled', 'retrying', 'queued') AND due_ms <= $(date +%s%3N)"; }
+wait_for "the first notices are sent" 0 unsent
+# no worker from here on: the load's notices wait as jobs in Redis, which the restore does not have
+stop_daemon w1
+
+# ---- MSG_BACKUP by hand: refusals, and a hold keeps published events in the outbox
+check_run "a hold without hold_s is refused" 0 '^invalid hold_s must be 1 to 3600' rawsend ut-enrold type MSG_BACKUP
+check_run "a relative backup path is refused" 0 '^invalid the backup file must be an absolute path, not x.db' \
+	rawsend ut-enrold body MSG_BACKUP $'\x0a\x04x.db'
+echo data >"$T/exists.db"
+path_body() { printf '\x0a'"$(printf '\\x%02x' ${#1})"'%s' "$1"; } # BackupRequest.path, under 128 bytes
+check_run "an existing backup file is not overwritten" 0 "^conflict $T/exists.db exists" \
+	rawsend ut-enrold body MSG_BACKUP "$(path_body "$T/exists.db")"
+check "the existing file is untouched" data "$(cat "$T/exists.db")"
+check_run "a hold of 60 s" 0 '^ok' rawsend ut-enrold body MSG_BACKUP $'\x10\x3c'
+kept=$(sql ut-enrold "SELECT count(*) FROM ut_outbox")
+for k in 7 8 9; do utctl enrol add "B000$k" 1 >/dev/null || fail "enrol B000$k"; done
+wait_for "ut-reportd applied the enrolments made during the hold" 9 sql ut-reportd "SELECT count(*) FROM rp_enrol"
+check "their events are still in ut-enrold's outbox" $((kept + 3)) "$(sql ut-enrold "SELECT count(*) FROM ut_outbox")"
 
 # ---- a bounded enrolment loop in the background; the backup is taken while it runs
 load() {
@@ -105,10 +124,13 @@ check "manifest checksums match (sha256sum)" "" "$(awk '/^sha256 / {print $2 "  
 	(cd "$T/bk" && sha256sum --quiet -c - 2>&1))"
 check "backup databases pass integrity_check" "ok ok ok ok" "$(for d in "${DAEMONS[@]}"; do
 	sqlite3 "$T/bk/$d.db" 'PRAGMA integrity_check'; done | tr '\n' ' ' | sed 's/ $//')"
-check "notices sent before the backup" 1 "$(($(sqlite3 "$T/bk/ut-notifyd.db" "SELECT count(*) FROM messages WHERE status = 'sent'") > 0))"
+read -r nsent nqueued <<<"$(sqlite3 "$T/bk/ut-notifyd.db" "SELECT sum(status = 'sent'), sum(status = 'queued') FROM messages" | tr '|' ' ')"
+echo "# the backup's notices: $nsent sent, $nqueued queued as jobs; $(($(sqlite3 "$T/bk/ut-enrold.db" 'SELECT count(*) FROM enrolments') - \
+	$(sqlite3 "$T/bk/ut-reportd.db" 'SELECT count(*) FROM rp_enrol'))) enrolments not yet in ut-reportd's copy"
+check "notices sent and jobs queued in the backup" "1 1" "$((nsent > 0)) $((nqueued > 0))"
 
 # ---- stop the node; restore into a new run directory with a new Redis
-for d in w1 "${DAEMONS[@]}" sink; do stop_daemon "$d"; done
+for d in "${DAEMONS[@]}" sink; do stop_daemon "$d"; done
 stop_redis
 OLD=$T
 T=$OLD/n2
@@ -164,8 +186,8 @@ check "fulfilment: classes and participations planned = SQL" \
 	"$(sql ut-schedd "SELECT sum(planned_classes) || ' ' || sum(planned_participations) FROM plans WHERE year = $YEAR")" \
 	"$(rj fulfilment | /usr/bin/python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print(t["classes_planned"], t["participations_planned"])')"
 
-# notices: what the backup had not sent goes out once; what it had sent, never again
-unsent() { sql ut-notifyd "SELECT count(*) FROM messages WHERE status IN ('scheduled', 'retrying', 'queued') AND due_ms <= $(date +%s%3N)"; }
+# notices: what the backup had not sent goes out once (its jobs published again from the database
+# to the new Redis); what it had sent, never again
 wait_for "every notice due is sent by the restored node" 0 unsent
 sql ut-notifyd "SELECT key FROM messages WHERE status = 'sent'" | tr -c 'A-Za-z0-9.#\n-' '_' | sed 's/$/.eml/' | sort >"$T/keys.sent"
 bdb ut-notifyd "SELECT key FROM messages WHERE status = 'sent'" | tr -c 'A-Za-z0-9.#\n-' '_' | sed 's/$/.eml/' | sort >"$T/keys.before"
