@@ -14,7 +14,9 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -291,6 +293,14 @@ typedef struct manifest {
 /* A name inside the backup directory: no slash, no dot first. */
 static int plain_name(const char *s) { return *s && *s != '.' && !strchr(s, '/'); }
 
+static int known(const char *daemon)
+{
+	for (int i = 0; i < NDAEMONS; i++)
+		if (!strcmp(order[i], daemon))
+			return 1;
+	return 0;
+}
+
 static int manifest_read(const char *path, manifest_t *m)
 {
 	FILE *f = fopen(path, "r");
@@ -305,7 +315,7 @@ static int manifest_read(const char *path, manifest_t *m)
 		if (sscanf(line, "format %d", &format) == 1 || sscanf(line, "node %127s", m->node) == 1 ||
 		    !strncmp(line, "commit ", 7) || !strncmp(line, "version ", 8) || !strncmp(line, "created_ms ", 11))
 			continue;
-		if (sscanf(line, "database %31s %63s %d", a, b, &v) == 3 && m->ndb < NDAEMONS && plain_name(b) && strlen(a) < 32) {
+		if (sscanf(line, "database %31s %63s %d", a, b, &v) == 3 && m->ndb < NDAEMONS && plain_name(b) && known(a)) {
 			memcpy(m->db[m->ndb].daemon, a, strlen(a) + 1);
 			memcpy(m->db[m->ndb].name, b, sizeof b);
 			m->db[m->ndb++].schema = v;
@@ -349,6 +359,51 @@ static int answers(ctx_t *c, const char *daemon)
 	}
 	free(ep);
 	return up;
+}
+
+/* The node's Redis Unix socket (malloc'd), or NULL when it is reached over TCP. */
+static char *redis_socket(const ctx_t *c, const char *run)
+{
+	char *p = NULL;
+	if (*c->cfg.redis_socket && asprintf(&p, "%s%s%s", c->cfg.redis_socket[0] == '/' ? "" : run,
+					     c->cfg.redis_socket[0] == '/' ? "" : "/", c->cfg.redis_socket) < 0)
+		p = NULL;
+	return p;
+}
+
+/* 1 when something accepts connections on the Unix socket at path. */
+static int socket_listens(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (!path || strlen(path) >= sizeof a.sun_path)
+		return 0;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), up = 0;
+	if (fd >= 0) {
+		up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+		close(fd);
+	}
+	return up;
+}
+
+/* Move run/name (and, for a database, its -wal and -shm, which keep their pairing) out of the way
+ * as name.pre-restore-<ms>; 0 when there was nothing, 1 moved, -1 failed. */
+static int set_aside(const char *run, const char *name, int64_t stamp)
+{
+	static const char *const tails[] = {"", "-wal", "-shm"};
+	int moved = 0;
+	for (int i = 0; i < 3; i++) {
+		char from[PATH_MAX + 80], to[PATH_MAX + 120];
+		snprintf(from, sizeof from, "%s/%s%s", run, name, tails[i]);
+		snprintf(to, sizeof to, "%s/%s.pre-restore-%lld%s", run, name, (long long)stamp, tails[i]);
+		if (rename(from, to) == 0)
+			moved = 1;
+		else if (errno != ENOENT) {
+			fprintf(stderr, _("utctl: cannot move %s aside: %s\n"), from, strerror(errno));
+			return -1;
+		}
+	}
+	return moved;
 }
 
 enum { O_OTHER_NODE = OPT_FIRST };
@@ -433,6 +488,27 @@ static int node_restore(ctx_t *c, int argc, char **argv)
 		free(run);
 		return EXIT_REFUSED;
 	}
+	/* The old Redis would hold stream entries above the restored outboxes, and new events with
+	 * those ids would be skipped as already published: the node starts on an empty one. */
+	char *rsock = redis_socket(c, run);
+	if (socket_listens(rsock)) {
+		fprintf(stderr, _("utctl: Redis is running at %s; stop the node before restoring (./deploy/ut-node down)\n"),
+			rsock);
+		free(rsock);
+		free(run);
+		return EXIT_REFUSED;
+	}
+	free(rsock);
+	int64_t stamp = ut_clock_now_ms();
+	static const char *const redis_files[] = {"appendonlydir", "dump.rdb"};
+	for (int i = 0; i < 2 && !rc; i++) {
+		int r = set_aside(run, redis_files[i], stamp);
+		if (r < 0)
+			rc = EXIT_REFUSED;
+		else if (r)
+			printf(_("redis: %s/%s set aside as %s.pre-restore-%lld; the node starts on an empty Redis\n"), run,
+			       redis_files[i], redis_files[i], (long long)stamp);
+	}
 	for (int i = 0; i < m.ndb + m.nfile && !rc; i++) {
 		const char *name = i < m.ndb ? m.db[i].name : m.file[i - m.ndb].name;
 		char src[PATH_MAX + 80], *dst = NULL;
@@ -447,12 +523,14 @@ static int node_restore(ctx_t *c, int argc, char **argv)
 			break;
 		}
 		if (i < m.ndb) {
-			/* the old database's WAL would be read as the new one's */
-			char aux[PATH_MAX + 16];
-			snprintf(aux, sizeof aux, "%s-wal", dst);
-			unlink(aux);
-			snprintf(aux, sizeof aux, "%s-shm", dst);
-			unlink(aux);
+			/* kept, with its WAL (which would otherwise be read as the restored file's) */
+			char dbname[48];
+			snprintf(dbname, sizeof dbname, "%s.db", m.db[i].daemon);
+			if (set_aside(run, dbname, stamp) < 0) {
+				free(dst);
+				rc = EXIT_REFUSED;
+				break;
+			}
 		}
 		struct stat sb;
 		mode_t mode = stat(src, &sb) == 0 ? sb.st_mode & 0777 : 0600;
@@ -479,8 +557,10 @@ const verb_t node_backup_verbs[] = {
 	 "the node id, each database's schema version, the binaries' commit and a SHA-256 per file."},
 	{"restore", node_restore, "put a backup into this (stopped) node's run directory", "DIR [--other-node]",
 	 restore_opts, "./deploy/ut-node down && utctl node restore /srv/backup/ut-2026-12-01 && ./deploy/ut-node up",
-	 "Refuses while a daemon answers, when a file does not match its checksum, and a backup of another\n"
-	 "node id unless --other-node. The backed-up node.ini is written beside the run directory's files as\n"
-	 "node.ini.restored; the config in use is left as it is."},
+	 "Refuses while a daemon or the node's Redis answers, when a file does not match its checksum, and a\n"
+	 "backup of another node id unless --other-node. Databases and Redis files already in the run\n"
+	 "directory are kept as NAME.pre-restore-<ms>; the node starts on an empty Redis, rebuilt from the\n"
+	 "databases. The backed-up node.ini is written to the run directory as node.ini.restored; the config\n"
+	 "in use is left as it is."},
 	{0},
 };

@@ -209,7 +209,22 @@ sql ut-schedd 'PRAGMA user_version = 999'
 check "ut-schedd refuses a newer database" 1 "$?"
 check_run "its message names both versions" 0 "schema version 999 is newer than this program's, $have" cat "$T/newer.log"
 
-check "no sanitizer report in any log" "" "$(grep -l 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$OLD"/*.log "$T"/*.log)"
-echo "# done in $(elapsed)"
+# ---- restore over the old node's own run directory: its Redis and databases are set aside
+for d in w1 ut-enrold ut-notifyd ut-reportd sink; do stop_daemon "$d"; done
+stop_redis
 T=$OLD
+start_redis
+check_run "restore refused while the node's Redis runs" 1 'Redis is running at' utctl node restore "$OLD/bk"
+stop_redis
+check_run "restore over the stopped node" 0 'appendonlydir set aside as appendonlydir.pre-restore-' utctl node restore "$OLD/bk"
+check "the old database is kept with its WAL beside the restored one" 1 "$(ls "$T"/ut-enrold.db.pre-restore-*[0-9] | grep -c .)"
+check "the restored database is the backup's" "" "$(cmp "$T/bk/ut-enrold.db" "$T/ut-enrold.db")"
+start_node
+check_run "an enrolment on the node restored in place" 0 '' utctl enrol add B0238 2
+wait_for "ut-reportd has it, on the emptied Redis" \
+	"$(sql ut-enrold "SELECT id || ' ' || class_id || ' ' || (state = 'confirmed') FROM enrolments ORDER BY id")" \
+	sql ut-reportd "SELECT id || ' ' || class_id || ' ' || confirmed FROM rp_enrol ORDER BY id"
+
+check "no sanitizer report in any log" "" "$(grep -l 'AddressSanitizer\|LeakSanitizer\|runtime error:' "$OLD"/*.log "$OLD"/n2/*.log)"
+echo "# done in $(elapsed)"
 finish
