@@ -340,14 +340,30 @@ static const char *sum_of(const manifest_t *m, const char *name)
 	return NULL;
 }
 
-/* 1 when the daemon answers a status request within a short wait. */
+/* 1 when something accepts connections on the Unix socket at path. */
+static int socket_listens(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (!path || strlen(path) >= sizeof a.sun_path)
+		return 0;
+	memcpy(a.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), up = 0;
+	if (fd >= 0) {
+		up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
+		close(fd);
+	}
+	return up;
+}
+
+/* 1 when the daemon is running: something listens on its ipc:// socket (a stopped daemon leaves
+ * the file, which refuses connections), or for another endpoint, it answers a status request. */
 static int answers(ctx_t *c, const char *daemon)
 {
 	char *ep = ut_config_endpoint(&c->cfg, daemon);
-	struct stat sb;
 	int up = 0;
-	/* no socket file: nothing listens there */
-	if (ep && (strncmp(ep, "ipc://", 6) || stat(ep + 6, &sb) == 0)) {
+	if (ep && !strncmp(ep, "ipc://", 6))
+		up = socket_listens(ep + 6);
+	else if (ep) {
 		if (!c->zctx)
 			c->zctx = zmq_ctx_new();
 		ut_rpc_client_t *cl = c->zctx ? ut_rpc_client_new(c->zctx, ep, 1000) : NULL;
@@ -369,21 +385,6 @@ static char *redis_socket(const ctx_t *c, const char *run)
 					     c->cfg.redis_socket[0] == '/' ? "" : "/", c->cfg.redis_socket) < 0)
 		p = NULL;
 	return p;
-}
-
-/* 1 when something accepts connections on the Unix socket at path. */
-static int socket_listens(const char *path)
-{
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (!path || strlen(path) >= sizeof a.sun_path)
-		return 0;
-	memcpy(a.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), up = 0;
-	if (fd >= 0) {
-		up = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-		close(fd);
-	}
-	return up;
 }
 
 /* Move run/name (and, for a database, its -wal and -shm, which keep their pairing) out of the way
