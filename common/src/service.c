@@ -509,7 +509,8 @@ static int start(ut_service_t *svc)
 		goto out;
 	if ((rc = ut_store_open(&svc->store, db, def->migrations, def->nmigrations, svc->cfg.sqlite_synchronous,
 				svc->cfg.busy_timeout_ms)) != 0) {
-		ut_error("cannot open %s: is the run directory writable, with space left?", db);
+		if (rc != UT_EINVAL) /* a schema newer than this program: said where it was found */
+			ut_error("cannot open %s: is the run directory writable, with space left?", db);
 		goto out;
 	}
 	svc->wal = ut_wal_start(svc->store, svc->cfg.sqlite_synchronous);

@@ -208,6 +208,7 @@ sql ut-schedd 'PRAGMA user_version = 999'
 "$UT_BIN/ut-schedd" --config "$T/node.ini" 2>"$T/newer.log"
 check "ut-schedd refuses a newer database" 1 "$?"
 check_run "its message names both versions" 0 "schema version 999 is newer than this program's, $have" cat "$T/newer.log"
+check "and is the only error it logs" 1 "$(grep -c ' error: ' "$T/newer.log")"
 
 # ---- restore over the old node's own run directory: its Redis and databases are set aside
 for d in w1 ut-enrold ut-notifyd ut-reportd sink; do stop_daemon "$d"; done
