@@ -203,7 +203,7 @@ static int node_backup(ctx_t *c, int argc, char **argv)
 			return rc;
 		protobuf_c_message_free_unpacked(&r->base, NULL);
 	}
-	char names[NDAEMONS][64], hex[64];
+	char names[NDAEMONS][64], size[32];
 	int schema[NDAEMONS];
 	int64_t total = 0;
 	for (int i = 0; i < NDAEMONS; i++) {
@@ -216,8 +216,8 @@ static int node_backup(ctx_t *c, int argc, char **argv)
 		chmod(path, 0600);
 		schema[i] = r->schema_version;
 		total += r->size;
-		human(r->size, hex, sizeof hex);
-		printf(_("%s: %s, schema version %d, %s, %lld ms\n"), order[i], names[i], schema[i], hex, (long long)r->took_ms);
+		human(r->size, size, sizeof size);
+		printf(_("%s: %s, schema version %d, %s, %lld ms\n"), order[i], names[i], schema[i], size, (long long)r->took_ms);
 		fflush(stdout);
 		protobuf_c_message_free_unpacked(&r->base, NULL);
 	}
@@ -274,8 +274,8 @@ static int node_backup(ctx_t *c, int argc, char **argv)
 		return EXIT_REFUSED;
 	}
 	files_free(f, nf);
-	human(total, hex, sizeof hex);
-	printf(_("backup of node %s written to %s: %s in %lld ms\n"), c->cfg.node_id, abs, hex,
+	human(total, size, sizeof size);
+	printf(_("backup of node %s written to %s: %s in %lld ms\n"), c->cfg.node_id, abs, size,
 	       (long long)(ut_clock_mono_ms() - t0));
 	return EXIT_OK;
 }

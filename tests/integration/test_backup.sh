@@ -131,6 +131,7 @@ check "notices sent and jobs queued in the backup" "1 1" "$((nsent > 0)) $((nque
 
 # ---- stop the node; restore into a new run directory with a new Redis
 for d in "${DAEMONS[@]}" sink; do stop_daemon "$d"; done
+check_run "no backup of a node that is down" 3 'ut-reportd is not answering' utctl node backup "$T/bk-down"
 stop_redis
 OLD=$T
 T=$OLD/n2
