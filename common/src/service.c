@@ -39,6 +39,7 @@ struct ut_service {
 	int64_t started_ms;
 	int64_t requests, commits, commit_us, events_applied;
 	int backoff_ms;
+	int64_t hold_until_ms; /* a backup is under way: published events stay in the outbox */
 	ut_wal_t *wal;
 	ut_rpc_req_t *reqs;
 	ut_reply_t *reps;
@@ -106,13 +107,28 @@ static void relay(ut_service_t *svc)
 	svc->emitted = 0;
 }
 
+/* Delete published rows from the outbox, inside the caller's transaction; not while a node
+ * backup is under way, so the copy of this database still holds every event published since the
+ * daemons backed up before it were copied, and a restore relays them to those again. */
+static int held(ut_service_t *svc)
+{
+	if (svc->hold_until_ms && ut_clock_mono_ms() >= svc->hold_until_ms)
+		svc->hold_until_ms = 0;
+	return svc->hold_until_ms != 0;
+}
+
+static int forget(ut_service_t *svc)
+{
+	return held(svc) ? 0 : ut_outbox_forget(&svc->outbox);
+}
+
 /* Published rows are deleted inside the next transaction the daemon makes anyway; when it is
  * idle, this timer makes one. */
 static void forget_tick(void *arg)
 {
 	ut_service_t *svc = arg;
-	if (svc->outbox.forgotten < svc->outbox.published && ut_store_begin(svc->store) == 0) {
-		if (ut_outbox_forget(&svc->outbox) == 0)
+	if (svc->outbox.forgotten < svc->outbox.published && !held(svc) && ut_store_begin(svc->store) == 0) {
+		if (forget(svc) == 0)
 			ut_store_commit(svc->store);
 		ut_store_rollback(svc->store);
 	}
@@ -146,6 +162,52 @@ static int handle_status(ut_service_t *svc, ut_reply_t *rep)
 	return ut_reply_body(rep, &r.base);
 }
 
+/* MSG_BACKUP, run between batches (no transaction open), so the copy holds exactly what was
+ * committed: every request before it, none half-applied. */
+static int handle_backup(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__BackupRequest *b = ut__backup_request__unpack(NULL, req->body.len, req->body.data);
+	if (!b)
+		return ut_reply_err(rep, UT_EINVAL, "the backup request cannot be decoded");
+	Ut__BackupReply r = UT__BACKUP_REPLY__INIT;
+	r.daemon = (char *)svc->def->name;
+	r.path = "";
+	r.schema_version = ut_store_schema_version(svc->store);
+	int rc = 0;
+	if (!*b->path) {
+		if (b->hold_s <= 0 || b->hold_s > 3600)
+			rc = ut_reply_err(rep, UT_EINVAL, "hold_s must be 1 to 3600 seconds without a path, not %d",
+					  (int)b->hold_s);
+		else
+			svc->hold_until_ms = ut_clock_mono_ms() + (int64_t)b->hold_s * 1000;
+	} else if (b->path[0] != '/') {
+		rc = ut_reply_err(rep, UT_EINVAL, "the backup file must be an absolute path, not %s", b->path);
+	} else if (access(b->path, F_OK) == 0) {
+		rc = ut_reply_err(rep, UT_ECONFLICT, "%s exists; a backup is written to a new file", b->path);
+	} else {
+		int64_t t0 = ut_clock_mono_ms();
+		rc = ut_store_backup(svc->store, b->path, &r.size);
+		if (rc)
+			ut_reply_err(rep, rc, "%s could not write its backup to %s", svc->def->name, b->path);
+		else {
+			ut_info("backup written to %s (%lld bytes, schema version %d)", b->path, (long long)r.size,
+				(int)r.schema_version);
+			r.path = b->path;
+			r.took_ms = ut_clock_mono_ms() - t0;
+			svc->hold_until_ms = 0;
+		}
+	}
+	if (!rc)
+		rc = ut_reply_body(rep, &r.base);
+	ut__backup_request__free_unpacked(b, NULL);
+	return rc;
+}
+
+static int is_backup(const ut_rpc_req_t *req)
+{
+	return !req->bad && req->env->type == UT__MSG_TYPE__MSG_BACKUP;
+}
+
 /* Run one request in the batch's transaction (opened by the first writer). Returns 1 when the
  * batch must be run again with a savepoint per request (safe = 1): a handler that ran without one
  * failed after it had written. */
@@ -156,6 +218,8 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 		return 0;
 	}
 	int type = req->env->type;
+	if (type == UT__MSG_TYPE__MSG_BACKUP)
+		return 0; /* after the commit (apply_requests) */
 	if (type == UT__MSG_TYPE__MSG_STATUS) {
 		handle_status(svc, rep);
 		return 0;
@@ -177,7 +241,7 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 			return 0;
 		}
 		*in_tx = 1;
-		ut_outbox_forget(&svc->outbox);
+		forget(svc);
 	}
 	int own = safe || h->writes != UT_WRITES_AFTER_CHECKS;
 	if (own && ut_store_savepoint(svc->store) != 0) {
@@ -226,6 +290,11 @@ static void apply_requests(ut_service_t *svc, ut_rpc_req_t *reqs, ut_reply_t *re
 			ut_reply_err(&reps[i], UT_EUNAVAIL, "%s could not commit; nothing was changed", svc->def->name);
 		}
 	}
+	for (int i = 0; i < n; i++)
+		if (is_backup(&reqs[i])) {
+			ut_reply_clear(&reps[i]);
+			handle_backup(svc, reqs[i].env, &reps[i]);
+		}
 	svc->requests += n;
 }
 
@@ -323,7 +392,7 @@ static int apply_batch(ut_service_t *svc)
 		return 0;
 	int rc = ut_store_begin(svc->store), applied = 0;
 	if (!rc)
-		ut_outbox_forget(&svc->outbox);
+		forget(svc);
 	for (int i = 0; i < b->n && !rc; i++) {
 		if (!b->e[i].data)
 			continue; /* deleted from the stream */
@@ -352,7 +421,7 @@ int ut_service_apply_event(ut_service_t *svc, const void *frame, size_t len)
 	int rc = ut_store_begin(svc->store);
 	if (rc)
 		return rc;
-	ut_outbox_forget(&svc->outbox);
+	forget(svc);
 	rc = apply_one(svc, frame, len, "(direct)", "(none)");
 	if (rc >= 0 && ut_store_commit(svc->store) == 0) {
 		svc->events_applied += rc;
@@ -440,7 +509,8 @@ static int start(ut_service_t *svc)
 		goto out;
 	if ((rc = ut_store_open(&svc->store, db, def->migrations, def->nmigrations, svc->cfg.sqlite_synchronous,
 				svc->cfg.busy_timeout_ms)) != 0) {
-		ut_error("cannot open %s: is the run directory writable, with space left?", db);
+		if (rc != UT_EINVAL) /* a schema newer than this program: said where it was found */
+			ut_error("cannot open %s: is the run directory writable, with space left?", db);
 		goto out;
 	}
 	svc->wal = ut_wal_start(svc->store, svc->cfg.sqlite_synchronous);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct cached {
 	const char *key; /* the caller's literal */
@@ -77,13 +78,35 @@ int ut_store_schema_version(ut_store_t *s)
 	return v;
 }
 
+int ut_store_backup(ut_store_t *s, const char *path, int64_t *size)
+{
+	*size = 0;
+	if (s->in_tx) {
+		ut_error("%s: backup asked for inside a transaction", s->path);
+		return UT_EINTERNAL;
+	}
+	/* VACUUM INTO reads one snapshot of the committed database (WAL included) and writes a
+	 * compact copy; it refuses a target that exists and is not empty. */
+	sqlite3_stmt *st = ut_store_stmt(s, "VACUUM INTO ?");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	int rc = ut_store_step_done(s, st, "backup");
+	sqlite3_clear_bindings(st);
+	struct stat sb;
+	if (!rc && stat(path, &sb) == 0)
+		*size = (int64_t)sb.st_size;
+	return rc;
+}
+
 static int migrate(ut_store_t *s, const ut_migration_t *m, int n)
 {
 	int have = ut_store_schema_version(s);
 	if (have < 0)
 		return UT_EINTERNAL;
 	if (have > n) {
-		ut_error("%s: schema version %d is newer than this program (%d)", s->path, have, n);
+		ut_error("%s: schema version %d is newer than this program's, %d: run a build at least as new as"
+			 " the one that wrote it", s->path, have, n);
 		return UT_EINVAL;
 	}
 	for (int i = have; i < n; i++) {

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `node` has verbs in node.c (status) and report.c (keygen, child): joined once at start. */
+/* `node` has verbs in node.c (status), report.c (keygen, child) and backup.c (backup, restore):
+ * joined once at start. */
 static verb_t node_all_verbs[16];
 
 static void join_node_verbs(void)
@@ -20,13 +21,15 @@ static void join_node_verbs(void)
 		node_all_verbs[n++] = *v;
 	for (const verb_t *v = node_link_verbs; v->name && n + 1 < 16; v++)
 		node_all_verbs[n++] = *v;
+	for (const verb_t *v = node_backup_verbs; v->name && n + 1 < 16; v++)
+		node_all_verbs[n++] = *v;
 }
 
 /* a noun whose every verb is a row of the command table */
 static const verb_t table_only[] = {{0}};
 
 const noun_t nouns[] = {
-	{"node", N_("the node's daemons: up or down, how busy; its link keys and children"), node_all_verbs, 0},
+	{"node", N_("the node's daemons: up or down, how busy; its link keys and children; backup and restore"), node_all_verbs, 0},
 	{"course", N_("courses: what a class teaches, and its category"), table_only, 0},
 	{"venue", N_("venues where sessions are held"), table_only, 0},
 	{"lecturer", N_("lecturers who teach sessions"), table_only, 0},

@@ -1,6 +1,7 @@
 /* Tests common/src/service.c's request batches on a real SQLite file: a batch is one transaction,
  * a refusal takes back only its own request's writes, and a handler that runs without a savepoint
- * (UT_WRITES_AFTER_CHECKS) but fails after writing makes the batch run again request by request. */
+ * (UT_WRITES_AFTER_CHECKS) but fails after writing makes the batch run again request by request;
+ * a backup in a batch copies the database as the batch committed it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -161,12 +162,74 @@ static void test_storage_failure_in_checked_handler_keeps_nothing_of_it(void **s
 	assert_int_equal(count("c3"), 1);
 }
 
+/* A packed BackupRequest as a NUL-ended string, for batch(). */
+static char *backup_body(const char *path, int hold_s)
+{
+	Ut__BackupRequest b = UT__BACKUP_REQUEST__INIT;
+	b.path = (char *)path;
+	b.hold_s = hold_s;
+	size_t n = ut__backup_request__get_packed_size(&b);
+	char *out = calloc(1, n + 1);
+	assert_non_null(out);
+	ut__backup_request__pack(&b, (uint8_t *)out);
+	return out;
+}
+
+static int64_t count_in(const char *db, const char *v)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM t WHERE v = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+static void test_backup_is_the_committed_batch(void **state)
+{
+	(void)state;
+	/* the copy is made after the batch's commit: its writes in, the refused one's out */
+	char path[512];
+	snprintf(path, sizeof path, "%s/copy.db", tmp);
+	char *body = backup_body(path, 0);
+	int types[] = {PUT_PLAIN, UT__MSG_TYPE__MSG_BACKUP, PUT_PLAIN, PUT_CHECKED}, st[4];
+	const char *bodies[] = {"a4", body, "b4!", "c4"};
+	batch(4, types, bodies, st);
+	assert_int_equal(st[1], UT__STATUS__STATUS_OK);
+	assert_int_equal(count_in(path, "a4"), 1);
+	assert_int_equal(count_in(path, "b4!"), 0);
+	assert_int_equal(count_in(path, "c4"), 1);
+	/* a second copy to the same file is refused, the first one kept */
+	int t1[] = {UT__MSG_TYPE__MSG_BACKUP, PUT_PLAIN};
+	const char *b1[] = {body, "d4"};
+	batch(2, t1, b1, st);
+	assert_int_equal(st[0], UT__STATUS__STATUS_CONFLICT);
+	assert_int_equal(count_in(path, "d4"), 0);
+	free(body);
+	/* no path: a hold, which needs its seconds */
+	body = backup_body("", 0);
+	const char *b2[] = {body};
+	batch(1, t1, b2, st);
+	assert_int_equal(st[0], UT__STATUS__STATUS_INVALID);
+	free(body);
+	body = backup_body("", 5);
+	b2[0] = body;
+	batch(1, t1, b2, st);
+	assert_int_equal(st[0], UT__STATUS__STATUS_OK);
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refusals_take_back_only_their_own_writes),
 		cmocka_unit_test(test_checked_handler_failing_after_writing_reruns_the_batch),
 		cmocka_unit_test(test_storage_failure_in_checked_handler_keeps_nothing_of_it),
+		cmocka_unit_test(test_backup_is_the_committed_batch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -22,6 +22,9 @@ void ut_store_destroy(ut_store_t **s);
 sqlite3 *ut_store_db(ut_store_t *s);
 const char *ut_store_path(ut_store_t *s);
 int ut_store_schema_version(ut_store_t *s);
+/* A consistent copy of the committed database at `path` (which must not exist), outside any
+ * transaction; *size gets its size in bytes. 0 or UT_E*, logged. */
+int ut_store_backup(ut_store_t *s, const char *path, int64_t *size);
 
 /* A cached prepared statement for `sql`, reset and unbound. Keyed by the string, so pass
  * literals. NULL (logged) if it does not compile. */
