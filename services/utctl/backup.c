@@ -26,9 +26,9 @@
 
 /* Consumers before the daemons whose events they read: each copy then holds every event the copies
  * made before it applied, and (held in the outbox meanwhile) those they did not, which a restore
- * relays to them again. */
-static const char *const order[] = {"ut-reportd", "ut-notifyd", "ut-enrold", "ut-schedd"};
-#define NDAEMONS 4
+ * relays to them again. The web console's accounts neither send nor read events. */
+static const char *const order[] = {"ut-webd", "ut-reportd", "ut-notifyd", "ut-enrold", "ut-schedd"};
+#define NDAEMONS 5
 #define HOLD_S 600
 #define MAX_FILES 16
 
@@ -52,6 +52,8 @@ static int node_files(ctx_t *c, nfile_t *f)
 		{"smtp_secrets", c->cfg.notify_smtp_secrets, 1, 0},
 		{"webhook_secret_file", c->cfg.notify_webhook_secret_file, 1, 0},
 		{"smtp_ca_file", c->cfg.notify_smtp_ca_file, 0, 0},
+		{"web_cert", c->cfg.web_cert, 0, 0},
+		{"web_key", c->cfg.web_key, 1, 0},
 	};
 	if (c->cfg.path) {
 		snprintf(f[n].role, sizeof f[n].role, "config");
@@ -74,6 +76,22 @@ static int node_files(ctx_t *c, nfile_t *f)
 		f[n].secret = roles[i].secret;
 		n++;
 	}
+	/* the console's own certificate, made in the run directory when [web] names none */
+	static const char *const own[][2] = {{"web_cert", "web-cert.pem"}, {"web_key", "web-key.pem"}};
+	char *run = *c->cfg.web_cert ? NULL : ut_config_run_dir(&c->cfg);
+	for (int i = 0; run && i < 2 && n < MAX_FILES; i++) {
+		char *p = NULL;
+		if (asprintf(&p, "%s/%s", run, own[i][1]) < 0 || access(p, F_OK)) {
+			free(p);
+			continue;
+		}
+		snprintf(f[n].role, sizeof f[n].role, "%s", own[i][0]);
+		snprintf(f[n].name, sizeof f[n].name, "%s", own[i][1]);
+		f[n].path = p;
+		f[n].secret = i == 1;
+		n++;
+	}
+	free(run);
 	return n;
 }
 
@@ -259,7 +277,7 @@ static int node_backup(ctx_t *c, int argc, char **argv)
 			char p[PATH_MAX + 300], h[65];
 			if (i >= NDAEMONS && !f[i - NDAEMONS].role[0])
 				continue;
-			snprintf(p, sizeof p, "%s/%s", abs, name);
+			snprintf(p, sizeof p, "%s/%.63s", abs, name); /* a name is at most 63 bytes */
 			if ((rc = sha256_file(p, h)) == 0)
 				fprintf(m, "sha256 %s %s\n", h, name);
 		}
@@ -426,6 +444,10 @@ static char *file_dest(ctx_t *c, const char *role, const char *name, const char 
 		p = ut_config_resolve(&c->cfg, c->cfg.notify_webhook_secret_file);
 	else if (!strcmp(role, "smtp_ca_file") && *c->cfg.notify_smtp_ca_file)
 		p = ut_config_resolve(&c->cfg, c->cfg.notify_smtp_ca_file);
+	else if (!strcmp(role, "web_cert") && *c->cfg.web_cert)
+		p = ut_config_resolve(&c->cfg, c->cfg.web_cert);
+	else if (!strcmp(role, "web_key") && *c->cfg.web_key)
+		p = ut_config_resolve(&c->cfg, c->cfg.web_key);
 	else if (!strcmp(role, "config") && asprintf(&p, "%s/%s.restored", run, name) < 0)
 		p = NULL; /* the config in use stays: compare it with the backed-up one */
 	if (!p && strcmp(role, "config") && asprintf(&p, "%s/%s", run, name) < 0)

@@ -1,4 +1,5 @@
-/* `utctl node status`: ask the four daemons at once and print one line each. */
+/* `utctl node status`: ask the node's daemons (the four and the web console) at once and print
+ * one line each. */
 #include "utctl.h"
 #include "output.h"
 #include "ut/err.h"
@@ -8,7 +9,7 @@
 #include <string.h>
 #include <zmq.h>
 
-static const char *const daemons[] = {"ut-schedd", "ut-enrold", "ut-notifyd", "ut-reportd"};
+static const char *const daemons[] = {"ut-schedd", "ut-enrold", "ut-notifyd", "ut-reportd", "ut-webd"};
 #define NDAEMONS (sizeof daemons / sizeof daemons[0])
 
 typedef struct probe {

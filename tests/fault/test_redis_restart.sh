@@ -32,6 +32,6 @@ check "stream holds course + 10 class events" 11 "$(grep -c . "$T/events.txt")"
 for d in ut-enrold ut-notifyd ut-reportd; do
 	check "$d applied each event once" 11 "$(sql "$d" 'SELECT count(*) FROM ut_inbox')"
 done
-wait_for "every daemon reconnected" 4 bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' node status | grep -c ' yes '"
+wait_for "every daemon reconnected (the web console too)" 5 bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' node status | grep -c ' yes '"
 
 finish

@@ -6,7 +6,7 @@ set -uo pipefail
 UT_BIN=${UT_BIN:?set by ctest: the build tree\'s services directory}
 UT_TOOLS=${UT_TOOLS:?set by ctest: the build tree\'s tests directory}
 UT_SRC=${UT_SRC:?set by ctest: the source tree}
-DAEMONS=(ut-schedd ut-enrold ut-notifyd ut-reportd)
+DAEMONS=(ut-schedd ut-enrold ut-notifyd ut-reportd ut-webd)
 # utctl speaks English to the tests whatever the machine's locale and the node's ([node] locale is
 # the reader's language only when the environment names none); bash's warning that the C library
 # has no such locale is not the test's business.
@@ -32,12 +32,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A TCP port free on loopback now.
+free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 # write_config [extra ini lines...]: the node's configuration, run dir = the test directory.
 write_config() {
 	{
 		printf '[node]\nid = test-node\nrun_dir = .\nlog_level = info\n'
 		printf '[rpc]\ntimeout_ms = 5000\n'
 		printf '[notify]\ntemplates_dir = %s/deploy/templates\n' "$UT_SRC" # a later line may override
+		printf '[web]\nlisten = 127.0.0.1:%s\n' "$(free_port)" # the console on a port of its own
 		printf '%s\n' "$@"
 	} >"$T/node.ini"
 }

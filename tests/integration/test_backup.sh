@@ -119,10 +119,10 @@ echo "# load: $(grep -c . "$T/answers") enrolments sent, $ok_total answered ok, 
 check "backup directory mode 0700" 700 "$(stat -c %a "$T/bk")"
 check "secret key mode 0600" 600 "$(stat -c %a "$T/bk/report.key")"
 check "manifest names the node" "node test-node" "$(grep '^node ' "$T/bk/MANIFEST")"
-check "manifest has a schema version per database" 4 "$(grep -cE '^database ut-[a-z]+ ut-[a-z]+\.db [0-9]+$' "$T/bk/MANIFEST")"
+check "manifest has a schema version per database" 5 "$(grep -cE '^database ut-[a-z]+ ut-[a-z]+\.db [0-9]+$' "$T/bk/MANIFEST")"
 check "manifest checksums match (sha256sum)" "" "$(awk '/^sha256 / {print $2 "  " $3}' "$T/bk/MANIFEST" |
 	(cd "$T/bk" && sha256sum --quiet -c - 2>&1))"
-check "backup databases pass integrity_check" "ok ok ok ok" "$(for d in "${DAEMONS[@]}"; do
+check "backup databases pass integrity_check" "ok ok ok ok ok" "$(for d in "${DAEMONS[@]}"; do
 	sqlite3 "$T/bk/$d.db" 'PRAGMA integrity_check'; done | tr '\n' ' ' | sed 's/ $//')"
 read -r nsent nqueued <<<"$(sqlite3 "$T/bk/ut-notifyd.db" "SELECT sum(status = 'sent'), sum(status = 'queued') FROM messages" | tr '|' ' ')"
 echo "# the backup's notices: $nsent sent, $nqueued queued as jobs; $(($(sqlite3 "$T/bk/ut-enrold.db" 'SELECT count(*) FROM enrolments') - \
@@ -131,7 +131,7 @@ check "notices sent and jobs queued in the backup" "1 1" "$((nsent > 0)) $((nque
 
 # ---- stop the node; restore into a new run directory with a new Redis
 for d in "${DAEMONS[@]}" sink; do stop_daemon "$d"; done
-check_run "no backup of a node that is down" 3 'ut-reportd is not answering' utctl node backup "$T/bk-down"
+check_run "no backup of a node that is down" 3 'ut-webd is not answering' utctl node backup "$T/bk-down"
 stop_redis
 OLD=$T
 T=$OLD/n2
@@ -212,7 +212,7 @@ check_run "its message names both versions" 0 "schema version 999 is newer than 
 check "and is the only error it logs" 1 "$(grep -c ' error: ' "$T/newer.log")"
 
 # ---- restore over the old node's own run directory: its Redis and databases are set aside
-for d in w1 ut-enrold ut-notifyd ut-reportd sink; do stop_daemon "$d"; done
+for d in w1 ut-enrold ut-notifyd ut-reportd ut-webd sink; do stop_daemon "$d"; done
 stop_redis
 T=$OLD
 start_redis

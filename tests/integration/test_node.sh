@@ -5,8 +5,8 @@ source "$(dirname "$0")/lib.sh"
 
 start_node
 
-check_run "node status lists four daemons up" 0 '' utctl node status
-check "four daemons up" 4 "$(utctl node status | grep -c ' up ')"
+check_run "node status lists its daemons up" 0 '' utctl node status
+check "five daemons up (the four and the web console)" 5 "$(utctl node status | grep -c ' up ')"
 
 check_run "course added" 0 '^course 1 created' \
 	utctl course add --code SAFE-2026 --title '安全生产培训' --category safety --hours 8

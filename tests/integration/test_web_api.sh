@@ -7,7 +7,6 @@ source "$(dirname "$0")/lib.sh"
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 write_config '[web]' "listen = 127.0.0.1:$port" 'max_body_kb = 8'
 start_node
-start_daemon ut-webd
 # HTTPS by default, with a certificate made on first start: the client checks it as any would.
 export UT_WEB_CA=$T/web-cert.pem
 web() { /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" "$@"; }

@@ -11,7 +11,6 @@ fi
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 write_config '[web]' "listen = 127.0.0.1:$port"
 start_node
-start_daemon ut-webd
 export UT_WEB_CA=$T/web-cert.pem
 wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" get / >/dev/null ||
 	{ fail "ut-webd does not answer"; finish; }
