@@ -106,6 +106,8 @@ static const setting_t settings[] = {
 	  "Longest wait between resends of a snapshot the parent has not acknowledged."),
 	I("report", "stale_after_s", report_stale_after_s, 172800, 1, 31536000,
 	  "A child with no snapshot for this long is flagged stale in the federation report."),
+	I("report", "clock_skew_s", report_clock_skew_s, 300, 0, 86400,
+	  "A child's snapshot built further than this ahead of this node's clock is refused."),
 	S("report", "coverage_targets", report_coverage_targets, "",
 	  "Multi-year coverage targets, YEAR:PERCENT (2025:40,2026:75), for years without one set by utctl plan set."),
 };

@@ -1,7 +1,9 @@
 /* The parent side of the upward link: a CURVE ROUTER children connect to, and the ZAP handler that
- * lets in only registered child keys and binds each key to its child's node id (the User-Id every
- * message then carries). Runs in the link thread; state changes go through the daemon's requests,
- * the snapshots that arrived together forwarded together so the daemon stores them in one commit. */
+ * lets in only registered child keys and gives each connection its key as User-Id. The daemon finds
+ * the key's node for every snapshot, so a key rotated or removed while its connection stays open is
+ * refused from its next snapshot on. Runs in the link thread; state changes go through the daemon's
+ * requests, the snapshots that arrived together forwarded together so the daemon stores them in one
+ * commit. */
 #include "link.h"
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -74,7 +76,7 @@ void rp_down_zap(rp_linkctx_t *l)
 	zmq_msg_t f[8];
 	int n = recv_frames(l->zap, f, 8);
 	const char *status = "400", *text = "unknown key";
-	char user[128] = "", key[UT_CURVEKEY_LEN + 1] = "";
+	char user[128] = "", node[128] = "", key[UT_CURVEKEY_LEN + 1] = "";
 	if (n >= 7 && zmq_msg_size(&f[5]) == 5 && !memcmp(zmq_msg_data(&f[5]), "CURVE", 5) && zmq_msg_size(&f[6]) == 32) {
 		zmq_z85_encode(key, zmq_msg_data(&f[6]), 32);
 		Ut__KeyQuery q = UT__KEY_QUERY__INIT;
@@ -83,7 +85,8 @@ void rp_down_zap(rp_linkctx_t *l)
 		int rc = ut_rpc_call(l->self, UT__MSG_TYPE__MSG_REPORT_KEY_LOOKUP, &q.base, &r);
 		Ut__Child *c = !rc && r->status == UT__STATUS__STATUS_OK ? ut__child__unpack(NULL, r->body.len, r->body.data) : NULL;
 		if (c && *c->node) {
-			snprintf(user, sizeof user, "%s", c->node);
+			snprintf(user, sizeof user, "%s", key);
+			snprintf(node, sizeof node, "%s", c->node);
 			status = "200";
 			text = "OK";
 		} else if (rc)
@@ -94,7 +97,7 @@ void rp_down_zap(rp_linkctx_t *l)
 			ut__envelope__free_unpacked(r, NULL);
 	}
 	if (*status == '2')
-		ut_info("report link: key %s accepted as child %s", key, user);
+		ut_info("report link: key %s accepted as child %s", key, node);
 	else
 		ut_warn("report link: connection with key %s refused: %s", *key ? key : "(none)", text);
 	if (n >= 2) {
@@ -138,7 +141,7 @@ typedef struct fwd {
 	zmq_msg_t route;
 	char id[32];  /* the request id towards the daemon */
 	char *env_id; /* the child's envelope id, echoed in the answer */
-	char node[128];
+	char key[UT_CURVEKEY_LEN + 1];
 	int answered;
 } fwd_t;
 
@@ -154,10 +157,10 @@ static size_t put_varint(uint8_t *p, uint64_t v)
 /* The daemon's request storing the snapshot as the key's node, packed (malloc'd); NULL when out of
  * memory. The snapshot goes on as the bytes the child sent, field 2 of SnapshotPut (length-delimited,
  * as every embedded message is): the daemon decodes and checks it, the link thread need not. */
-static uint8_t *put_request(const char *id, const char *user, const ProtobufCBinaryData *snap, size_t *n)
+static uint8_t *put_request(const char *id, const char *key, const ProtobufCBinaryData *snap, size_t *n)
 {
 	Ut__SnapshotPut p = UT__SNAPSHOT_PUT__INIT;
-	p.node = (char *)user;
+	p.public_key = (char *)key;
 	Ut__Envelope e = UT__ENVELOPE__INIT;
 	e.id = (char *)id;
 	e.type = UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT;
@@ -199,12 +202,12 @@ static int forward(rp_linkctx_t *l, zmq_msg_t *route, const char *user, const Ut
 	}
 	zmq_msg_init(&f->route);
 	zmq_msg_move(&f->route, route);
-	snprintf(f->node, sizeof f->node, "%s", user);
+	snprintf(f->key, sizeof f->key, "%s", user);
 	f->answered = 0;
 	return 1;
 }
 
-/* One message from a child: the node id is the one ZAP bound to its key, whatever the snapshot says.
+/* One message from a child: its node is the one its key is registered for, whatever the snapshot says.
  * 1 when it went on to the daemon (f filled), 0 when it was answered here. */
 static int take(rp_linkctx_t *l, fwd_t *f)
 {
@@ -260,7 +263,7 @@ static void settle(rp_linkctx_t *l, fwd_t *f, int n)
 		for (int i = 0; r && i < n; i++)
 			if (!f[i].answered && !strcmp(r->id, f[i].id)) {
 				if (r->status != UT__STATUS__STATUS_OK)
-					ut_warn("report link: snapshot from %s refused: %s", f[i].node, r->message);
+					ut_warn("report link: snapshot from key %s refused: %s", f[i].key, r->message);
 				answer(l, &f[i].route, f[i].env_id, r->status, r->message, r->body.data, r->body.len);
 				f[i].answered = 1;
 				left--;

@@ -174,7 +174,9 @@ static void up_recv(rp_linkctx_t *l)
 		return;
 	Ut__SnapshotAck *a = e->status == UT__STATUS__STATUS_OK ? ut__snapshot_ack__unpack(NULL, e->body.len, e->body.data) : NULL;
 	if (a && a->accepted) {
-		if (a->seq > l->acked_seq)
+		/* only a sequence this node sent counts: a parent's word for a higher one would stop
+		 * every snapshot up to it */
+		if (a->seq > l->acked_seq && l->pending && a->seq <= l->pending_seq)
 			l->acked_seq = a->seq;
 		if (l->pending && l->acked_seq >= l->pending_seq) {
 			free(l->pending);

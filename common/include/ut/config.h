@@ -63,6 +63,7 @@ typedef struct ut_config {
 	int report_interval_ms;
 	int report_resend_max_ms;
 	int report_stale_after_s;
+	int report_clock_skew_s;
 	char *report_coverage_targets;
 } ut_config_t;
 

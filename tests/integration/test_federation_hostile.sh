@@ -1,0 +1,87 @@
+# The upward link against a hostile child: a county's key in an attacker's hands (ut-report-child
+# sends whatever it is told to over CURVE). The city refuses snapshots it must not store, keeps the
+# county's figures as they were, acknowledges only sequences the sender sent, and a rotated or
+# removed key is refused on a connection that stays open.
+source "$(dirname "$0")/lib.sh"
+
+PORT=$((20000 + RANDOM % 20000))
+
+# node NAME [ini lines...]: a node directory with its configuration.
+node() {
+	mkdir -p -m 700 "$T/$1"
+	{
+		printf '[node]\nid = %s\nrun_dir = .\nlog_level = info\n' "$1"
+		printf '[redis]\nsocket = %s\nprefix = %s:\n' "$T/redis.sock" "$1"
+		printf '[report]\ninterval_ms = 200\nresend_max_ms = 800\nstale_after_s = 3600\n'
+		printf '%s\n' "${@:2}"
+	} >"$T/$1/node.ini"
+}
+u() { "$UT_BIN/utctl" --node-config "$T/$1/node.ini" "${@:2}"; }
+up() { "$UT_BIN/ut-reportd" --config "$T/$1/node.ini" 2>>"$T/$1.log" & PIDS[$1]=$!; }
+pubkey() { u "$1" --json node keygen "${@:2}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["public_key"])'; }
+fedval() {
+	u city report federation --year 2016 --format json |
+		python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>/dev/null
+}
+county() { fedval "' '.join(str([c for c in d['rows'] if c['node']=='county'][0][k]) for k in ('seq','participations'))"; }
+stored() { sqlite3 "$T/city/ut-reportd.db" "SELECT seq FROM rp_child WHERE node = 'county'"; }
+# hostile [COMMAND]: one connection with the county's key, commands on stdin (or the argument)
+hostile() {
+	if (($#)); then printf '%s\n' "$1" | hostile; return; fi
+	"$UT_TOOLS/ut-report-child" "tcp://127.0.0.1:$PORT" "${KEY[city]}" "$T/county/report.key" county
+}
+row() { printf '2016:4:safety:in_person:enterprise:%s:%s' "$1" "$2"; }
+
+start_redis
+node city "[report]" "listen = tcp://127.0.0.1:$PORT"
+node county
+declare -A KEY
+for n in city county; do KEY[$n]=$(pubkey "$n"); done
+up city
+wait_until 30 u city node child list >/dev/null || fail "the city answers"
+u city node child add county "${KEY[county]}" >/dev/null
+
+# Negative counters would be taken off the other children's figures: refused, nothing stored.
+check_run "a snapshot with a negative counter is refused" 0 '^invalid 0 0 snapshot of county: row 2 has a negative counter' \
+	hostile "snap 5 now 1 $(row participations 5) $(row classes_held -3)"
+check "nothing of it is stored" 0 "$(stored)"
+check_run "an honest snapshot is stored" 0 '^ok 5 1 stored' hostile "snap 5 now-60000 1 $(row participations 7)"
+check "the city counts it" "5 7" "$(county)"
+
+# A poisoned sequence: built in the future, the largest sequence, a jump far beyond any real one.
+check_run "a snapshot built a day ahead is refused" 0 'invalid 0 0 .*built 8639[0-9] s ahead' \
+	hostile "snap 6 now+86400000 1 $(row participations 99)"
+check_run "a sequence of 2^64-1 is refused" 0 'invalid 0 0 .*sequence 18446744073709551615 is out of range' \
+	hostile "snap 18446744073709551615 now 1 $(row participations 99)"
+check_run "a sequence jump beyond any real one is refused" 0 'invalid 0 0 .*sequence jumps from 5 to 1000000000005' \
+	hostile "snap 1000000000005 now 1 $(row participations 99)"
+check "the county's figures are untouched" "5 7" "$(county)"
+check_run "an older snapshot is acknowledged with the sequence sent, not the one stored" 0 '^ok 3 1 already have' \
+	hostile "snap 3 now-120000 1 $(row participations 99)"
+check_run "a clock a little ahead is allowed" 0 '^ok 6 1 stored' hostile "snap 6 now+60000 1 $(row participations 8)"
+
+# Revocation: the key is checked for every snapshot, not only when the connection opens.
+mkfifo "$T/to" "$T/from"
+hostile <"$T/to" >"$T/from" &
+exec 7>"$T/to" 8<"$T/from"
+say() { printf '%s\n' "$1" >&7; IFS= read -r -t 15 line <&8; echo "${line:-no answer}"; }
+check "on an open connection, a snapshot is stored" "ok 7 1 stored" "$(say "snap 7 now 1 $(row participations 9)")"
+KEY[county]=$(pubkey county --force)
+u city node child add county "${KEY[county]}" >/dev/null
+check "a new key resets the stored sequence" "0|0" "$(sqlite3 "$T/city/ut-reportd.db" "SELECT seq, built_ms FROM rp_child WHERE node = 'county'")"
+check "the old key's open connection is refused from its next snapshot" "invalid 0 0 refused: the key is not registered" \
+	"$(say "snap 8 now 1 $(row participations 50)")"
+check "and nothing of it is stored" "0 9" "$(county)"
+check_run "the new key is heard from sequence 1" 0 '^ok 1 1 stored' hostile "snap 1 now-600000 1 $(row participations 10)"
+check "the county's figures are the new key's" "1 10" "$(county)"
+check_run "utctl node child remove" 0 '^child county removed' u city node child remove county
+check "its figures leave the total" "0" "$(fedval 'd["total"].get("participations", 0)')"
+check "and it is no longer listed" 0 "$(u city node child list | grep -c county)"
+check_run "a removed child is not found" 1 'not a registered child' u city node child remove county
+check_run "remove needs the id" 2 '' u city node child remove
+exec 7>&- 8<&-
+wait_until 10 bash -c "! kill -0 $! 2>/dev/null"
+
+stop_daemon city
+check "the city stops cleanly" 0 "$STOPPED_STATUS"
+finish
