@@ -108,6 +108,10 @@ static const setting_t settings[] = {
 	  "A child with no snapshot for this long is flagged stale in the federation report."),
 	I("report", "clock_skew_s", report_clock_skew_s, 300, 0, 86400,
 	  "A child's snapshot built further than this ahead of this node's clock is refused."),
+	I("report", "max_groups", report_max_groups, 50000, 1, 10000000,
+	  "Most groups (year, category, format, unit type, figure) one child's snapshot may hold."),
+	I("report", "min_interval_ms", report_min_interval_ms, 5000, 0, 86400000,
+	  "Least time between two snapshots stored from one child; one sooner is answered busy and resent."),
 	S("report", "coverage_targets", report_coverage_targets, "",
 	  "Multi-year coverage targets, YEAR:PERCENT (2025:40,2026:75), for years without one set by utctl plan set."),
 };

@@ -275,7 +275,7 @@ static int snapshot_check(ut_service_t *svc, ut_arena_t *a, Ut__SnapshotPut *p, 
 	const Ut__Snapshot *sn = p->snapshot;
 	Ut__Child *owner = NULL;
 	uint64_t have = 0;
-	int64_t have_built = 0;
+	int64_t have_built = 0, received = 0, gap = ut_service_config(svc)->report_min_interval_ms;
 	int rc;
 	if (*p->public_key) {
 		/* from the link: the key's node now, not the one it had when the connection opened */
@@ -299,13 +299,17 @@ static int snapshot_check(ut_service_t *svc, ut_arena_t *a, Ut__SnapshotPut *p, 
 	if (sn->built_ms > now + (int64_t)ut_service_config(svc)->report_clock_skew_s * 1000)
 		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: built %lld s ahead of this node's clock", sn->node,
 				    (long long)((sn->built_ms - now) / 1000));
-	if ((rc = rp_child_seq(s, p->node, &have, &have_built)) == UT_ENOTFOUND)
+	if ((rc = rp_child_seq(s, p->node, &have, &have_built, &received)) == UT_ENOTFOUND)
 		return ut_reply_err(rep, rc, "%.64s is not a registered child", sn->node);
 	if (rc)
 		return rc;
 	if (have && sn->seq > have && sn->seq - have > SEQ_JUMP_MAX)
 		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: sequence jumps from %llu to %llu", sn->node,
 				    (unsigned long long)have, (unsigned long long)sn->seq);
+	/* a repeat is acknowledged at once; a new snapshot waits its turn */
+	if ((sn->seq > have || sn->built_ms > have_built) && received && now - received < gap)
+		return ut_reply_err(rep, UT_EUNAVAIL, "snapshot of %.64s too soon after the last one; send again in %lld ms",
+				    sn->node, (long long)(gap - (now - received)));
 	for (size_t i = 0; i < sn->n_rows; i++) {
 		const Ut__SnapshotRow *r = sn->rows[i];
 		if (r->year < 0 || r->year > 2100 || r->month < 0 || r->month > 12 || r->value > ROW_MAX ||
@@ -330,9 +334,16 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 	Ut__SnapshotAck ack = UT__SNAPSHOT_ACK__INIT;
 	uint64_t have = 0;
 	int64_t now = ut_clock_now_ms();
-	int rc = snapshot_check(svc, &body, p, now, rep), stored = 0;
+	rp_srows_t cur = {0};
+	int rc = snapshot_check(svc, &body, p, now, rep), stored = 0, max = ut_service_config(svc)->report_max_groups;
+	if (!rc && (rc = rp_srows_of(sn, &cur)) == UT_EINVAL)
+		rc = ut_reply_err(rep, rc, "snapshot of %.64s: a sum of its rows overflows", sn->node);
+	else if (!rc && rp_srows_groups(&cur) > (size_t)max)
+		/* every group is a row in the sums kept for the children: the cap bounds one child's share */
+		rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: %zu groups, more than the %d a child may send",
+				  sn->node, rp_srows_groups(&cur), max);
 	if (!rc) {
-		rc = rp_child_snapshot(ut_service_store(svc), sn, now, &have);
+		rc = rp_child_snapshot(ut_service_store(svc), sn, &cur, now, &have);
 		if (rc == UT_ENOTFOUND)
 			rc = ut_reply_err(rep, rc, "%.64s is not a registered child", sn->node);
 		else if (rc == 1) {
@@ -349,6 +360,7 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		ack.message = stored ? "stored" : "already have this or a newer snapshot";
 		rc = ut_reply_body(rep, &ack.base);
 	}
+	rp_srows_clear(&cur);
 	ut_arena_free(&body);
 	return rc;
 }

@@ -64,6 +64,8 @@ typedef struct ut_config {
 	int report_resend_max_ms;
 	int report_stale_after_s;
 	int report_clock_skew_s;
+	int report_max_groups;
+	int report_min_interval_ms;
 	char *report_coverage_targets;
 } ut_config_t;
 
