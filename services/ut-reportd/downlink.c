@@ -17,11 +17,17 @@
 /* Snapshots forwarded at once at most, and how long the daemon has to answer them. */
 #define FWD_MAX 64
 #define FWD_TIMEOUT_MS 2000
+/* What CURVE adds to a message (the MESSAGE command, nonce and box), counted by ZMQ_MAXMSGSIZE. */
+#define CURVE_OVERHEAD 256
+/* Messages queued per child: one child sends one snapshot and waits for its answer. */
+#define DOWN_RCVHWM 4
 
 int rp_down_open(rp_linkctx_t *l)
 {
-	int zero = 0, one = 1;
-	int64_t maxmsg = 64LL << 20;
+	int zero = 0, one = 1, hwm = DOWN_RCVHWM;
+	/* larger than the daemon takes (plus CURVE's own framing), libzmq drops the connection before
+	 * reading it all; up to it, the link reads it and answers (forward) */
+	int64_t maxmsg = (int64_t)l->max_msg + CURVE_OVERHEAD;
 	if (!(l->zap = zmq_socket(l->ctx, ZMQ_REP)) || zmq_setsockopt(l->zap, ZMQ_LINGER, &zero, sizeof zero) ||
 	    zmq_bind(l->zap, "inproc://zeromq.zap.01")) {
 		ut_error("report link: cannot bind the ZAP handler: %s", zmq_strerror(zmq_errno()));
@@ -31,7 +37,8 @@ int rp_down_open(rp_linkctx_t *l)
 	    zmq_setsockopt(l->down, ZMQ_CURVE_SERVER, &one, sizeof one) ||
 	    zmq_setsockopt(l->down, ZMQ_CURVE_SECRETKEY, l->sec, UT_CURVEKEY_LEN) ||
 	    zmq_setsockopt(l->down, ZMQ_ZAP_DOMAIN, "ut-report", 9) ||
-	    zmq_setsockopt(l->down, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) || zmq_bind(l->down, l->listen)) {
+	    zmq_setsockopt(l->down, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+	    zmq_setsockopt(l->down, ZMQ_RCVHWM, &hwm, sizeof hwm) || zmq_bind(l->down, l->listen)) {
 		ut_error("report link: cannot listen on %s: %s", l->listen, zmq_strerror(zmq_errno()));
 		return UT_EINVAL;
 	}
@@ -191,6 +198,14 @@ static int forward(rp_linkctx_t *l, zmq_msg_t *route, const char *user, const Ut
 	size_t n = 0;
 	snprintf(f->id, sizeof f->id, "down-%llu", (unsigned long long)++l->fwd_seq);
 	uint8_t *buf = put_request(f->id, user, &env->body, &n);
+	if (buf && n > l->max_msg) {
+		/* the daemon would refuse it unread, with no request id to match: say so here */
+		char msg[128];
+		snprintf(msg, sizeof msg, "snapshot too large: %zu bytes, this parent takes at most %zu", n, l->max_msg);
+		answer(l, route, env->id, UT__STATUS__STATUS_INVALID, msg, NULL, 0);
+		free(buf);
+		return 0;
+	}
 	f->env_id = strdup(env->id);
 	int sent = buf && f->env_id && zmq_send(l->fwd, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
 		   zmq_send(l->fwd, buf, n, ZMQ_DONTWAIT) >= 0;

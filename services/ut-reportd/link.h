@@ -24,6 +24,7 @@ typedef struct rp_linkctx {
 	void *zap, *down;
 	void *fwd;         /* DEALER to the daemon: children's snapshots forwarded several at a time */
 	uint64_t fwd_seq;
+	size_t max_msg;    /* the daemon's largest request (rpc.max_request_kb): the link takes no more */
 	/* child side */
 	char *parent, *parent_key;
 	void *up, *mon;

@@ -11,6 +11,9 @@
 #include <string.h>
 #include <zmq.h>
 
+/* The largest answer taken from a parent (an acknowledgement or a refusal is a few hundred bytes). */
+#define UP_REPLY_MAX (64 << 10)
+
 static void set_error(rp_linkctx_t *l, const char *msg)
 {
 	if (strcmp(l->error, msg)) {
@@ -47,8 +50,12 @@ static void record(rp_linkctx_t *l)
 
 static int up_open(rp_linkctx_t *l)
 {
-	int zero = 0, one = 1, ivl = 100, ivl_max = 5000;
+	int zero = 0, one = 1, ivl = 100, ivl_max = 5000, hwm = 16;
+	int64_t maxmsg = UP_REPLY_MAX;
 	if (!(l->up = zmq_socket(l->ctx, ZMQ_DEALER)) || zmq_setsockopt(l->up, ZMQ_LINGER, &zero, sizeof zero) ||
+	    /* a parent answers with acknowledgements only: nothing it sends needs more room */
+	    zmq_setsockopt(l->up, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+	    zmq_setsockopt(l->up, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
 	    /* no queueing towards a parent that is not there: the resend timer is the queue */
 	    zmq_setsockopt(l->up, ZMQ_IMMEDIATE, &one, sizeof one) ||
 	    zmq_setsockopt(l->up, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl) ||
@@ -292,6 +299,7 @@ int rp_link_start(ut_service_t *svc, rp_link_t **out)
 	l->parent_key = dup_or_null(cfg->report_parent_key);
 	l->interval_ms = cfg->report_interval_ms;
 	l->resend_max_ms = cfg->report_resend_max_ms;
+	l->max_msg = (size_t)cfg->rpc_max_request_kb * 1024;
 	l->self_ep = ut_config_endpoint(cfg, ut_service_name(svc));
 	l->ctx = zmq_ctx_new();
 	int zero = 0;

@@ -34,7 +34,7 @@ hostile() {
 row() { printf '2016:4:safety:in_person:enterprise:%s:%s' "$1" "$2"; }
 
 start_redis
-node city "[report]" "listen = tcp://127.0.0.1:$PORT" "max_groups = 1000" "min_interval_ms = 0"
+node city "[report]" "listen = tcp://127.0.0.1:$PORT" "max_groups = 1000" "min_interval_ms = 0" "[rpc]" "max_request_kb = 64"
 node county
 declare -A KEY
 for n in city county; do KEY[$n]=$(pubkey "$n"); done
@@ -60,6 +60,13 @@ check "the county's figures are untouched" "5 7" "$(county)"
 check_run "an older snapshot is acknowledged with the sequence sent, not the one stored" 0 '^ok 3 1 already have' \
 	hostile "snap 3 now-120000 1 $(row participations 99)"
 check_run "a clock a little ahead is allowed" 0 '^ok 6 1 stored' hostile "snap 6 now+60000 1 $(row participations 8)"
+
+# Size: what the daemon would refuse unread is answered by the link, with the request's id; more
+# than the daemon's limit is not even read (the connection drops, the parent stays free).
+check_run "a snapshot near the limit is answered too large" 0 '^invalid 0 0 snapshot too large: [0-9]+ bytes, this parent takes at most 65536$' \
+	hostile "raw 65480"
+check_run "one over the limit is not read" 0 '^none$' hostile "raw 100000"
+check_run "and the link answers the next at once" 0 '^ok 6 1 ' hostile "snap 6 now+60000 1 $(row participations 8)"
 
 # Disk: no more groups than report.max_groups, and groups back at zero leave the sums.
 sums() { sqlite3 "$T/city/ut-reportd.db" "SELECT count(*) FROM rp_child_total"; }
