@@ -112,6 +112,8 @@ static const setting_t settings[] = {
 	  "Most groups (year, category, format, unit type, figure) one child's snapshot may hold."),
 	I("report", "min_interval_ms", report_min_interval_ms, 5000, 0, 86400000,
 	  "Least time between two snapshots stored from one child; one sooner is answered busy and resent."),
+	I("report", "refused_log_s", report_refused_log_s, 60, 1, 86400,
+	  "Refused connections (unknown keys) are logged as one summary line per this period at most."),
 	S("report", "coverage_targets", report_coverage_targets, "",
 	  "Multi-year coverage targets, YEAR:PERCENT (2025:40,2026:75), for years without one set by utctl plan set."),
 };

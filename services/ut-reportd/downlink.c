@@ -77,6 +77,52 @@ static void close_frames(zmq_msg_t *m, int n)
 		zmq_msg_close(&m[i]);
 }
 
+int64_t rp_down_due(const rp_linkctx_t *l)
+{
+	return l->nrefused || l->refused_other ? l->refused_logged + l->refused_log_ms : 0;
+}
+
+/* One line for every refusal since the last: a client retrying without end costs a line a period. */
+void rp_down_tick(rp_linkctx_t *l, int64_t now)
+{
+	if (!rp_down_due(l) || now < rp_down_due(l))
+		return;
+	char line[1024];
+	size_t n = 0;
+	int64_t total = l->refused_other;
+	for (int i = 0; i < l->nrefused; i++) {
+		const rp_refusal_t *r = &l->refused[i];
+		total += r->n;
+		if (n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s key %s from %s (%lld)", i ? ";" : "", r->key,
+					      r->addr, (long long)r->n);
+	}
+	if (l->refused_other && n < sizeof line)
+		snprintf(line + n, sizeof line - n, "; others (%lld)", (long long)l->refused_other);
+	ut_warn("report link: %lld connections refused, unknown keys:%s", (long long)total, line);
+	l->nrefused = 0;
+	l->refused_other = 0;
+	l->refused_logged = now;
+}
+
+static void refusal(rp_linkctx_t *l, const char *key, const char *addr)
+{
+	int i = 0;
+	while (i < l->nrefused && (strcmp(l->refused[i].key, key) || strcmp(l->refused[i].addr, addr)))
+		i++;
+	if (i == l->nrefused && i < RP_REFUSALS) {
+		snprintf(l->refused[i].key, sizeof l->refused[i].key, "%s", key);
+		snprintf(l->refused[i].addr, sizeof l->refused[i].addr, "%s", addr);
+		l->refused[i].n = 0;
+		l->nrefused++;
+	}
+	if (i < l->nrefused)
+		l->refused[i].n++;
+	else
+		l->refused_other++;
+	rp_down_tick(l, ut_clock_mono_ms()); /* the first one after a quiet period at once */
+}
+
 /* ZAP (RFC 27): version, request id, domain, address, identity, mechanism, credentials. */
 void rp_down_zap(rp_linkctx_t *l)
 {
@@ -105,8 +151,13 @@ void rp_down_zap(rp_linkctx_t *l)
 	}
 	if (*status == '2')
 		ut_info("report link: key %s accepted as child %s", key, node);
-	else
-		ut_warn("report link: connection with key %s refused: %s", *key ? key : "(none)", text);
+	else if (!strcmp(text, "unknown key")) {
+		char addr[64] = "";
+		if (n >= 4)
+			snprintf(addr, sizeof addr, "%.*s", (int)zmq_msg_size(&f[3]), (const char *)zmq_msg_data(&f[3]));
+		refusal(l, *key ? key : "(none)", addr);
+	} else
+		ut_warn("report link: connection with key %s refused: %s", key, text);
 	if (n >= 2) {
 		zmq_send(l->zap, "1.0", 3, ZMQ_SNDMORE);
 		zmq_send(l->zap, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), ZMQ_SNDMORE);
@@ -277,7 +328,8 @@ static void settle(rp_linkctx_t *l, fwd_t *f, int n)
 			break;
 		for (int i = 0; r && i < n; i++)
 			if (!f[i].answered && !strcmp(r->id, f[i].id)) {
-				if (r->status != UT__STATUS__STATUS_OK)
+				/* a child told to wait is not refused: it sends again, and its link says so */
+				if (r->status != UT__STATUS__STATUS_OK && r->status != UT__STATUS__STATUS_UNAVAILABLE)
 					ut_warn("report link: snapshot from key %s refused: %s", f[i].key, r->message);
 				answer(l, &f[i].route, f[i].env_id, r->status, r->message, r->body.data, r->body.len);
 				f[i].answered = 1;

@@ -220,16 +220,18 @@ static void *run(void *arg)
 			iup = n, it[n++] = (zmq_pollitem_t){l->up, 0, ZMQ_POLLIN, 0};
 		if (l->mon)
 			imon = n, it[n++] = (zmq_pollitem_t){l->mon, 0, ZMQ_POLLIN, 0};
-		int64_t now = ut_clock_mono_ms();
+		int64_t now = ut_clock_mono_ms(), due = rp_down_due(l);
 		long wait = -1;
 		if (l->parent) {
-			int64_t due = l->next_build;
+			if (!due || l->next_build < due)
+				due = l->next_build;
 			if (l->pending && l->next_send < due)
 				due = l->next_send;
 			if (l->reopen_at && l->reopen_at < due)
 				due = l->reopen_at;
-			wait = due > now ? (long)(due - now) : 0;
 		}
+		if (due)
+			wait = due > now ? (long)(due - now) : 0;
 		if (zmq_poll(it, n, wait) < 0 && zmq_errno() != EINTR)
 			break;
 		if (it[0].revents & ZMQ_POLLIN)
@@ -243,6 +245,7 @@ static void *run(void *arg)
 		if (iup >= 0 && (it[iup].revents & ZMQ_POLLIN))
 			up_recv(l);
 		now = ut_clock_mono_ms();
+		rp_down_tick(l, now);
 		if (l->reopen_at && now >= l->reopen_at) {
 			l->reopen_at = 0;
 			if (up_open(l))
@@ -300,6 +303,7 @@ int rp_link_start(ut_service_t *svc, rp_link_t **out)
 	l->interval_ms = cfg->report_interval_ms;
 	l->resend_max_ms = cfg->report_resend_max_ms;
 	l->max_msg = (size_t)cfg->rpc_max_request_kb * 1024;
+	l->refused_log_ms = cfg->report_refused_log_s * 1000;
 	l->self_ep = ut_config_endpoint(cfg, ut_service_name(svc));
 	l->ctx = zmq_ctx_new();
 	int zero = 0;

@@ -2,7 +2,8 @@
 # sends whatever it is told to over CURVE). The city refuses snapshots it must not store, keeps the
 # county's figures as they were, acknowledges only sequences the sender sent, bounds the groups and
 # the rate of one child's snapshots (a real child resends one answered busy), deletes sums back at
-# zero, and a rotated or removed key is refused on a connection that stays open.
+# zero, logs refused connections as a summary per period, and a rotated or removed key is refused on
+# a connection that stays open.
 source "$(dirname "$0")/lib.sh"
 
 PORT=$((20000 + RANDOM % 20000))
@@ -104,7 +105,7 @@ wait_until 10 bash -c "! kill -0 $! 2>/dev/null"
 # Rate: snapshots from one child no closer than min_interval_ms; a real child resends one answered busy.
 stop_daemon city
 check "the city stops cleanly" 0 "$STOPPED_STATUS"
-node city "[report]" "listen = tcp://127.0.0.1:$PORT" "min_interval_ms = 3000"
+node city "[report]" "listen = tcp://127.0.0.1:$PORT" "min_interval_ms = 3000" "refused_log_s = 2"
 up city
 wait_until 30 u city node child list >/dev/null || fail "the city answers again"
 u city node child add county "${KEY[county]}" >/dev/null
@@ -128,6 +129,19 @@ done_event 2
 wait_for "its next one, answered busy at first, arrives too" 2 fedval "[c for c in d['rows'] if c['node']=='county'][0]['participations']"
 check_run "the county was told to wait" 0 'too soon after the last one' cat "$T/county.log"
 wait_for "and its link reports no error once acknowledged" "" sqlite3 "$T/county/ut-reportd.db" "SELECT sval FROM rp_link WHERE key = 'error'"
+
+# Log flood: refused handshakes are counted per key and address and summarised once a period.
+node rogue
+pubkey rogue >/dev/null
+refused() { grep -o '[0-9]* connections refused, unknown keys: key [^ ]* from 127.0.0.1' "$T/city.log" | awk '{s += $1} END {print s + 0}'; }
+check "fifty connections with an unknown key are refused" "refused 50" \
+	"$("$UT_TOOLS/ut-report-child" "tcp://127.0.0.1:$PORT" "${KEY[city]}" "$T/rogue/report.key" rogue <<<'flood 50')"
+# (libzmq may retry a refused socket once before it is closed)
+at_least() { (($(refused) >= $1)); }
+wait_until 30 at_least 50 && ok "every refusal is counted in the log's summaries" ||
+	fail "every refusal is counted in the log's summaries: $(refused) of 50"
+lines=$(grep -c 'connections\? .*refused' "$T/city.log")
+check "in a few lines, not fifty ($lines)" 1 "$((lines <= 3))"
 for n in county city; do
 	stop_daemon $n
 	check "$n stops cleanly" 0 "$STOPPED_STATUS"

@@ -4,6 +4,8 @@
  *   snap SEQ BUILT NODES [YEAR:MONTH:CATEGORY:FORMAT:UNIT_KIND:METRIC:VALUE ...]
  *   many SEQ BUILT N      a snapshot of N distinct groups (year 2016, participations 1 each)
  *   raw BYTES             an envelope of type MSG_REPORT_SNAPSHOT_PUT with a body of BYTES zeros
+ *   flood N               N more connections at once, each with the key; prints "refused K", the
+ *                         handshakes the parent refused within 10 s
  * BUILT is milliseconds since the epoch, or "now", "now+MS", "now-MS". Each answer is printed as
  * "STATUS SEQ ACCEPTED MESSAGE" (the envelope's status name, the ack's fields, the message), or
  * "none" when none came in 5 s; "closed" after the connection was dropped. */
@@ -96,6 +98,54 @@ static void print_reply(void *sock, const char *id)
 	}
 }
 
+/* N connections with the key, each watched for the parent refusing its handshake. */
+static void flood(void *ctx, char **argv, const char *pub, const char *sec, int n)
+{
+	void **socks = calloc((size_t)n, sizeof *socks), **mons = calloc((size_t)n, sizeof *mons);
+	int zero = 0, refused = 0;
+	for (int i = 0; i < n; i++) {
+		char ep[64];
+		snprintf(ep, sizeof ep, "inproc://flood-mon-%d", i);
+		socks[i] = zmq_socket(ctx, ZMQ_DEALER);
+		zmq_setsockopt(socks[i], ZMQ_LINGER, &zero, sizeof zero);
+		zmq_setsockopt(socks[i], ZMQ_CURVE_SERVERKEY, argv[2], UT_CURVEKEY_LEN);
+		zmq_setsockopt(socks[i], ZMQ_CURVE_PUBLICKEY, pub, UT_CURVEKEY_LEN);
+		zmq_setsockopt(socks[i], ZMQ_CURVE_SECRETKEY, sec, UT_CURVEKEY_LEN);
+		zmq_socket_monitor(socks[i], ep, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
+		mons[i] = zmq_socket(ctx, ZMQ_PAIR);
+		zmq_setsockopt(mons[i], ZMQ_LINGER, &zero, sizeof zero);
+		zmq_connect(mons[i], ep);
+		zmq_connect(socks[i], argv[1]);
+	}
+	int64_t end = ut_clock_mono_ms() + 10000;
+	zmq_pollitem_t *it = calloc((size_t)n, sizeof *it);
+	for (int i = 0; i < n; i++)
+		it[i] = (zmq_pollitem_t){mons[i], 0, ZMQ_POLLIN, 0};
+	while (refused < n && ut_clock_mono_ms() < end) {
+		if (zmq_poll(it, n, (long)(end - ut_clock_mono_ms())) <= 0)
+			continue;
+		for (int i = 0; i < n; i++)
+			if (it[i].revents & ZMQ_POLLIN) {
+				zmq_msg_t m;
+				zmq_msg_init(&m);
+				do
+					zmq_msg_recv(&m, mons[i], 0);
+				while (zmq_msg_more(&m));
+				zmq_msg_close(&m);
+				refused++;
+				it[i].events = 0;
+			}
+	}
+	printf("refused %d\n", refused);
+	for (int i = 0; i < n; i++) {
+		zmq_close(mons[i]);
+		zmq_close(socks[i]);
+	}
+	free(it);
+	free(socks);
+	free(mons);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -128,6 +178,11 @@ int main(int argc, char **argv)
 		snprintf(id, sizeof id, "hostile-%d", ++k);
 		uint8_t *body = NULL;
 		size_t len = 0;
+		if (!strcmp(cmd, "flood")) {
+			char *n = strtok_r(NULL, " \t\n", &save);
+			flood(ctx, argv, pub, sec, n ? atoi(n) : 1);
+			continue;
+		}
 		if (!strcmp(cmd, "raw")) {
 			char *n = strtok_r(NULL, " \t\n", &save);
 			len = n ? strtoull(n, NULL, 10) : 0;

@@ -66,6 +66,7 @@ typedef struct ut_config {
 	int report_clock_skew_s;
 	int report_max_groups;
 	int report_min_interval_ms;
+	int report_refused_log_s;
 	char *report_coverage_targets;
 } ut_config_t;
 
