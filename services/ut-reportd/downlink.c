@@ -1,7 +1,9 @@
 /* The parent side of the upward link: a CURVE ROUTER children connect to, and the ZAP handler that
- * lets in only registered child keys and binds each key to its child's node id (the User-Id every
- * message then carries). Runs in the link thread; state changes go through the daemon's requests,
- * the snapshots that arrived together forwarded together so the daemon stores them in one commit. */
+ * lets in only registered child keys and gives each connection its key as User-Id. The daemon finds
+ * the key's node for every snapshot, so a key rotated or removed while its connection stays open is
+ * refused from its next snapshot on. Runs in the link thread; state changes go through the daemon's
+ * requests, the snapshots that arrived together forwarded together so the daemon stores them in one
+ * commit. */
 #include "link.h"
 #include "ut/clock.h"
 #include "ut/err.h"
@@ -15,11 +17,17 @@
 /* Snapshots forwarded at once at most, and how long the daemon has to answer them. */
 #define FWD_MAX 64
 #define FWD_TIMEOUT_MS 2000
+/* What CURVE adds to a message (the MESSAGE command, nonce and box), counted by ZMQ_MAXMSGSIZE. */
+#define CURVE_OVERHEAD 256
+/* Messages queued per child: one child sends one snapshot and waits for its answer. */
+#define DOWN_RCVHWM 4
 
 int rp_down_open(rp_linkctx_t *l)
 {
-	int zero = 0, one = 1;
-	int64_t maxmsg = 64LL << 20;
+	int zero = 0, one = 1, hwm = DOWN_RCVHWM;
+	/* larger than the daemon takes (plus CURVE's own framing), libzmq drops the connection before
+	 * reading it all; up to it, the link reads it and answers (forward) */
+	int64_t maxmsg = (int64_t)l->max_msg + CURVE_OVERHEAD;
 	if (!(l->zap = zmq_socket(l->ctx, ZMQ_REP)) || zmq_setsockopt(l->zap, ZMQ_LINGER, &zero, sizeof zero) ||
 	    zmq_bind(l->zap, "inproc://zeromq.zap.01")) {
 		ut_error("report link: cannot bind the ZAP handler: %s", zmq_strerror(zmq_errno()));
@@ -29,7 +37,8 @@ int rp_down_open(rp_linkctx_t *l)
 	    zmq_setsockopt(l->down, ZMQ_CURVE_SERVER, &one, sizeof one) ||
 	    zmq_setsockopt(l->down, ZMQ_CURVE_SECRETKEY, l->sec, UT_CURVEKEY_LEN) ||
 	    zmq_setsockopt(l->down, ZMQ_ZAP_DOMAIN, "ut-report", 9) ||
-	    zmq_setsockopt(l->down, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) || zmq_bind(l->down, l->listen)) {
+	    zmq_setsockopt(l->down, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+	    zmq_setsockopt(l->down, ZMQ_RCVHWM, &hwm, sizeof hwm) || zmq_bind(l->down, l->listen)) {
 		ut_error("report link: cannot listen on %s: %s", l->listen, zmq_strerror(zmq_errno()));
 		return UT_EINVAL;
 	}
@@ -68,13 +77,59 @@ static void close_frames(zmq_msg_t *m, int n)
 		zmq_msg_close(&m[i]);
 }
 
+int64_t rp_down_due(const rp_linkctx_t *l)
+{
+	return l->nrefused || l->refused_other ? l->refused_logged + l->refused_log_ms : 0;
+}
+
+/* One line for every refusal since the last: a client retrying without end costs a line a period. */
+void rp_down_tick(rp_linkctx_t *l, int64_t now)
+{
+	if (!rp_down_due(l) || now < rp_down_due(l))
+		return;
+	char line[1024];
+	size_t n = 0;
+	int64_t total = l->refused_other;
+	for (int i = 0; i < l->nrefused; i++) {
+		const rp_refusal_t *r = &l->refused[i];
+		total += r->n;
+		if (n < sizeof line)
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s key %s from %s (%lld)", i ? ";" : "", r->key,
+					      r->addr, (long long)r->n);
+	}
+	if (l->refused_other && n < sizeof line)
+		snprintf(line + n, sizeof line - n, "; others (%lld)", (long long)l->refused_other);
+	ut_warn("report link: %lld connections refused, unknown keys:%s", (long long)total, line);
+	l->nrefused = 0;
+	l->refused_other = 0;
+	l->refused_logged = now;
+}
+
+static void refusal(rp_linkctx_t *l, const char *key, const char *addr)
+{
+	int i = 0;
+	while (i < l->nrefused && (strcmp(l->refused[i].key, key) || strcmp(l->refused[i].addr, addr)))
+		i++;
+	if (i == l->nrefused && i < RP_REFUSALS) {
+		snprintf(l->refused[i].key, sizeof l->refused[i].key, "%s", key);
+		snprintf(l->refused[i].addr, sizeof l->refused[i].addr, "%s", addr);
+		l->refused[i].n = 0;
+		l->nrefused++;
+	}
+	if (i < l->nrefused)
+		l->refused[i].n++;
+	else
+		l->refused_other++;
+	rp_down_tick(l, ut_clock_mono_ms()); /* the first one after a quiet period at once */
+}
+
 /* ZAP (RFC 27): version, request id, domain, address, identity, mechanism, credentials. */
 void rp_down_zap(rp_linkctx_t *l)
 {
 	zmq_msg_t f[8];
 	int n = recv_frames(l->zap, f, 8);
 	const char *status = "400", *text = "unknown key";
-	char user[128] = "", key[UT_CURVEKEY_LEN + 1] = "";
+	char user[128] = "", node[128] = "", key[UT_CURVEKEY_LEN + 1] = "";
 	if (n >= 7 && zmq_msg_size(&f[5]) == 5 && !memcmp(zmq_msg_data(&f[5]), "CURVE", 5) && zmq_msg_size(&f[6]) == 32) {
 		zmq_z85_encode(key, zmq_msg_data(&f[6]), 32);
 		Ut__KeyQuery q = UT__KEY_QUERY__INIT;
@@ -83,7 +138,8 @@ void rp_down_zap(rp_linkctx_t *l)
 		int rc = ut_rpc_call(l->self, UT__MSG_TYPE__MSG_REPORT_KEY_LOOKUP, &q.base, &r);
 		Ut__Child *c = !rc && r->status == UT__STATUS__STATUS_OK ? ut__child__unpack(NULL, r->body.len, r->body.data) : NULL;
 		if (c && *c->node) {
-			snprintf(user, sizeof user, "%s", c->node);
+			snprintf(user, sizeof user, "%s", key);
+			snprintf(node, sizeof node, "%s", c->node);
 			status = "200";
 			text = "OK";
 		} else if (rc)
@@ -94,9 +150,14 @@ void rp_down_zap(rp_linkctx_t *l)
 			ut__envelope__free_unpacked(r, NULL);
 	}
 	if (*status == '2')
-		ut_info("report link: key %s accepted as child %s", key, user);
-	else
-		ut_warn("report link: connection with key %s refused: %s", *key ? key : "(none)", text);
+		ut_info("report link: key %s accepted as child %s", key, node);
+	else if (!strcmp(text, "unknown key")) {
+		char addr[64] = "";
+		if (n >= 4)
+			snprintf(addr, sizeof addr, "%.*s", (int)zmq_msg_size(&f[3]), (const char *)zmq_msg_data(&f[3]));
+		refusal(l, *key ? key : "(none)", addr);
+	} else
+		ut_warn("report link: connection with key %s refused: %s", key, text);
 	if (n >= 2) {
 		zmq_send(l->zap, "1.0", 3, ZMQ_SNDMORE);
 		zmq_send(l->zap, zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), ZMQ_SNDMORE);
@@ -138,7 +199,7 @@ typedef struct fwd {
 	zmq_msg_t route;
 	char id[32];  /* the request id towards the daemon */
 	char *env_id; /* the child's envelope id, echoed in the answer */
-	char node[128];
+	char key[UT_CURVEKEY_LEN + 1];
 	int answered;
 } fwd_t;
 
@@ -154,10 +215,10 @@ static size_t put_varint(uint8_t *p, uint64_t v)
 /* The daemon's request storing the snapshot as the key's node, packed (malloc'd); NULL when out of
  * memory. The snapshot goes on as the bytes the child sent, field 2 of SnapshotPut (length-delimited,
  * as every embedded message is): the daemon decodes and checks it, the link thread need not. */
-static uint8_t *put_request(const char *id, const char *user, const ProtobufCBinaryData *snap, size_t *n)
+static uint8_t *put_request(const char *id, const char *key, const ProtobufCBinaryData *snap, size_t *n)
 {
 	Ut__SnapshotPut p = UT__SNAPSHOT_PUT__INIT;
-	p.node = (char *)user;
+	p.public_key = (char *)key;
 	Ut__Envelope e = UT__ENVELOPE__INIT;
 	e.id = (char *)id;
 	e.type = UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT;
@@ -188,6 +249,14 @@ static int forward(rp_linkctx_t *l, zmq_msg_t *route, const char *user, const Ut
 	size_t n = 0;
 	snprintf(f->id, sizeof f->id, "down-%llu", (unsigned long long)++l->fwd_seq);
 	uint8_t *buf = put_request(f->id, user, &env->body, &n);
+	if (buf && n > l->max_msg) {
+		/* the daemon would refuse it unread, with no request id to match: say so here */
+		char msg[128];
+		snprintf(msg, sizeof msg, "snapshot too large: %zu bytes, this parent takes at most %zu", n, l->max_msg);
+		answer(l, route, env->id, UT__STATUS__STATUS_INVALID, msg, NULL, 0);
+		free(buf);
+		return 0;
+	}
 	f->env_id = strdup(env->id);
 	int sent = buf && f->env_id && zmq_send(l->fwd, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0 &&
 		   zmq_send(l->fwd, buf, n, ZMQ_DONTWAIT) >= 0;
@@ -199,12 +268,12 @@ static int forward(rp_linkctx_t *l, zmq_msg_t *route, const char *user, const Ut
 	}
 	zmq_msg_init(&f->route);
 	zmq_msg_move(&f->route, route);
-	snprintf(f->node, sizeof f->node, "%s", user);
+	snprintf(f->key, sizeof f->key, "%s", user);
 	f->answered = 0;
 	return 1;
 }
 
-/* One message from a child: the node id is the one ZAP bound to its key, whatever the snapshot says.
+/* One message from a child: its node is the one its key is registered for, whatever the snapshot says.
  * 1 when it went on to the daemon (f filled), 0 when it was answered here. */
 static int take(rp_linkctx_t *l, fwd_t *f)
 {
@@ -259,8 +328,9 @@ static void settle(rp_linkctx_t *l, fwd_t *f, int n)
 			break;
 		for (int i = 0; r && i < n; i++)
 			if (!f[i].answered && !strcmp(r->id, f[i].id)) {
-				if (r->status != UT__STATUS__STATUS_OK)
-					ut_warn("report link: snapshot from %s refused: %s", f[i].node, r->message);
+				/* a child told to wait is not refused: it sends again, and its link says so */
+				if (r->status != UT__STATUS__STATUS_OK && r->status != UT__STATUS__STATUS_UNAVAILABLE)
+					ut_warn("report link: snapshot from key %s refused: %s", f[i].key, r->message);
 				answer(l, &f[i].route, f[i].env_id, r->status, r->message, r->body.data, r->body.len);
 				f[i].answered = 1;
 				left--;

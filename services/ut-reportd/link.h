@@ -9,6 +9,14 @@
 
 #include <pthread.h>
 
+/* Refused handshakes from one key and address since the last summary in the log. */
+typedef struct rp_refusal {
+	char key[UT_CURVEKEY_LEN + 1];
+	char addr[64];
+	int64_t n;
+} rp_refusal_t;
+#define RP_REFUSALS 16
+
 typedef struct rp_linkctx {
 	pthread_t th;
 	int started;
@@ -24,6 +32,12 @@ typedef struct rp_linkctx {
 	void *zap, *down;
 	void *fwd;         /* DEALER to the daemon: children's snapshots forwarded several at a time */
 	uint64_t fwd_seq;
+	size_t max_msg;    /* the daemon's largest request (rpc.max_request_kb): the link takes no more */
+	rp_refusal_t refused[RP_REFUSALS];
+	int nrefused;
+	int64_t refused_other;   /* refusals from further keys or addresses, counted only */
+	int64_t refused_logged;  /* monotonic ms of the last summary, 0 = none yet */
+	int refused_log_ms;      /* report.refused_log_s */
 	/* child side */
 	char *parent, *parent_key;
 	void *up, *mon;
@@ -43,5 +57,9 @@ typedef struct rp_linkctx {
 int rp_down_open(rp_linkctx_t *l);
 void rp_down_zap(rp_linkctx_t *l);
 void rp_down_recv(rp_linkctx_t *l);
+/* When refusals wait to be summarised in the log (monotonic ms), 0 when none; rp_down_tick writes
+ * the summary once it is due. */
+int64_t rp_down_due(const rp_linkctx_t *l);
+void rp_down_tick(rp_linkctx_t *l, int64_t now);
 
 #endif

@@ -34,6 +34,7 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_REPORT_FEDERATION, rp_report_federation, 0},
 	{UT__MSG_TYPE__MSG_REPORT_CHILD_ADD, rp_child_add_h, 1},
 	{UT__MSG_TYPE__MSG_REPORT_CHILD_LIST, rp_child_list_h, 0},
+	{UT__MSG_TYPE__MSG_REPORT_CHILD_REMOVE, rp_child_remove_h, 1},
 	{UT__MSG_TYPE__MSG_REPORT_KEY_LOOKUP, rp_key_lookup_h, 0},
 	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT, rp_snapshot_put_h, 1},
 	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_BUILD, rp_snapshot_build_h, 1},

@@ -191,6 +191,22 @@ int rp_child_add_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	return rc;
 }
 
+int rp_child_remove_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__Child *c = ut_rpc_body(req, &ut__child__descriptor, rep);
+	if (!c)
+		return UT_EINVAL;
+	int rc = valid_node(rep, "child node id", c->node);
+	if (!rc && (rc = rp_child_remove(ut_service_store(svc), c->node)) == UT_ENOTFOUND)
+		rc = ut_reply_err(rep, rc, "%.64s is not a registered child", c->node);
+	else if (!rc)
+		ut_info("child %s removed: its key is refused and its figures no longer count", c->node);
+	if (!rc)
+		rc = ut_reply_body(rep, &c->base);
+	protobuf_c_message_free_unpacked(&c->base, NULL);
+	return rc;
+}
+
 int rp_child_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	ut_arena_t a = {0};
@@ -218,6 +234,11 @@ int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 /* A counter's largest magnitude (2^53, exact as a double); the sums over rows and children are
  * computed with overflow checks all the same. */
 #define ROW_MAX (INT64_C(1) << 53)
+/* A child's sequence grows by one per snapshot it builds (one per report.interval_ms at most): a
+ * larger jump than a year of snapshots at ten a second, or a sequence beyond 2^53, is not a real
+ * child's, and storing it would make the child's real snapshots look old. */
+#define SEQ_JUMP_MAX UINT64_C(400000000)
+#define SEQ_MAX (UINT64_C(1) << 53)
 
 static int valid_label(const char *s) { return strlen(s) <= 64 && ut_utf8_valid(s, strlen(s)); }
 
@@ -246,6 +267,61 @@ static Ut__SnapshotPut *snapshot_put_body(const Ut__Envelope *req, ut_arena_t *a
 	return p;
 }
 
+/* Whether a child's snapshot may be stored: 0, or the refusal (replied). p->node is set to the node
+ * the sender's key is registered for when it came over the link. */
+static int snapshot_check(ut_service_t *svc, ut_arena_t *a, Ut__SnapshotPut *p, int64_t now, ut_reply_t *rep)
+{
+	ut_store_t *s = ut_service_store(svc);
+	const Ut__Snapshot *sn = p->snapshot;
+	Ut__Child *owner = NULL;
+	uint64_t have = 0;
+	int64_t have_built = 0, received = 0, gap = ut_service_config(svc)->report_min_interval_ms;
+	int rc;
+	if (*p->public_key) {
+		/* from the link: the key's node now, not the one it had when the connection opened */
+		if ((rc = rp_child_by_key(s, a, p->public_key, &owner)) == UT_ENOTFOUND)
+			return ut_reply_err(rep, UT_EINVAL, "refused: the key is not registered");
+		if (rc)
+			return rc;
+		p->node = owner->node;
+	}
+	if (!sn || !sn->seq)
+		return ut_reply_err(rep, UT_EINVAL, "a snapshot with a sequence number is required");
+	if (strcmp(sn->node, p->node))
+		/* the key decides who is speaking, not what the message says */
+		return ut_reply_err(rep, UT_EINVAL, "refused: this key is registered for node %.64s, the snapshot claims %.64s",
+				    p->node, sn->node);
+	if (sn->nodes < 1 || sn->nodes > 1000000)
+		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: node count %d is out of range", sn->node, sn->nodes);
+	if (sn->seq > SEQ_MAX)
+		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: sequence %llu is out of range", sn->node,
+				    (unsigned long long)sn->seq);
+	if (sn->built_ms > now + (int64_t)ut_service_config(svc)->report_clock_skew_s * 1000)
+		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: built %lld s ahead of this node's clock", sn->node,
+				    (long long)((sn->built_ms - now) / 1000));
+	if ((rc = rp_child_seq(s, p->node, &have, &have_built, &received)) == UT_ENOTFOUND)
+		return ut_reply_err(rep, rc, "%.64s is not a registered child", sn->node);
+	if (rc)
+		return rc;
+	if (have && sn->seq > have && sn->seq - have > SEQ_JUMP_MAX)
+		return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: sequence jumps from %llu to %llu", sn->node,
+				    (unsigned long long)have, (unsigned long long)sn->seq);
+	/* a repeat is acknowledged at once; a new snapshot waits its turn */
+	if ((sn->seq > have || sn->built_ms > have_built) && received && now - received < gap)
+		return ut_reply_err(rep, UT_EUNAVAIL, "snapshot of %.64s too soon after the last one; send again in %lld ms",
+				    sn->node, (long long)(gap - (now - received)));
+	for (size_t i = 0; i < sn->n_rows; i++) {
+		const Ut__SnapshotRow *r = sn->rows[i];
+		if (r->year < 0 || r->year > 2100 || r->month < 0 || r->month > 12 || r->value > ROW_MAX ||
+		    !valid_metric(r->metric) || !valid_label(r->category) || !valid_label(r->format) ||
+		    !valid_label(r->unit_kind))
+			return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: row %zu is malformed", sn->node, i + 1);
+		if (r->value < 0) /* counts only: a negative one would be taken off the others' */
+			return ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: row %zu has a negative counter", sn->node, i + 1);
+	}
+	return 0;
+}
+
 int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 {
 	ut_arena_t body = {0};
@@ -257,25 +333,17 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 	const Ut__Snapshot *sn = p->snapshot;
 	Ut__SnapshotAck ack = UT__SNAPSHOT_ACK__INIT;
 	uint64_t have = 0;
-	int rc = 0;
-	if (!sn || !sn->seq)
-		rc = ut_reply_err(rep, UT_EINVAL, "a snapshot with a sequence number is required");
-	else if (strcmp(sn->node, p->node))
-		/* the key decides who is speaking, not what the message says */
-		rc = ut_reply_err(rep, UT_EINVAL, "refused: this key is registered for node %.64s, the snapshot claims %.64s",
-				  p->node, sn->node);
-	else if (sn->nodes < 1 || sn->nodes > 1000000)
-		rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: node count %d is out of range", sn->node, sn->nodes);
-	for (size_t i = 0; !rc && i < sn->n_rows; i++) {
-		const Ut__SnapshotRow *r = sn->rows[i];
-		if (r->year < 0 || r->year > 2100 || r->month < 0 || r->month > 12 || r->value > ROW_MAX ||
-		    r->value < -ROW_MAX || !valid_metric(r->metric) ||
-		    !valid_label(r->category) || !valid_label(r->format) || !valid_label(r->unit_kind))
-			rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: row %zu is malformed", sn->node, i + 1);
-	}
-	int stored = 0;
+	int64_t now = ut_clock_now_ms();
+	rp_srows_t cur = {0};
+	int rc = snapshot_check(svc, &body, p, now, rep), stored = 0, max = ut_service_config(svc)->report_max_groups;
+	if (!rc && (rc = rp_srows_of(sn, &cur)) == UT_EINVAL)
+		rc = ut_reply_err(rep, rc, "snapshot of %.64s: a sum of its rows overflows", sn->node);
+	else if (!rc && rp_srows_groups(&cur) > (size_t)max)
+		/* every group is a row in the sums kept for the children: the cap bounds one child's share */
+		rc = ut_reply_err(rep, UT_EINVAL, "snapshot of %.64s: %zu groups, more than the %d a child may send",
+				  sn->node, rp_srows_groups(&cur), max);
 	if (!rc) {
-		rc = rp_child_snapshot(ut_service_store(svc), sn, ut_clock_now_ms(), &have);
+		rc = rp_child_snapshot(ut_service_store(svc), sn, &cur, now, &have);
 		if (rc == UT_ENOTFOUND)
 			rc = ut_reply_err(rep, rc, "%.64s is not a registered child", sn->node);
 		else if (rc == 1) {
@@ -287,11 +355,12 @@ int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 	}
 	if (!rc) {
 		ack.node = p->node;
-		ack.seq = stored ? sn->seq : have;
+		ack.seq = sn->seq; /* only what the child sent: a higher stored one is not its to learn */
 		ack.accepted = 1;
 		ack.message = stored ? "stored" : "already have this or a newer snapshot";
 		rc = ut_reply_body(rep, &ack.base);
 	}
+	rp_srows_clear(&cur);
 	ut_arena_free(&body);
 	return rc;
 }

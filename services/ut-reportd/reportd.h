@@ -51,6 +51,8 @@ uint64_t rp_srow_check(const rp_srow_t *r);
 int rp_srows_canon(rp_srows_t *r);
 /* The snapshot's rows, canonical; they point into sn. */
 int rp_srows_of(const Ut__Snapshot *sn, rp_srows_t *out);
+/* The number of groups (keys but the month) among canonical rows. */
+size_t rp_srows_groups(const rp_srows_t *r);
 /* Canonical rows to a blob (malloc'd) and back; UT_EINVAL when a blob is malformed. No blob = no rows. */
 int rp_srows_pack(const rp_srows_t *r, uint8_t **blob, size_t *len);
 int rp_srows_unpack(const void *blob, size_t len, rp_srows_t *out);
@@ -146,10 +148,17 @@ int rp_child_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, rp_cells_
 
 /* Children and their snapshots. */
 int rp_child_add(ut_store_t *s, const char *node, const char *key);
+/* Forget a child: its key, its snapshot and its share of the sums; UT_ENOTFOUND when unknown. */
+int rp_child_remove(ut_store_t *s, const char *node);
 int rp_child_list(ut_store_t *s, ut_arena_t *a, int64_t now_ms, int64_t stale_ms, Ut__ChildList *out);
 int rp_child_by_key(ut_store_t *s, ut_arena_t *a, const char *key, Ut__Child **out);
-/* Store a child's snapshot unless its seq is not newer: 1 stored, 0 ignored (counted), or UT_E*. */
-int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, uint64_t *have_seq);
+/* The sequence, build and arrival time of the child's latest stored snapshot (0 when none); UT_ENOTFOUND
+ * when no such child is registered. */
+int rp_child_seq(ut_store_t *s, const char *node, uint64_t *seq, int64_t *built_ms, int64_t *received_ms);
+/* Store a child's snapshot (its canonical rows in cur) unless its seq is not newer: 1 stored, 0
+ * ignored (counted), or UT_E*. */
+int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, const rp_srows_t *cur, int64_t now_ms,
+		      uint64_t *have_seq);
 /* Schema 4 kept children's rows in rp_child_row: move them to the blobs and totals of schema 5, once
  * (run at start, before any request). The number of children converted, or UT_E*. */
 int rp_child_rows_convert(ut_store_t *s);
@@ -181,6 +190,7 @@ int rp_on_delivery(ut_service_t *svc, const Ut__Envelope *ev);
 int rp_report_query(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int rp_report_federation(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int rp_child_add_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
+int rp_child_remove_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int rp_child_list_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int rp_key_lookup_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 int rp_snapshot_put_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

@@ -172,6 +172,14 @@ int rp_srows_of(const Ut__Snapshot *sn, rp_srows_t *out)
 	return rp_srows_canon(out);
 }
 
+size_t rp_srows_groups(const rp_srows_t *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++)
+		n += !i || rp_srow_group_cmp(&r->v[i - 1], &r->v[i]);
+	return n;
+}
+
 /* ---- packing ---- */
 
 static uint8_t *put_varint(uint8_t *p, uint64_t v)

@@ -723,12 +723,34 @@ int rp_child_cells(ut_store_t *s, ut_arena_t *a, const rp_period_t *p, rp_cells_
 
 int rp_child_add(ut_store_t *s, const char *node, const char *key)
 {
-	/* a new key for a known child replaces the old one (key rotation); its snapshots stay */
+	/* a new key for a known child replaces the old one (key rotation); its figures stay, but the
+	 * sequence and build time start again, so nothing the old key sent holds back the new one */
 	STMT(st, "INSERT INTO rp_child(node, public_key) VALUES(?, ?) ON CONFLICT(node) DO UPDATE SET"
-		 " public_key = excluded.public_key");
+		 " public_key = excluded.public_key, seq = iif(public_key = excluded.public_key, seq, 0),"
+		 " built_ms = iif(public_key = excluded.public_key, built_ms, 0)");
 	sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
 	return ut_store_step_done(s, st, "child add");
+}
+
+static int child_rows_put(ut_store_t *s, const char *node, const rp_srows_t *cur, const uint8_t *blob, size_t len);
+
+int rp_child_remove(ut_store_t *s, const char *node)
+{
+	rp_srows_t none = {0};
+	STMT(del, "DELETE FROM rp_child WHERE node = ?");
+	sqlite3_bind_text(del, 1, node, -1, SQLITE_TRANSIENT);
+	int rc = ut_store_step_done(s, del, "child remove");
+	if (rc)
+		return rc;
+	if (!sqlite3_changes(ut_store_db(s)))
+		return UT_ENOTFOUND;
+	/* its figures leave the sums as a snapshot without rows would take them out */
+	if ((rc = child_rows_put(s, node, &none, NULL, 0)))
+		return rc;
+	STMT(snap, "DELETE FROM rp_child_snap WHERE node = ?");
+	sqlite3_bind_text(snap, 1, node, -1, SQLITE_TRANSIENT);
+	return ut_store_step_done(s, snap, "child snapshot remove");
 }
 
 static Ut__Child *child_row(sqlite3_stmt *st, ut_arena_t *a, int64_t now_ms, int64_t stale_ms)
@@ -799,7 +821,9 @@ static void bind_months(sqlite3_stmt *st, int first, const int64_t *d)
 		sqlite3_bind_int64(st, first + i, d[i]);
 }
 
-/* A sum back at zero stays (the view skips it): finding out would cost a read per change. */
+/* A group's sums go back to zero only when some of them fall (children's counters are never
+ * negative), so only then does a second statement delete the group if every month is zero: a child
+ * cannot fill the table with groups it sent once and then dropped. */
 static int group_flush(group_delta_t *g)
 {
 	ut_store_t *s = g->s;
@@ -827,6 +851,17 @@ static int group_flush(group_delta_t *g)
 		sqlite3_bind_text(ins, 7, k->metric, -1, SQLITE_STATIC);
 		bind_months(ins, 8, g->d);
 		rc = ut_store_step_done(s, ins, "child total insert");
+	}
+	int fell = 0;
+	for (int i = 0; i < 13; i++)
+		fell |= g->d[i] < 0;
+	if (!rc && fell) {
+		STMT(del, "DELETE FROM rp_child_total WHERE id = ? AND chk = ? AND m0 = 0 AND m1 = 0 AND m2 = 0 AND"
+			  " m3 = 0 AND m4 = 0 AND m5 = 0 AND m6 = 0 AND m7 = 0 AND m8 = 0 AND m9 = 0 AND m10 = 0"
+			  " AND m11 = 0 AND m12 = 0");
+		sqlite3_bind_int64(del, 1, id);
+		sqlite3_bind_int64(del, 2, chk);
+		rc = ut_store_step_done(s, del, "child total delete");
 	}
 	memset(g->d, 0, sizeof g->d);
 	return rc;
@@ -886,22 +921,31 @@ static int child_rows_put(ut_store_t *s, const char *node, const rp_srows_t *cur
 }
 
 /* The snapshot's rows in stored form, then as the child's rows. */
-static int child_store_rows(ut_store_t *s, const Ut__Snapshot *snap)
+static int child_store_rows(ut_store_t *s, const char *node, const rp_srows_t *cur)
 {
-	rp_srows_t cur;
 	uint8_t *blob = NULL;
 	size_t len = 0;
-	int rc = rp_srows_of(snap, &cur);
+	int rc = rp_srows_pack(cur, &blob, &len);
 	if (!rc)
-		rc = rp_srows_pack(&cur, &blob, &len);
-	if (!rc)
-		rc = child_rows_put(s, snap->node, &cur, blob, len);
-	rp_srows_clear(&cur);
+		rc = child_rows_put(s, node, cur, blob, len);
 	free(blob);
 	return rc;
 }
 
-int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, uint64_t *have_seq)
+int rp_child_seq(ut_store_t *s, const char *node, uint64_t *seq, int64_t *built_ms, int64_t *received_ms)
+{
+	STMT(st, "SELECT seq, built_ms, received_ms FROM rp_child WHERE node = ?");
+	sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	*seq = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	*built_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	*received_ms = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? UT_ENOTFOUND : ut_store_err(s, rc, "child seq");
+}
+
+int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, const rp_srows_t *cur, int64_t now_ms,
+		      uint64_t *have_seq)
 {
 	STMT(get, "SELECT seq, built_ms FROM rp_child WHERE node = ?");
 	sqlite3_bind_text(get, 1, snap->node, -1, SQLITE_TRANSIENT);
@@ -920,7 +964,7 @@ int rp_child_snapshot(ut_store_t *s, const Ut__Snapshot *snap, int64_t now_ms, u
 		return rc ? rc : 0;
 	}
 	/* whole counters, not increments: the latest snapshot replaces the one before */
-	if ((rc = child_store_rows(s, snap)))
+	if ((rc = child_store_rows(s, snap->node, cur)))
 		return rc;
 	STMT(up, "UPDATE rp_child SET seq = ?, built_ms = ?, received_ms = ?, accepted = accepted + 1, nodes = ?"
 		 " WHERE node = ?");
@@ -1013,12 +1057,13 @@ int rp_child_rows_convert(ut_store_t *s)
 
 int rp_snapshot_rows(ut_store_t *s, ut_arena_t *a, Ut__Snapshot *out)
 {
-	/* units are this node's business; upward they are only a type. No cadre table is read here. */
+	/* units are this node's business; upward they are only a type. No cadre table is read here.
+	 * A parent refuses negative figures, so a sum below zero (never a real count) is not sent. */
 	STMT(st, "SELECT year, month, category, format, kind, metric, sum(value) FROM ("
 		 " SELECT c.year, c.month, c.category, c.format, coalesce(u.kind, '') AS kind, c.metric, c.value"
 		 " FROM rp_count c LEFT JOIN rp_unit u ON u.id = c.unit_id"
 		 " UNION ALL SELECT year, month, category, format, unit_kind, metric, value FROM rp_child_sum)"
-		 " GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(value) != 0 ORDER BY 1, 2, 3, 4, 5, 6");
+		 " GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(value) > 0 ORDER BY 1, 2, 3, 4, 5, 6");
 	int rc;
 	size_t cap = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

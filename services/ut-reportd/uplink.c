@@ -11,6 +11,9 @@
 #include <string.h>
 #include <zmq.h>
 
+/* The largest answer taken from a parent (an acknowledgement or a refusal is a few hundred bytes). */
+#define UP_REPLY_MAX (64 << 10)
+
 static void set_error(rp_linkctx_t *l, const char *msg)
 {
 	if (strcmp(l->error, msg)) {
@@ -47,8 +50,12 @@ static void record(rp_linkctx_t *l)
 
 static int up_open(rp_linkctx_t *l)
 {
-	int zero = 0, one = 1, ivl = 100, ivl_max = 5000;
+	int zero = 0, one = 1, ivl = 100, ivl_max = 5000, hwm = 16;
+	int64_t maxmsg = UP_REPLY_MAX;
 	if (!(l->up = zmq_socket(l->ctx, ZMQ_DEALER)) || zmq_setsockopt(l->up, ZMQ_LINGER, &zero, sizeof zero) ||
+	    /* a parent answers with acknowledgements only: nothing it sends needs more room */
+	    zmq_setsockopt(l->up, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) ||
+	    zmq_setsockopt(l->up, ZMQ_RCVHWM, &hwm, sizeof hwm) ||
 	    /* no queueing towards a parent that is not there: the resend timer is the queue */
 	    zmq_setsockopt(l->up, ZMQ_IMMEDIATE, &one, sizeof one) ||
 	    zmq_setsockopt(l->up, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl) ||
@@ -174,7 +181,9 @@ static void up_recv(rp_linkctx_t *l)
 		return;
 	Ut__SnapshotAck *a = e->status == UT__STATUS__STATUS_OK ? ut__snapshot_ack__unpack(NULL, e->body.len, e->body.data) : NULL;
 	if (a && a->accepted) {
-		if (a->seq > l->acked_seq)
+		/* only a sequence this node sent counts: a parent's word for a higher one would stop
+		 * every snapshot up to it */
+		if (a->seq > l->acked_seq && l->pending && a->seq <= l->pending_seq)
 			l->acked_seq = a->seq;
 		if (l->pending && l->acked_seq >= l->pending_seq) {
 			free(l->pending);
@@ -211,16 +220,18 @@ static void *run(void *arg)
 			iup = n, it[n++] = (zmq_pollitem_t){l->up, 0, ZMQ_POLLIN, 0};
 		if (l->mon)
 			imon = n, it[n++] = (zmq_pollitem_t){l->mon, 0, ZMQ_POLLIN, 0};
-		int64_t now = ut_clock_mono_ms();
+		int64_t now = ut_clock_mono_ms(), due = rp_down_due(l);
 		long wait = -1;
 		if (l->parent) {
-			int64_t due = l->next_build;
+			if (!due || l->next_build < due)
+				due = l->next_build;
 			if (l->pending && l->next_send < due)
 				due = l->next_send;
 			if (l->reopen_at && l->reopen_at < due)
 				due = l->reopen_at;
-			wait = due > now ? (long)(due - now) : 0;
 		}
+		if (due)
+			wait = due > now ? (long)(due - now) : 0;
 		if (zmq_poll(it, n, wait) < 0 && zmq_errno() != EINTR)
 			break;
 		if (it[0].revents & ZMQ_POLLIN)
@@ -234,6 +245,7 @@ static void *run(void *arg)
 		if (iup >= 0 && (it[iup].revents & ZMQ_POLLIN))
 			up_recv(l);
 		now = ut_clock_mono_ms();
+		rp_down_tick(l, now);
 		if (l->reopen_at && now >= l->reopen_at) {
 			l->reopen_at = 0;
 			if (up_open(l))
@@ -290,6 +302,8 @@ int rp_link_start(ut_service_t *svc, rp_link_t **out)
 	l->parent_key = dup_or_null(cfg->report_parent_key);
 	l->interval_ms = cfg->report_interval_ms;
 	l->resend_max_ms = cfg->report_resend_max_ms;
+	l->max_msg = (size_t)cfg->rpc_max_request_kb * 1024;
+	l->refused_log_ms = cfg->report_refused_log_s * 1000;
 	l->self_ep = ut_config_endpoint(cfg, ut_service_name(svc));
 	l->ctx = zmq_ctx_new();
 	int zero = 0;

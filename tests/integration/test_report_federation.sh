@@ -13,7 +13,7 @@ node() {
 	{
 		printf '[node]\nid = %s\nrun_dir = .\nlog_level = info\n' "$1"
 		printf '[redis]\nsocket = %s\nprefix = %s:\n' "$T/redis.sock" "$1"
-		printf '[report]\ninterval_ms = 200\nresend_max_ms = 800\nstale_after_s = 3600\n'
+		printf '[report]\ninterval_ms = 200\nresend_max_ms = 800\nstale_after_s = 3600\nmin_interval_ms = 0\n'
 		printf '%s\n' "${@:2}"
 	} >"$T/$1/node.ini"
 }

@@ -63,6 +63,10 @@ typedef struct ut_config {
 	int report_interval_ms;
 	int report_resend_max_ms;
 	int report_stale_after_s;
+	int report_clock_skew_s;
+	int report_max_groups;
+	int report_min_interval_ms;
+	int report_refused_log_s;
 	char *report_coverage_targets;
 	/* [web] (ut-webd) */
 	char *web_listen;
