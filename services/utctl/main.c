@@ -222,8 +222,10 @@ int main(int argc, char **argv)
 			if (!g)
 				rest[nrest++] = argv[j];
 		}
-		if (choose_locale(&c)) /* a --locale after the verb */
+		if (choose_locale(&c)) { /* a --locale after the verb */
+			free(rest);
 			return EXIT_USAGE;
+		}
 		int rc = run_cmd(&c, cmd, nrest, rest);
 		free(rest);
 		ctx_close(&c);
