@@ -501,8 +501,16 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 {
 	const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
-	for (size_t i = 0; i < r->n_errors; i++)
-		fprintf(stderr, "%s\n", r->errors[i]);
+	for (size_t i = 0; i < r->n_errors; i++) {
+		const Ut__ImportError *e = i < r->n_details ? r->details[i] : NULL;
+		const char *fmt = e && *e->code ? _(e->code) : NULL;
+		char said[700];
+		if (fmt && fmt != e->code) { /* said in the reader's language */
+			ut_i18n_render(said, sizeof said, fmt, (const char *const *)e->args, e->n_args);
+			fprintf(stderr, _("line %d: %s\n"), e->line, said);
+		} else
+			fprintf(stderr, "%s\n", r->errors[i]);
+	}
 	if (r->n_errors)
 		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors);
 	else if (r->dry_run)

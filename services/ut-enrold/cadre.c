@@ -370,16 +370,33 @@ static size_t id_hash(const char *s)
 	return (size_t)h;
 }
 
-static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const char *msg)
+/* One line's error, as text and as the reply r that said it (its code and arguments). */
+static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const ut_reply_t *r)
 {
 	char buf[700];
 	if (out->n_errors >= MAX_ERRORS)
 		return;
-	if (out->n_errors == MAX_ERRORS - 1 && total > MAX_ERRORS)
+	if (out->n_errors == MAX_ERRORS - 1 && total > MAX_ERRORS) {
 		snprintf(buf, sizeof buf, "... and more; fix these first");
-	else
-		snprintf(buf, sizeof buf, "line %d: %s", line, msg);
+		out->errors[out->n_errors++] = ut_arena_strdup(a, buf);
+		return;
+	}
+	snprintf(buf, sizeof buf, "line %d: %s", line, r->message);
 	out->errors[out->n_errors++] = ut_arena_strdup(a, buf);
+	Ut__ImportError *e = ut_arena_alloc(a, sizeof *e);
+	char *args[UT_REPLY_MAX_ARGS];
+	size_t n = ut_reply_args(r, args, UT_REPLY_MAX_ARGS);
+	if (!e)
+		return;
+	ut__import_error__init(e);
+	if (!(e->args = (char **)ut_arena_ptrs(a, n ? n : 1)))
+		return;
+	e->line = line;
+	e->message = ut_arena_strdup(a, r->message);
+	e->code = ut_arena_strdup(a, r->code ? r->code : "");
+	for (size_t i = 0; e->args && i < n; i++)
+		e->args[e->n_args++] = ut_arena_strdup(a, args[i]);
+	out->details[out->n_details++] = e;
 }
 
 /* All or nothing: every row is checked first, writing nothing; only a clean file is written. A row
@@ -418,7 +435,8 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	olds = calloc(n, sizeof *olds);
 	what = calloc(n, sizeof *what);
 	out.errors = (char **)ut_arena_ptrs(&a, MAX_ERRORS);
-	if (!seen || !olds || !what || !out.errors) {
+	out.details = (Ut__ImportError **)ut_arena_ptrs(&a, MAX_ERRORS);
+	if (!seen || !olds || !what || !out.errors || !out.details) {
 		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -432,7 +450,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		}
 		if (e) {
 			nerr++;
-			import_error(&a, &out, nerr, LINE(i), r.message);
+			import_error(&a, &out, nerr, LINE(i), &r);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -443,10 +461,11 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 			seen[h] = (uint32_t)i + 1;
 			continue;
 		}
-		char msg[128];
-		snprintf(msg, sizeof msg, "cadre id %.40s is also on line %d", rows[i]->id, LINE(seen[h] - 1));
+		ut_reply_t r = {0};
+		ut_reply_err(&r, UT_EINVAL, "cadre id %.40s is also on line %d", rows[i]->id, LINE(seen[h] - 1));
 		nerr++;
-		import_error(&a, &out, nerr, LINE(i), msg);
+		import_error(&a, &out, nerr, LINE(i), &r);
+		ut_reply_clear(&r);
 	}
 	if (nerr)
 		goto out; /* nothing written: the officer fixes the file and imports it again */

@@ -53,6 +53,9 @@ for want in 'line 3: elected_on "2024-02-30" is not a date' 'line 4: no unit U9'
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "nothing of the bad file was stored" 4 "$(count)"
+check_run "the node's errors in the reader's language" 1 'dòng 5: mã cán bộ B1 cũng có ở dòng 2' \
+	utctl --locale vi cadre import "$T/bad.csv"
+check_run "and in Chinese" 1 '第 5 行：干部工号 B1 也出现在第 2 行' utctl --locale zh-Hans cadre import "$T/bad.csv"
 
 printf 'id,name,unit,position\nC1,X,U1,chair\nC2,Y,U1\n' >"$T/short.csv"
 check_run "a line with too few fields" 1 'line 3: 3 fields where the header has 4' utctl cadre import "$T/short.csv"
