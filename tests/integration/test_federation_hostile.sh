@@ -6,7 +6,7 @@
 # a connection that stays open.
 source "$(dirname "$0")/lib.sh"
 
-PORT=$((20000 + RANDOM % 20000))
+PORT=$(free_port)
 
 # node NAME [ini lines...]: a node directory with its configuration.
 node() {

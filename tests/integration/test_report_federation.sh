@@ -4,8 +4,8 @@
 # name, id or contact is in what goes up.
 source "$(dirname "$0")/lib.sh"
 
-BASE=$((20000 + RANDOM % 20000))
-P_PORT=$BASE C_PORT=$((BASE + 1))
+P_PORT=$(free_port) C_PORT=$(free_port)
+until [[ $C_PORT != "$P_PORT" ]]; do C_PORT=$(free_port); done
 
 # node NAME [ini lines...]: a node directory with its configuration.
 node() {
