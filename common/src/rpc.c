@@ -309,6 +309,7 @@ struct ut_rpc_client {
 	size_t max; /* largest payload sent; 0: any */
 	unsigned long seq;
 	char prefix[32];
+	char actor[128]; /* who the requests are for; kept by the daemons with each change */
 };
 
 ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout_ms)
@@ -350,6 +351,7 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 	env.id = id;
 	env.type = type;
 	env.node = "";
+	env.actor = c->actor;
 	env.ts_ms = ut_clock_now_ms();
 	env.body.data = (uint8_t *)body;
 	env.body.len = len;
@@ -404,6 +406,11 @@ int ut_rpc_recv_envelope(void *sock, int dontwait, Ut__Envelope **env)
 	int err = zmq_errno();
 	zmq_msg_close(&msg);
 	return got ? 1 : dontwait && err == EAGAIN ? 0 : -1;
+}
+
+void ut_rpc_client_set_actor(ut_rpc_client_t *c, const char *actor)
+{
+	snprintf(c->actor, sizeof c->actor, "%s", actor ? actor : "");
 }
 
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply)

@@ -203,6 +203,20 @@ static int handle_backup(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t 
 	return rc;
 }
 
+/* MSG_AUDIT_LIST, answered by every daemon: the changes it made, who asked for each. */
+static void handle_audit(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
+{
+	Ut__AuditQuery *q = ut_rpc_body(req, &ut__audit_query__descriptor, rep);
+	if (!q)
+		return;
+	ut_arena_t a = {0};
+	Ut__AuditList out = UT__AUDIT_LIST__INIT;
+	int rc = ut_store_audit_list(svc->store, &a, q, &out);
+	protobuf_c_message_free_unpacked(&q->base, NULL);
+	if (ut_reply_msg(rep, &a, rc, &out.base) && rep->status == UT__STATUS__STATUS_OK)
+		ut_reply_err(rep, UT_EINTERNAL, "%s cannot read its audit", svc->def->name);
+}
+
 static int is_backup(const ut_rpc_req_t *req)
 {
 	return !req->bad && req->env->type == UT__MSG_TYPE__MSG_BACKUP;
@@ -224,6 +238,10 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 		handle_status(svc, rep);
 		return 0;
 	}
+	if (type == UT__MSG_TYPE__MSG_AUDIT_LIST) {
+		handle_audit(svc, req->env, rep);
+		return 0;
+	}
 	const ut_handler_t *h = find_handler(svc->def, type);
 	if (!h) {
 		ut_reply_err(rep, UT_EINVAL, "%s does not handle message type %d", svc->def->name, type);
@@ -243,7 +261,7 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 		*in_tx = 1;
 		forget(svc);
 	}
-	int own = safe || h->writes != UT_WRITES_AFTER_CHECKS;
+	int own = safe || (h->writes & ~UT_UNAUDITED) != UT_WRITES_AFTER_CHECKS;
 	if (own && ut_store_savepoint(svc->store) != 0) {
 		ut_reply_err(rep, UT_EUNAVAIL, "%s cannot write its database now", svc->def->name);
 		return 0;
@@ -254,6 +272,13 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 		rc = ut_status_to_err(rep->status);
 	if (rc && rep->status == UT__STATUS__STATUS_OK)
 		ut_reply_err(rep, rc, "%s", ut_strerror(rc));
+	/* the change and who asked for it, in one savepoint: kept together or not at all */
+	if (!rc && !(h->writes & UT_UNAUDITED) &&
+	    (rc = ut_store_audit(svc->store, ut_clock_now_ms(), *req->env->actor ? req->env->actor : "unknown", type,
+				 req->env->id, req->env->body.data, req->env->body.len)) != 0) {
+		ut_reply_clear(rep);
+		ut_reply_err(rep, rc, "%s could not record who made the change; nothing was changed", svc->def->name);
+	}
 	if (own && rc)
 		ut_store_rollback_to(svc->store);
 	else if (own)

@@ -1,5 +1,6 @@
 /* SQLite helpers: WAL, migrations by PRAGMA user_version, a statement cache, transactions. */
 #include "ut/store.h"
+#include "envelope.pb-c.h"
 #include "ut/err.h"
 #include "ut/log.h"
 #include "ut/sqlmem.h"
@@ -32,7 +33,10 @@ static const char base_schema[] =
 	"CREATE TABLE IF NOT EXISTS ut_outbox(seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
 	" ts_ms INTEGER NOT NULL, body BLOB NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS ut_inbox(event_id TEXT PRIMARY KEY, applied_ms INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;";
+	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	/* every change, with who asked for it: written in the change's own savepoint */
+	"CREATE TABLE IF NOT EXISTS ut_audit(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, actor TEXT NOT NULL,"
+	" type INTEGER NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL);";
 
 sqlite3 *ut_store_db(ut_store_t *s) { return s->db; }
 const char *ut_store_path(ut_store_t *s) { return s->path; }
@@ -346,4 +350,50 @@ int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt)
 	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : dflt;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? v : ut_store_err(s, rc, "scalar");
+}
+
+int ut_store_audit(ut_store_t *s, int64_t at_ms, const char *actor, int type, const char *request_id,
+		   const void *body, size_t len)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO ut_audit(at_ms, actor, type, request_id, body) VALUES(?, ?, ?, ?, ?)");
+	if (!st)
+		return UT_EINTERNAL;
+	sqlite3_bind_int64(st, 1, at_ms);
+	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, type);
+	sqlite3_bind_text(st, 4, request_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, len ? body : "", (int)len, SQLITE_STATIC);
+	return ut_store_step_done(s, st, "audit insert");
+}
+
+static void *audit_row(ut_arena_t *a, sqlite3_stmt *st)
+{
+	Ut__AuditEntry *e = ut_arena_alloc(a, sizeof *e);
+	if (!e)
+		return NULL;
+	ut__audit_entry__init(e);
+	e->id = sqlite3_column_int64(st, 0);
+	e->at_ms = sqlite3_column_int64(st, 1);
+	e->actor = ut_arena_strdup(a, ut_store_text(st, 2));
+	e->type = sqlite3_column_int(st, 3);
+	e->request_id = ut_arena_strdup(a, ut_store_text(st, 4));
+	e->body.len = (size_t)sqlite3_column_bytes(st, 5);
+	if (e->body.len && (e->body.data = ut_arena_alloc(a, e->body.len)))
+		memcpy(e->body.data, sqlite3_column_blob(st, 5), e->body.len);
+	return e;
+}
+
+int ut_store_audit_list(ut_store_t *s, ut_arena_t *a, const Ut__AuditQuery *q, Ut__AuditList *out)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id, at_ms, actor, type, request_id, body FROM ut_audit"
+					    " WHERE (?1 = 0 OR id < ?1) AND at_ms >= ?2 AND (?3 = '' OR actor = ?3)"
+					    " ORDER BY id DESC LIMIT ?4");
+	if (!st)
+		return UT_EINTERNAL;
+	int limit = q->limit <= 0 ? 1000 : q->limit > 10001 ? 10001 : q->limit;
+	sqlite3_bind_int64(st, 1, q->before_id);
+	sqlite3_bind_int64(st, 2, q->since_ms);
+	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, limit);
+	return ut_store_rows(s, a, st, limit, audit_row, &out->n_entries, (void ***)&out->entries);
 }

@@ -11,7 +11,7 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_USER_CHANGE, webd_user_change, UT_WRITES},
 	{UT__MSG_TYPE__MSG_WEB_LOGIN_BEGIN, webd_login_begin, UT_READS},
 	{UT__MSG_TYPE__MSG_WEB_LOGIN_END, webd_login_end, UT_WRITES},
-	{UT__MSG_TYPE__MSG_WEB_SESSION_CHECK, webd_session_check, UT_WRITES},
+	{UT__MSG_TYPE__MSG_WEB_SESSION_CHECK, webd_session_check, UT_WRITES | UT_UNAUDITED},
 	{UT__MSG_TYPE__MSG_WEB_LOGOUT, webd_logout, UT_WRITES},
 };
 

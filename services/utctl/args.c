@@ -98,6 +98,7 @@ int opt_next(opts_t *o, const char **arg)
 			exit(EXIT_OK);
 		case OPT_JSON:
 			c->json = 1;
+			c->format = FMT_JSON;
 			continue;
 		case OPT_CONFIG:
 			c->config_path = optarg;

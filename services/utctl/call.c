@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
 #include <unistd.h>
 #include <zmq.h>
 
@@ -59,6 +60,19 @@ void say_down(const char *daemon, const char *endpoint)
 		endpoint ? endpoint : "?");
 }
 
+/* Who asks, for the audit: the Unix user, and who they were before sudo. */
+static const char *actor(void)
+{
+	static char a[128];
+	if (!*a) {
+		const struct passwd *pw = getpwuid(geteuid());
+		const char *sudo = getenv("SUDO_USER");
+		snprintf(a, sizeof a, "unix:%s%s%s", pw ? pw->pw_name : "?", sudo && *sudo ? " by sudo from " : "",
+			 sudo && *sudo ? sudo : "");
+	}
+	return a;
+}
+
 static int connect_to(ctx_t *c, const char *daemon)
 {
 	if (c->client && strcmp(c->client_daemon, daemon) == 0)
@@ -71,8 +85,10 @@ static int connect_to(ctx_t *c, const char *daemon)
 		c->zctx = zmq_ctx_new();
 	if (c->client_endpoint && c->zctx)
 		c->client = ut_rpc_client_new(c->zctx, c->client_endpoint, c->timeout_ms);
-	if (c->client)
+	if (c->client) {
 		ut_rpc_client_limit(c->client, (size_t)c->cfg.rpc_max_request_kb * 1024);
+		ut_rpc_client_set_actor(c->client, actor());
+	}
 	if (!c->client) {
 		say_down(daemon, c->client_endpoint);
 		return EXIT_DOWN;

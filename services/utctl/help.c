@@ -13,7 +13,7 @@ static void each_verb(const noun_t *n, void (*fn)(const char *verb, const char *
 		if (!strcmp(ut_cmds[i].noun, n->name))
 			fn(ut_cmds[i].verb, _(ut_cmds[i].help), arg);
 	for (const verb_t *v = n->verbs; v->name; v++)
-		fn(v->name, v->help, arg);
+		fn(v->name, _(v->help), arg);
 }
 
 static void join_name(const char *verb, const char *help, void *arg)
@@ -63,8 +63,8 @@ void print_verb_help(const ctx_t *c, FILE *f)
 {
 	const noun_t *n = c->noun;
 	const verb_t *v = c->verb;
-	fprintf(f, "usage: utctl %s %s%s%s\n\n%s\n", n->name, v->name, v->synopsis && *v->synopsis ? " " : "",
-		v->synopsis ? v->synopsis : "", v->help);
+	fprintf(f, "%s utctl %s %s%s%s\n\n%s\n", _("usage:"), n->name, v->name, v->synopsis && *v->synopsis ? " " : "",
+		v->synopsis ? v->synopsis : "", _(v->help));
 	int w = 0;
 	for (const optspec_t *o = v->opts; o && o->name; o++) {
 		int l = (int)strlen(o->name) + 2 + (o->arg ? (int)strlen(o->arg) + 1 : 0);
@@ -72,16 +72,16 @@ void print_verb_help(const ctx_t *c, FILE *f)
 			w = l;
 	}
 	if (v->opts && v->opts->name) {
-		fprintf(f, "\noptions:\n");
+		fprintf(f, "\n%s\n", _("options:"));
 		for (const optspec_t *o = v->opts; o->name; o++) {
 			char flag[64];
 			snprintf(flag, sizeof flag, "--%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-			fprintf(f, "  %-*s  %s%s\n", w, flag, o->help, o->required ? " (required)" : "");
+			fprintf(f, "  %-*s  %s%s\n", w, flag, _(o->help), o->required ? _(" (required)") : "");
 		}
 	}
-	fprintf(f, "\nAlso accepted: --json, --locale L, --node-config FILE, --timeout MS (see 'utctl --help').\n");
+	fprintf(f, "\n%s\n", _("Also accepted: --json, --locale L, --node-config FILE, --timeout MS (see 'utctl --help')."));
 	if (v->notes)
-		fprintf(f, "\n%s\n", v->notes);
+		fprintf(f, "\n%s\n", _(v->notes));
 	if (v->example)
-		fprintf(f, "\nexample:\n  %s\n", v->example);
+		fprintf(f, "\n%s\n  %s\n", _("example:"), v->example);
 }

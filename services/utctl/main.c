@@ -45,6 +45,7 @@ const noun_t nouns[] = {
 	{"reflection", N_("written reflections on a class"), table_only, 0},
 	{"notify", N_("notifications: delivery log, due reminders, resend, preview, nudges"), table_only, 0},
 	{"user", N_("accounts of the web console: add, list, passwd, role, disable"), table_only, 0},
+	{"audit", N_("who changed what: every daemon's changes with the actor of each"), audit_verbs, "list"},
 	{0},
 };
 
@@ -190,13 +191,17 @@ int main(int argc, char **argv)
 	c.noun = n;
 	snprintf(c.where, sizeof c.where, "%s", n->name);
 
-	if (++i >= argc)
+	/* a noun whose implied verb is its own (audit list) may be given alone, or with options only */
+	int own_implied = n->implied && has_own_verb(n, n->implied), alone = 0;
+	if (++i >= argc && !own_implied)
 		return usage(&c, _("missing VERB"));
-	if (is_help(argv[i]) || strcmp(argv[i], "help") == 0) {
+	if (i >= argc)
+		alone = 1, i--; /* the noun stands in the verb's place */
+	if (!alone && (is_help(argv[i]) || strcmp(argv[i], "help") == 0)) {
 		print_noun_help(n, stdout);
 		return EXIT_OK;
 	}
-	const ut_cmd_t *cmd = ut_cmd_find(n->name, argv[i]);
+	const ut_cmd_t *cmd = alone ? NULL : ut_cmd_find(n->name, argv[i]);
 	if (!cmd && n->implied && argv[i][0] != '-' && !has_own_verb(n, argv[i]) &&
 	    (cmd = ut_cmd_find(n->name, n->implied)))
 		i--; /* the word was the verb's first argument: `utctl enrol C001 12` */
@@ -234,12 +239,13 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	const verb_t *v = n->verbs;
-	while (v->name && strcmp(v->name, argv[i]) != 0)
+	while (!alone && v->name && strcmp(v->name, argv[i]) != 0)
 		v++;
-	if (!v->name && n->implied && argv[i][0] != '-') {
+	if (alone || (!v->name && n->implied && (argv[i][0] != '-' || own_implied))) {
 		for (v = n->verbs; v->name && strcmp(v->name, n->implied) != 0; v++)
 			;
-		i--; /* the word was the verb's first argument; the noun stands in the verb's place */
+		if (!alone)
+			i--; /* the word was the verb's first argument; the noun stands in the verb's place */
 	}
 	if (!v->name)
 		return usage(&c, _("unknown verb '%s'"), argv[i]);

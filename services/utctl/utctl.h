@@ -133,6 +133,7 @@ extern const noun_t nouns[];
 /* The verbs not (yet) rows of the command table, per noun. */
 extern const verb_t node_verbs[];     /* node.c: status */
 extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
+extern const verb_t audit_verbs[];      /* audit.c: list, every daemon's changes merged */
 extern const verb_t node_backup_verbs[]; /* backup.c: backup, restore; joined to the node noun */
 
 /* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV

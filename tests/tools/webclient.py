@@ -3,6 +3,8 @@
 
 webclient.py BASE get PATH              print the status and the body of GET PATH
 webclient.py BASE status COOKIE PATH    POST {} to PATH with the session saved in COOKIE; print the status
+webclient.py BASE call NAME PASSWORD NOUN VERB JSON
+                                        sign in, POST the request; print the status and the reply
 webclient.py BASE scenario DIR          sign in with the test's accounts and check the API, one
                                         "ok - ..." or "FAIL - ..." line per check; exit 1 on a failure
 """
@@ -176,6 +178,11 @@ def main():
         cookie = open(sys.argv[3]).read().strip()
         print(request("POST", sys.argv[4], {}, cookie)[0])
         return
+    if cmd == "call":
+        who = Session(sys.argv[3], sys.argv[4])
+        s, j = who.call(sys.argv[5], sys.argv[6], json.loads(sys.argv[7]))
+        print(s, json.dumps(j, ensure_ascii=False))
+        sys.exit(0 if s == 200 else 1)
     if cmd == "scenario":
         scenario(sys.argv[3])
         sys.exit(1 if failed else 0)

@@ -88,6 +88,9 @@ void ut_rpc_client_destroy(ut_rpc_client_t **c);
 /* From now on refuse, with UT_EINVAL and without sending it, a request whose payload is over max
  * bytes: the most a daemon answers ([rpc] max_request_kb). 0, the default: no limit. */
 void ut_rpc_client_limit(ut_rpc_client_t *c, size_t max);
+/* Who the following requests are for ("unix:root", "web:wang.li"): every daemon keeps it with the
+ * change a request makes (the audit). Empty until set. */
+void ut_rpc_client_set_actor(ut_rpc_client_t *c, const char *actor);
 /* Send a request and wait for its reply. 0 with *reply set (check (*reply)->status),
  * UT_ETIMEOUT when the daemon did not answer in time. Free with ut__envelope__free_unpacked. */
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);

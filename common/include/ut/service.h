@@ -23,11 +23,14 @@ typedef int (*ut_handler_fn)(ut_service_t *svc, const Ut__Envelope *req, ut_repl
  * which costs SQLite a copy of every page the request touches. If such a handler fails after
  * writing all the same, the batch is rolled back and run again with a savepoint per request. */
 enum { UT_READS = 0, UT_WRITES = 1, UT_WRITES_AFTER_CHECKS = 2 };
+/* Every successful write is kept in the audit (ut_audit) with the request's actor, unless its
+ * handler says what it writes is no change a person makes (a session's last use). */
+enum { UT_UNAUDITED = 8 };
 
 typedef struct ut_handler {
 	int type;    /* UT__MSG_TYPE__* */
 	ut_handler_fn fn;
-	int writes;  /* UT_READS, UT_WRITES or UT_WRITES_AFTER_CHECKS */
+	int writes;  /* UT_READS, UT_WRITES or UT_WRITES_AFTER_CHECKS, | UT_UNAUDITED */
 } ut_handler_t;
 
 /* An event handler: apply the event's effect inside the consumer's transaction. The service

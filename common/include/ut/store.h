@@ -55,6 +55,15 @@ int ut_store_rows(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, ut_
 int ut_store_row(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, ut_row_fn fn, void **out);
 /* The first column of the first row, or dflt when there is no row; UT_E* on error. */
 int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt);
+/* The audit (ut_audit, in every daemon's database): a change made at at_ms on actor's request. */
+typedef struct Ut__AuditQuery Ut__AuditQuery;
+typedef struct Ut__AuditList Ut__AuditList;
+int ut_store_audit(ut_store_t *s, int64_t at_ms, const char *actor, int type, const char *request_id,
+		   const void *body, size_t len);
+/* The changes before q->before_id (0: all), at q->since_ms or later, of q->actor when given, newest
+ * first. */
+int ut_store_audit_list(ut_store_t *s, ut_arena_t *a, const Ut__AuditQuery *q, Ut__AuditList *out);
+
 /* Text column as a C string, "" for NULL. */
 const char *ut_store_text(sqlite3_stmt *st, int col);
 /* Text column into buf (len > 0 bytes), cut to fit; "" for NULL. Returns buf. */
