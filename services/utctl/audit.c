@@ -89,8 +89,10 @@ static int audit_list(ctx_t *c, int argc, char **argv)
 		row_t *more = rc ? NULL : realloc(rows, (n + l->n_entries + 1) * sizeof *rows);
 		if (!rc && !more)
 			rc = EXIT_REFUSED;
+		if (more)
+			rows = more;
 		for (size_t i = 0; more && i < l->n_entries; i++)
-			(rows = more)[n++] = (row_t){daemons[d], l->entries[i]};
+			rows[n++] = (row_t){daemons[d], l->entries[i]};
 	}
 	if (!rc) {
 		qsort(rows, n, sizeof *rows, newest_first);
