@@ -21,9 +21,14 @@ utctl unit add --code XQ --name '海淀区总工会' --kind union >/dev/null
 utctl cadre add --id C001 --name '王芳' --unit XQ --position chair >/dev/null
 utctl cadre add --id C002 --name '李强' --unit XQ --position vice_chair >/dev/null
 utctl class add --course SAFE --title '安全生产培训班' --capacity 40 --session '2027-03-05 09:00-11:00' >/dev/null
+# a class that met yesterday, for the roll-call at the door (its cadres enrolled late)
+yesterday=$(TZ=Asia/Shanghai date -d yesterday +%F)
+utctl class add --course SAFE --title '昨日之班' --capacity 40 --session "$yesterday 09:00-11:00" >/dev/null
+utctl enrol add C001 2 --late >/dev/null
+utctl enrol add C002 2 --late >/dev/null
 
 out=$(cd "$UT_SRC/tests/web" && node pages.mjs "https://127.0.0.1:$port" "$T" \
-	'wang.li:officer password 1:zh-Hans:安全生产培训班:王芳,C002,查无此人' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
+	'wang.li:officer password 1:zh-Hans:安全生产培训班:王芳,C002,查无此人:2' 'an.nguyen:viewer password 1:vi:安全生产培训班' 2>&1)
 st=$?
 while IFS= read -r line; do
 	case $line in
@@ -32,7 +37,9 @@ while IFS= read -r line; do
 	esac
 done <<<"$out"
 check "the browser run ended well" 0 "$st"
-check "a screenshot per page and language" 3 "$(ls "$T"/*.png 2>/dev/null | wc -l)"
+check "a screenshot per page and language" 4 "$(ls "$T"/*.png 2>/dev/null | wc -l)"
+check_run "the taps are the marks ut-enrold holds" 0 'late' bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' --locale en rollcall show 2 | grep C001 | tail -1"
+check_run "and the second cadre present" 0 'present' bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' --locale en rollcall show 2 | grep C002 | tail -1"
 check_run "the enrolments are what ut-enrold holds" 0 'C002 .*confirmed' utctl enrol list --class 1
 [[ -n ${UT_SCREENSHOTS:-} ]] && cp "$T"/*.png "$UT_SCREENSHOTS"/
 finish

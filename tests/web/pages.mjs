@@ -3,7 +3,9 @@
 // language (no English msgid of the pages, no English value word), keep a screenshot, sign out.
 // An account with a fifth field (names or ids, comma-separated) also opens the class and enrols them
 // by pasting them, one a line.
-//   node pages.mjs BASE OUTDIR NAME:PASSWORD:LOCALE:TITLE[:ENROL]...
+// A sixth field (a class id) takes the roll-call of that class's first session on the tablet: the
+// first cadre tapped twice (late), the second once (present).
+//   node pages.mjs BASE OUTDIR NAME:PASSWORD:LOCALE:TITLE[:ENROL[:ROLLCALL_CLASS]]...
 // Prints "ok - ..." or "FAIL - ..." per check; exits 1 on a failure.
 import { chromium } from "playwright-core";
 
@@ -23,7 +25,7 @@ async function englishOf(page) {
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 try {
   for (const a of accounts) {
-    const [name, password, locale, title, enrol] = a.split(":");
+    const [name, password, locale, title, enrol, rollClass] = a.split(":");
     // the node's self-signed certificate: a browser warns once, the test accepts it
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true,
                                                ignoreHTTPSErrors: true });
@@ -66,6 +68,26 @@ try {
       const text2 = (await page.locator("body").innerText()).replaceAll(title, "");
       const english = (await englishOf(page)).filter((w) => w.length > 2 && new RegExp(`\\b${w}\\b`).test(text2));
       say(english.length === 0, `${locale}: no English word on the class page`, english.join(", "));
+    }
+    if (rollClass) {
+      await page.goto(`${base}/#/rollcall/${rollClass}/1`);
+      await page.locator("#rollcall").waitFor({ state: "visible", timeout: 15000 });
+      const buttons = page.locator("#rollcall-list button");
+      await buttons.first().waitFor({ timeout: 15000 });
+      await buttons.nth(0).tap();
+      await page.locator('#rollcall-list button[data-mark="present"]').first().waitFor({ timeout: 15000 });
+      await buttons.nth(0).tap();
+      await page.locator('#rollcall-list button[data-mark="late"]').waitFor({ timeout: 15000 });
+      await buttons.nth(1).tap();
+      await page.locator('#rollcall-list button[data-mark="present"]').waitFor({ timeout: 15000 });
+      const counts = await page.locator("#rollcall-counts").innerText();
+      const words = await (await page.request.get(`${base}/i18n/${locale}.json`)).json();
+      say(counts.includes(`${words.value.present} 1`) && counts.includes(`${words.value.late} 1`),
+        `${locale}: the roll-call counts follow the taps`, counts);
+      await page.fill("#rollcall-search", "zzz-nobody");
+      say((await page.locator("#rollcall-list li:not([hidden])").count()) === 0, `${locale}: the search hides the others`);
+      await page.fill("#rollcall-search", "");
+      await page.screenshot({ path: `${outdir}/rollcall-${locale}.png`, fullPage: true });
     }
     say(errors.length === 0, `${locale}: no script error`, errors.join("; "));
     await page.click("#logout");

@@ -37,7 +37,7 @@ function rows(tbody, items, cells) {
 }
 
 function showOnly(id) {
-  for (const s of ["login", "classes", "class"]) document.getElementById(s).hidden = s !== id;
+  for (const s of ["login", "classes", "class", "rollcall"]) document.getElementById(s).hidden = s !== id;
 }
 
 async function classes() {
@@ -60,6 +60,15 @@ async function klass(id) {
   rows(document.querySelector("#sessions tbody"), c.sessions, (s) => [
     c.sessions.indexOf(s) + 1, when(s.starts_at), s.venue_name || "-", s.lecturer_name || "-"]);
   await roster(id);
+  const links = document.getElementById("rollcall-links");
+  links.replaceChildren(...c.sessions.map((s, i) => {
+    const a = document.createElement("a");
+    a.href = `#/rollcall/${id}/${i + 1}`;
+    a.className = "button";
+    a.textContent = `${t("Roll-call")} ${i + 1}`;
+    return a;
+  }));
+  links.hidden = session.role === "viewer";
   document.getElementById("enrol").dataset.class = id;
   document.getElementById("enrol").hidden = session.role === "viewer" || session.role === "lecturer";
   showOnly("class");
@@ -90,11 +99,66 @@ document.getElementById("enrol").addEventListener("submit", async (e) => {
   }
 });
 
+// The roll-call sheet of one session, for a tablet at the door: one tap cycles a cadre's mark
+// present -> late -> excused -> absent, each tap sent at once; live counts, a search box.
+const marks = ["present", "late", "excused", "absent"];
+
+async function rollcall(id, number) {
+  const c = await call("class", "show", { words: [id] });
+  const s = c.sessions[number - 1];
+  document.getElementById("rollcall-back").href = `#/class/${id}`;
+  document.getElementById("rollcall-title").textContent = `${c.title} · ${number}`;
+  document.getElementById("rollcall-when").textContent = s ? [when(s.starts_at), s.venue_name].filter(Boolean).join(" · ") : "";
+  const people = (await call("enrol", "list", { words: ["--class", id, "--state", "confirmed"] })).enrolments;
+  const shown = (await call("rollcall", "show", { words: [id] })).marks
+    .filter((m) => m.session_number === Number(number));
+  const mark = Object.fromEntries(shown.map((m) => [m.cadre_id, m.mark]));
+  const list = document.getElementById("rollcall-list"), said = document.getElementById("rollcall-said");
+  const counts = () => {
+    const n = Object.fromEntries(marks.map((m) => [m, 0]));
+    for (const p of people) if (mark[p.cadre_id]) n[mark[p.cadre_id]]++;
+    const unmarked = people.length - marks.reduce((a, m) => a + n[m], 0);
+    document.getElementById("rollcall-counts").textContent =
+      [...marks.map((m) => `${tw(m)} ${n[m]}`), `${t("Not marked")} ${unmarked}`].join(" · ");
+  };
+  list.replaceChildren(...people.map((p) => {
+    const li = document.createElement("li"), b = document.createElement("button");
+    li.dataset.name = `${p.cadre_name} ${p.cadre_id}`.toLowerCase();
+    const label = () => { b.textContent = `${p.cadre_name || p.cadre_id} — ${mark[p.cadre_id] ? tw(mark[p.cadre_id]) : t("Not marked")}`; };
+    b.dataset.cadre = p.cadre_id;
+    b.dataset.mark = mark[p.cadre_id] || "";
+    label();
+    b.addEventListener("click", async () => {
+      const next = marks[(marks.indexOf(mark[p.cadre_id]) + 1) % marks.length];
+      try {
+        await call("rollcall", "mark", { words: [id, String(number), `--${next}`, p.cadre_id] });
+        mark[p.cadre_id] = next;
+        b.dataset.mark = next;
+        said.textContent = "";
+      } catch (err) {
+        said.textContent = err.message;
+      }
+      label();
+      counts();
+    });
+    li.append(b);
+    return li;
+  }));
+  counts();
+  const search = document.getElementById("rollcall-search");
+  search.placeholder = t("Search by name or id");
+  search.oninput = () => {
+    const q = search.value.trim().toLowerCase();
+    for (const li of list.children) li.hidden = q !== "" && !li.dataset.name.includes(q);
+  };
+  showOnly("rollcall");
+}
+
 async function route() {
   if (!session) return showOnly("login");
-  const m = location.hash.match(/^#\/class\/(\d+)$/);
+  const m = location.hash.match(/^#\/class\/(\d+)$/), r = location.hash.match(/^#\/rollcall\/(\d+)\/(\d+)$/);
   try {
-    if (m) await klass(m[1]); else await classes();
+    if (r) await rollcall(r[1], r[2]); else if (m) await klass(m[1]); else await classes();
   } catch (err) {
     if (err.status === 401) location.reload();
     throw err;
