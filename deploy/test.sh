@@ -34,7 +34,7 @@ done
 
 # The browser tests of the web console: Debian's chromium with CJK fonts, driven by playwright-core
 # (pinned in tests/web/package-lock.json; npm ci installs it, never a browser).
-UT_DEPS+=(chromium fonts-noto-cjk)
+UT_DEPS+=(chromium fonts-noto-cjk poppler-utils) # poppler reads the printed sign-in sheet back
 command -v npm >/dev/null || UT_DEPS+=(npm)
 ut_install_deps
 if [[ ! -d tests/web/node_modules/playwright-core ]] || [[ tests/web/package-lock.json -nt tests/web/node_modules ]]; then

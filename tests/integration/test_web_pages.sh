@@ -38,6 +38,15 @@ while IFS= read -r line; do
 done <<<"$out"
 check "the browser run ended well" 0 "$st"
 check "a screenshot per page and language" 4 "$(ls "$T"/*.png 2>/dev/null | wc -l)"
+if command -v pdftotext >/dev/null; then
+	pdftotext -layout "$T/sheet-zh-Hans.pdf" "$T/sheet.txt"
+	check "the sign-in sheet names its cadres" 2 "$(grep -cE '王芳|李强' "$T/sheet.txt")"
+	check_run "its title and columns in Chinese" 0 '签名' cat "$T/sheet.txt"
+	check "one A4 page" 1 "$(pdfinfo "$T/sheet-zh-Hans.pdf" | awk '/^Pages:/ {print $2}')"
+	check_run "the page is A4" 0 'Page size:.*[(]A4[)]' pdfinfo "$T/sheet-zh-Hans.pdf"
+else
+	fail "pdftotext (poppler-utils) to read the sign-in sheet back"
+fi
 check_run "the taps are the marks ut-enrold holds" 0 'late' bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' --locale en rollcall show 2 | grep C001 | tail -1"
 check_run "and the second cadre present" 0 'present' bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' --locale en rollcall show 2 | grep C002 | tail -1"
 check_run "the enrolments are what ut-enrold holds" 0 'C002 .*confirmed' utctl enrol list --class 1

@@ -88,6 +88,13 @@ try {
       say((await page.locator("#rollcall-list li:not([hidden])").count()) === 0, `${locale}: the search hides the others`);
       await page.fill("#rollcall-search", "");
       await page.screenshot({ path: `${outdir}/rollcall-${locale}.png`, fullPage: true });
+      // the sign-in sheet of the same session, printed to PDF as a browser prints it
+      await page.goto(`${base}/#/sheet/${rollClass}/1`);
+      await page.locator("#sheet tbody tr").first().waitFor({ timeout: 15000 });
+      await page.emulateMedia({ media: "print" });
+      await page.pdf({ path: `${outdir}/sheet-${locale}.pdf`, format: "A4", printBackground: true });
+      await page.emulateMedia({ media: "screen" });
+      say(true, `${locale}: the sign-in sheet printed to PDF`);
     }
     say(errors.length === 0, `${locale}: no script error`, errors.join("; "));
     await page.click("#logout");

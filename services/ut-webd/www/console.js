@@ -37,7 +37,7 @@ function rows(tbody, items, cells) {
 }
 
 function showOnly(id) {
-  for (const s of ["login", "classes", "class", "rollcall"]) document.getElementById(s).hidden = s !== id;
+  for (const s of ["login", "classes", "class", "rollcall", "sheet"]) document.getElementById(s).hidden = s !== id;
 }
 
 async function classes() {
@@ -61,13 +61,14 @@ async function klass(id) {
     c.sessions.indexOf(s) + 1, when(s.starts_at), s.venue_name || "-", s.lecturer_name || "-"]);
   await roster(id);
   const links = document.getElementById("rollcall-links");
-  links.replaceChildren(...c.sessions.map((s, i) => {
-    const a = document.createElement("a");
-    a.href = `#/rollcall/${id}/${i + 1}`;
-    a.className = "button";
-    a.textContent = `${t("Roll-call")} ${i + 1}`;
-    return a;
-  }));
+  links.replaceChildren(...c.sessions.flatMap((s, i) => [["rollcall", t("Roll-call")], ["sheet", t("Sign-in sheet")]]
+    .map(([page, label]) => {
+      const a = document.createElement("a");
+      a.href = `#/${page}/${id}/${i + 1}`;
+      a.className = "button";
+      a.textContent = `${label} ${i + 1}`;
+      return a;
+    })));
   links.hidden = session.role === "viewer";
   document.getElementById("enrol").dataset.class = id;
   document.getElementById("enrol").hidden = session.role === "viewer" || session.role === "lecturer";
@@ -154,11 +155,30 @@ async function rollcall(id, number) {
   showOnly("rollcall");
 }
 
+// The sign-in sheet of one session, to print (A4): the class, the session's time and place, every
+// confirmed cadre with their unit and room to sign.
+async function sheet(id, number) {
+  const c = await call("class", "show", { words: [id] });
+  const s = c.sessions[number - 1];
+  document.getElementById("sheet-back").href = `#/class/${id}`;
+  document.getElementById("sheet-title").textContent = `${c.title} · ${t("Sign-in sheet")} ${number}`;
+  document.getElementById("sheet-when").textContent =
+    s ? [when(s.starts_at), s.venue_name, s.venue_address].filter(Boolean).join(" · ") : "";
+  const people = (await call("enrol", "list", { words: ["--class", id, "--state", "confirmed"] })).enrolments;
+  rows(document.querySelector("#sheet-table tbody"), people, (p) => [
+    people.indexOf(p) + 1, p.cadre_name || p.cadre_id, p.unit_code, ""]);
+  document.getElementById("sheet-count").textContent = `${t("Cadres")}: ${people.length}`;
+  document.getElementById("sheet-print").onclick = () => window.print();
+  showOnly("sheet");
+}
+
 async function route() {
   if (!session) return showOnly("login");
-  const m = location.hash.match(/^#\/class\/(\d+)$/), r = location.hash.match(/^#\/rollcall\/(\d+)\/(\d+)$/);
+  const m = location.hash.match(/^#\/class\/(\d+)$/), r = location.hash.match(/^#\/(rollcall|sheet)\/(\d+)\/(\d+)$/);
   try {
-    if (r) await rollcall(r[1], r[2]); else if (m) await klass(m[1]); else await classes();
+    if (r) await (r[1] === "sheet" ? sheet : rollcall)(r[2], r[3]);
+    else if (m) await klass(m[1]);
+    else await classes();
   } catch (err) {
     if (err.status === 401) location.reload();
     throw err;
