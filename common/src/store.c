@@ -36,7 +36,7 @@ static const char base_schema[] =
 	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	/* every change, with who asked for it: written in the change's own savepoint */
 	"CREATE TABLE IF NOT EXISTS ut_audit(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, actor TEXT NOT NULL,"
-	" type INTEGER NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL);";
+	" type INTEGER NOT NULL, request_id TEXT NOT NULL, body BLOB NOT NULL, size INTEGER NOT NULL);";
 
 sqlite3 *ut_store_db(ut_store_t *s) { return s->db; }
 const char *ut_store_path(ut_store_t *s) { return s->path; }
@@ -355,14 +355,17 @@ int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt)
 int ut_store_audit(ut_store_t *s, int64_t at_ms, const char *actor, int type, const char *request_id,
 		   const void *body, size_t len)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO ut_audit(at_ms, actor, type, request_id, body) VALUES(?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(s, "INSERT INTO ut_audit(at_ms, actor, type, request_id, body, size)"
+					    " VALUES(?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return UT_EINTERNAL;
+	int keep = len <= UT_AUDIT_BODY_MAX; /* an import of thousands of cadres: its size, not its copy */
 	sqlite3_bind_int64(st, 1, at_ms);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, type);
 	sqlite3_bind_text(st, 4, request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, len ? body : "", (int)len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, keep && len ? body : "", keep ? (int)len : 0, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)len);
 	return ut_store_step_done(s, st, "audit insert");
 }
 
@@ -380,12 +383,13 @@ static void *audit_row(ut_arena_t *a, sqlite3_stmt *st)
 	e->body.len = (size_t)sqlite3_column_bytes(st, 5);
 	if (e->body.len && (e->body.data = ut_arena_alloc(a, e->body.len)))
 		memcpy(e->body.data, sqlite3_column_blob(st, 5), e->body.len);
+	e->size = sqlite3_column_int64(st, 6);
 	return e;
 }
 
 int ut_store_audit_list(ut_store_t *s, ut_arena_t *a, const Ut__AuditQuery *q, Ut__AuditList *out)
 {
-	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id, at_ms, actor, type, request_id, body FROM ut_audit"
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT id, at_ms, actor, type, request_id, body, size FROM ut_audit"
 					    " WHERE (?1 = 0 OR id < ?1) AND at_ms >= ?2 AND (?3 = '' OR actor = ?3)"
 					    " ORDER BY id DESC LIMIT ?4");
 	if (!st)

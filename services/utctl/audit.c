@@ -47,6 +47,8 @@ static const ut_cmd_t *row_of(const char *daemon, int type)
 /* The request as JSON, by its row's message (a sign-in has none: its type's name). */
 static json_t *request_json(const ut_cmd_t *cmd, const Ut__AuditEntry *e)
 {
+	if (e->size > (int64_t)e->body.len) /* too large to keep a copy of (an import) */
+		return json_pack("{s:I}", "size", (json_int_t)e->size);
 	ProtobufCMessage *m = cmd ? protobuf_c_message_unpack(cmd->req, NULL, e->body.len, e->body.data) : NULL;
 	json_t *j = m ? ut_pbjson_from_msg(m) : json_object();
 	if (m)

@@ -24,6 +24,12 @@ check "the request as it was" '"Pháp luật lao động"' \
 check "--limit" 2 "$(utctl audit --limit 2 | tail -n +2 | wc -l)"
 check "--actor" 0 "$(utctl audit --actor web:nobody | tail -n +2 | wc -l)"
 check_run "a bad --since is a usage error" 2 'since' utctl audit --since yesterday
+# a large request (an import) is kept as its size, not as a copy
+{ echo 'id,name,unit,position'; for n in $(seq 400); do echo "K$n,Cán bộ số $n của đơn vị,XQ,chair"; done; } >"$T/big.csv"
+utctl cadre import "$T/big.csv" >/dev/null
+check "a large import is audited by its size" 1 "$(utctl audit --json | /usr/bin/python3 -c '
+import json, sys
+print(sum(1 for e in json.load(sys.stdin) if e["what"] == "cadre import" and e["request"].get("size", 0) > 16384))')"
 
 # The web console's changes are the account's.
 port=$(free_port)

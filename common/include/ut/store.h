@@ -55,7 +55,9 @@ int ut_store_rows(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, int limit, ut_
 int ut_store_row(ut_store_t *s, ut_arena_t *a, sqlite3_stmt *st, ut_row_fn fn, void **out);
 /* The first column of the first row, or dflt when there is no row; UT_E* on error. */
 int64_t ut_store_scalar(ut_store_t *s, sqlite3_stmt *st, int64_t dflt);
-/* The audit (ut_audit, in every daemon's database): a change made at at_ms on actor's request. */
+/* The audit (ut_audit, in every daemon's database): a change made at at_ms on actor's request,
+ * with the request's body when it is at most UT_AUDIT_BODY_MAX bytes (else only its size). */
+#define UT_AUDIT_BODY_MAX 16384
 typedef struct Ut__AuditQuery Ut__AuditQuery;
 typedef struct Ut__AuditList Ut__AuditList;
 int ut_store_audit(ut_store_t *s, int64_t at_ms, const char *actor, int type, const char *request_id,
