@@ -37,19 +37,20 @@ int ut_outbox_init(ut_outbox_t *o, ut_store_t *s, const char *node, const char *
 	return 0;
 }
 
-int ut_outbox_put(ut_outbox_t *o, int type, const ProtobufCMessage *body)
+int ut_outbox_put(ut_outbox_t *o, int type, const ProtobufCMessage *body, const char *actor)
 {
 	size_t n = protobuf_c_message_get_packed_size(body);
 	unsigned char stackbuf[4096], *buf = n <= sizeof stackbuf ? stackbuf : malloc(n);
 	if (!buf)
 		return UT_ENOMEM;
 	protobuf_c_message_pack(body, buf);
-	sqlite3_stmt *st = ut_store_stmt(o->store, "INSERT INTO ut_outbox(type, ts_ms, body) VALUES(?, ?, ?)");
+	sqlite3_stmt *st = ut_store_stmt(o->store, "INSERT INTO ut_outbox(type, ts_ms, body, actor) VALUES(?, ?, ?, ?)");
 	int rc = UT_EINTERNAL;
 	if (st) {
 		sqlite3_bind_int(st, 1, type);
 		sqlite3_bind_int64(st, 2, ut_clock_now_ms());
 		sqlite3_bind_blob(st, 3, buf, (int)n, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, actor ? actor : "", -1, SQLITE_STATIC);
 		rc = ut_store_step_done(o->store, st, "outbox put");
 	}
 	if (buf != stackbuf)
@@ -79,7 +80,7 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 {
 	if (o->sent > o->published)
 		return 0; /* one batch in flight at a time: a later one must not pass a failed one */
-	sqlite3_stmt *st = ut_store_stmt(o->store, "SELECT seq, type, ts_ms, body FROM ut_outbox WHERE seq > ?"
+	sqlite3_stmt *st = ut_store_stmt(o->store, "SELECT seq, type, ts_ms, body, actor FROM ut_outbox WHERE seq > ?"
 						   " ORDER BY seq LIMIT ?");
 	if (!st)
 		return UT_EINTERNAL;
@@ -113,6 +114,7 @@ int ut_outbox_relay_send(ut_outbox_t *o, ut_bus_t *bus, int max)
 		env.ts_ms = sqlite3_column_int64(st, 2);
 		env.body.data = (uint8_t *)sqlite3_column_blob(st, 3);
 		env.body.len = (size_t)sqlite3_column_bytes(st, 3);
+		env.actor = (char *)ut_store_text(st, 4); /* who asked for the change the event tells */
 		len[n] = ut__envelope__get_packed_size(&env);
 		uint8_t *at = ut_buf_room(&packed, len[n]);
 		if (!at) {

@@ -35,6 +35,7 @@ struct ut_service {
 	int sigfd;
 	int stop;
 	int emitted;        /* events queued since the last relay */
+	const char *actor;  /* whose request or event is being handled: its events carry it */
 	int relay_timer;    /* a retry is scheduled */
 	int64_t started_ms;
 	int64_t requests, commits, commit_us, events_applied;
@@ -55,7 +56,7 @@ void ut_service_set_app(ut_service_t *svc, void *app) { svc->app = app; }
 
 int ut_service_emit(ut_service_t *svc, int type, const ProtobufCMessage *body)
 {
-	int rc = ut_outbox_put(&svc->outbox, type, body);
+	int rc = ut_outbox_put(&svc->outbox, type, body, svc->actor);
 	if (!rc)
 		svc->emitted = 1;
 	return rc;
@@ -267,7 +268,9 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 		return 0;
 	}
 	sqlite3_int64 changes = sqlite3_total_changes64(ut_store_db(svc->store));
+	svc->actor = req->env->actor;
 	int rc = h->fn(svc, req->env, rep);
+	svc->actor = NULL;
 	if (rc == 0 && rep->status != UT__STATUS__STATUS_OK)
 		rc = ut_status_to_err(rep->status);
 	if (rc && rep->status == UT__STATUS__STATUS_OK)
@@ -393,7 +396,9 @@ static int apply_one(ut_service_t *svc, const void *data, size_t len, const char
 	if (seen < 0)
 		rc = seen;
 	else if (!seen && (rc = ut_store_savepoint(svc->store)) == 0) {
+		svc->actor = ev->actor; /* what it emits in turn was asked for by the same */
 		int erc = fn(svc, ev);
+		svc->actor = NULL;
 		if (erc == UT_EUNAVAIL) {
 			rc = erc;
 		} else if (erc) {

@@ -31,7 +31,7 @@ struct ut_store {
  * event; databases created before keep it, which is as correct). */
 static const char base_schema[] =
 	"CREATE TABLE IF NOT EXISTS ut_outbox(seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
-	" ts_ms INTEGER NOT NULL, body BLOB NOT NULL);"
+	" ts_ms INTEGER NOT NULL, body BLOB NOT NULL, actor TEXT NOT NULL DEFAULT '');"
 	"CREATE TABLE IF NOT EXISTS ut_inbox(event_id TEXT PRIMARY KEY, applied_ms INTEGER NOT NULL) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS ut_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	/* every change, with who asked for it: written in the change's own savepoint */
@@ -159,6 +159,18 @@ static void profile_report(ut_store_t *s)
 				s->cache[i].sql);
 }
 
+/* An outbox made before events carried their actor gets the column (empty for its old rows). */
+static int outbox_actor(ut_store_t *s)
+{
+	sqlite3_stmt *st = NULL;
+	int have = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info('ut_outbox') WHERE name = 'actor'", -1, &st,
+			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		have = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return have ? 0 : ut_store_exec(s, "ALTER TABLE ut_outbox ADD COLUMN actor TEXT NOT NULL DEFAULT ''");
+}
+
 int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migrations, int n,
 		  const char *synchronous, int busy_timeout_ms)
 {
@@ -191,7 +203,7 @@ int ut_store_open(ut_store_t **out, const char *path, const ut_migration_t *migr
 		 "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
 		 " PRAGMA cache_size=-8192; PRAGMA temp_store=MEMORY;",
 		 full ? "FULL" : "NORMAL");
-	if ((rc = ut_store_exec(s, pragmas)) || (rc = ut_store_exec(s, base_schema)) ||
+	if ((rc = ut_store_exec(s, pragmas)) || (rc = ut_store_exec(s, base_schema)) || (rc = outbox_actor(s)) ||
 	    (rc = migrate(s, migrations, n))) {
 		ut_store_destroy(&s);
 		return rc;

@@ -24,6 +24,9 @@ check "the request as it was" '"Pháp luật lao động"' \
 check "--limit" 2 "$(utctl audit --limit 2 | tail -n +2 | wc -l)"
 check "--actor" 0 "$(utctl audit --actor web:nobody | tail -n +2 | wc -l)"
 check_run "a bad --since is a usage error" 2 'since' utctl audit --since yesterday
+check "the change's event carries who asked for it" 1 "$(events ut-schedd | grep -c "EV_COURSE_CREATED.* actor=$me\$")"
+check "so does the enrolment's, in another daemon" 1 \
+	"$(events ut-enrold | grep -E 'EV_ENROL_CONFIRMED' | grep -c "actor=$me")"
 # a large request (an import) is kept as its size, not as a copy
 { echo 'id,name,unit,position'; for n in $(seq 400); do echo "K$n,Cán bộ số $n của đơn vị,XQ,chair"; done; } >"$T/big.csv"
 utctl cadre import "$T/big.csv" >/dev/null

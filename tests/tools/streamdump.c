@@ -64,6 +64,8 @@ int main(int argc, char **argv)
 				printf(" late");
 			if (en)
 				ut__enrolment__free_unpacked(en, NULL);
+			if (env && *env->actor) /* last, so the columns before keep their places */
+				printf(" actor=%s", env->actor);
 			printf("\n");
 			if (b)
 				ut__cadre_batch__free_unpacked(b, NULL);

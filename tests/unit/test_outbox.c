@@ -90,7 +90,9 @@ static void put(ut_outbox_t *o, int type, int n)
 	snprintf(name, sizeof name, "event %d", n);
 	body.daemon = name;
 	body.uptime_s = n;
-	assert_int_equal(ut_outbox_put(o, type, &body.base), 0);
+	char actor[32];
+	snprintf(actor, sizeof actor, "unix:officer%d", n);
+	assert_int_equal(ut_outbox_put(o, type, &body.base, actor), 0);
 }
 
 static void put_committed(fixture_t *f, int first, int count)
@@ -176,6 +178,9 @@ static void check_stream(fixture_t *f, int n)
 		assert_string_equal(built, want);
 		assert_string_equal(ev[i].env->node, NODE);
 		assert_int_equal(ev[i].env->type, UT__MSG_TYPE__EV_CLASS_CHANGED);
+		char actor[32]; /* who asked for the change travels with its event */
+		snprintf(actor, sizeof actor, "unix:officer%d", ev[i].n);
+		assert_string_equal(ev[i].env->actor, actor);
 		assert_true(ev[i].env->ts_ms > 1700000000000LL);
 		assert_int_equal(ev[i].env->status, 0);
 	}
@@ -261,7 +266,7 @@ static void test_relay_in_order(void **state)
 	big.uptime_s = 9;
 	big.db_path = path;
 	assert_int_equal(ut_store_begin(f->store), 0);
-	assert_int_equal(ut_outbox_put(&f->ob, UT__MSG_TYPE__EV_CLASS_CHANGED, &big.base), 0);
+	assert_int_equal(ut_outbox_put(&f->ob, UT__MSG_TYPE__EV_CLASS_CHANGED, &big.base, ""), 0);
 	assert_int_equal(ut_store_commit(f->store), 0);
 	assert_int_equal(ut_outbox_relay(&f->ob, f->bus, 100), 1);
 	event_t ev[16];

@@ -114,6 +114,29 @@ static void test_open_wal(void **state)
 	free(path);
 }
 
+/* A database whose outbox predates the events' actor gets the column, its rows kept. */
+static void test_outbox_gets_actor(void **state)
+{
+	(void)state;
+	char *path = db_path();
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE ut_outbox(seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
+					  " ts_ms INTEGER NOT NULL, body BLOB NOT NULL);"
+					  "INSERT INTO ut_outbox(type, ts_ms, body) VALUES(1000, 1, x'00');",
+				  NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	ut_store_t *s = NULL;
+	assert_int_equal(ut_store_open(&s, path, NULL, 0, "full", 1000), 0);
+	assert_int_equal(query_int(s, "SELECT count(*) FROM ut_outbox WHERE actor = ''"), 1);
+	ut_store_destroy(&s);
+	assert_int_equal(ut_store_open(&s, path, NULL, 0, "full", 1000), 0); /* and again: added once */
+	assert_int_equal(query_int(s, "SELECT count(*) FROM pragma_table_info('ut_outbox') WHERE name = 'actor'"), 1);
+	ut_store_destroy(&s);
+	free(path);
+}
+
 static void test_migrations_in_order(void **state)
 {
 	(void)state;
@@ -401,6 +424,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_wal),
+		cmocka_unit_test(test_outbox_gets_actor),
 		cmocka_unit_test(test_migrations_in_order),
 		cmocka_unit_test(test_reopen_applies_only_new),
 		cmocka_unit_test(test_failing_migration_rolls_back),

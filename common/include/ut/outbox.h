@@ -19,8 +19,9 @@ typedef struct ut_outbox {
 } ut_outbox_t;
 
 int ut_outbox_init(ut_outbox_t *o, ut_store_t *s, const char *node, const char *daemon);
-/* Inside the caller's transaction: queue an event of `type` with `body`. */
-int ut_outbox_put(ut_outbox_t *o, int type, const ProtobufCMessage *body);
+/* Inside the caller's transaction: queue an event of `type` with `body`, for `actor` (who asked for
+ * the change; "" for none). */
+int ut_outbox_put(ut_outbox_t *o, int type, const ProtobufCMessage *body, const char *actor);
 /* Events committed but not yet in the stream. */
 int64_t ut_outbox_pending(ut_outbox_t *o);
 /* Publish up to `max` committed events to the daemon's stream, in order, in one round trip.
