@@ -276,9 +276,10 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 	if (rc && rep->status == UT__STATUS__STATUS_OK)
 		ut_reply_err(rep, rc, "%s", ut_strerror(rc));
 	/* the change and who asked for it, in one savepoint: kept together or not at all */
+	const char *actor = *req->env->actor ? req->env->actor : "unknown";
 	if (!rc && !(h->writes & UT_UNAUDITED) &&
-	    (rc = ut_store_audit(svc->store, ut_clock_now_ms(), *req->env->actor ? req->env->actor : "unknown", type,
-				 req->env->id, req->env->body.data, req->env->body.len)) != 0) {
+	    (rc = ut_store_audit(svc->store, ut_clock_now_ms(), actor, type, req->env->id, req->env->body.data,
+				 req->env->body.len)) != 0) {
 		ut_reply_clear(rep);
 		ut_reply_err(rep, rc, "%s could not record who made the change; nothing was changed", svc->def->name);
 	}
@@ -287,6 +288,19 @@ static int run_request(ut_service_t *svc, ut_rpc_req_t *req, ut_reply_t *rep, in
 	else if (own)
 		ut_store_release(svc->store);
 	return !own && rc && sqlite3_total_changes64(ut_store_db(svc->store)) != changes;
+}
+
+/* Once committed, the log says who changed what too, by ids only (the audit holds the request). */
+static void log_changes(ut_service_t *svc, const ut_rpc_req_t *reqs, const ut_reply_t *reps, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const ut_handler_t *h = reqs[i].bad ? NULL : find_handler(svc->def, reqs[i].env->type);
+		if (!h || !h->writes || (h->writes & UT_UNAUDITED) || reps[i].status != UT__STATUS__STATUS_OK)
+			continue;
+		const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(&ut__msg_type__descriptor, h->type);
+		const char *actor = reqs[i].env->actor;
+		ut_info("%s by %s (request %s)", v ? v->name : "?", *actor ? actor : "unknown", reqs[i].env->id);
+	}
 }
 
 /* Run n requests in one transaction and commit once; when the commit fails every reply becomes
@@ -310,6 +324,7 @@ static void apply_requests(ut_service_t *svc, ut_rpc_req_t *reqs, ut_reply_t *re
 	if (in_tx && ut_store_commit(svc->store) == 0) {
 		svc->commits++;
 		svc->commit_us += ut_clock_mono_us() - t0;
+		log_changes(svc, reqs, reps, n);
 	} else if (in_tx) {
 		ut_store_rollback(svc->store);
 		svc->emitted = emitted_before;

@@ -15,6 +15,7 @@ utctl course add --code LAW --title 'Again' --category labour_law >/dev/null 2>&
 check "a change and its actor in one row, in each daemon" "$me|1" \
 	"$(sql ut-schedd "SELECT actor, count(*) FROM ut_audit WHERE type = 100")"
 check "a refused request leaves nothing" 2 "$(sql ut-schedd 'SELECT count(*) FROM ut_audit')"
+check "the log says who changed what, once per change" 1 "$(grep -c "MSG_COURSE_ADD by $me" "$T/ut-schedd.log")"
 check "reads are not changes" 0 "$(utctl course list >/dev/null; sql ut-schedd 'SELECT count(*) FROM ut_audit WHERE type = 101')"
 check_run "utctl audit: newest first, each request by its row" 0 "^[0-9-]+ [0-9:]+ +$me +enrol add +\{.*C001" \
 	bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' audit | sed -n 2p"
