@@ -123,6 +123,8 @@ static const setting_t settings[] = {
 	S("web", "key", web_key, "", "HTTPS private key (PEM) of cert, relative to this file, mode 0600."),
 	S("web", "www", web_www, "", "The console's pages, relative to this file; empty = those installed with ut-webd."),
 	I("web", "max_body_kb", web_max_body_kb, 1024, 1, 65536, "The largest request body ut-webd takes (an upload)."),
+	I("web", "session_idle_s", web_session_idle_s, 1800, 1, 604800, "A console session ends after this long without a request."),
+	I("web", "session_max_s", web_session_max_s, 43200, 1, 2592000, "A console session ends this long after its sign-in at the latest."),
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

@@ -10,6 +10,11 @@
 #include <sodium.h>
 #include <string.h>
 
+webd_lifetime_t webd_lifetime(const ut_config_t *cfg)
+{
+	return (webd_lifetime_t){(int64_t)cfg->web_session_idle_s * 1000, (int64_t)cfg->web_session_max_s * 1000};
+}
+
 void webd_token_hash(const char *token, char out[65])
 {
 	unsigned char h[32];
@@ -142,7 +147,8 @@ int webd_login_end(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	int64_t now = ut_clock_now_ms();
 	char token[65], hash[65], csrf[33];
 	Ut__WebSession *w = NULL;
-	int rc = webd_session_purge(s, now);
+	webd_lifetime_t life = webd_lifetime(ut_service_config(svc));
+	int rc = webd_session_purge(s, now, life);
 	if (!rc && !l->ok) { /* counted, so the answer is a success without a session (a refusal is rolled back) */
 		if (!(rc = webd_user_login_result(s, l->name, 0, now)) && !(rc = webd_address_failed(s, l->address, now)) &&
 		    (w = ut_arena_alloc(&a, sizeof *w)))
@@ -153,7 +159,7 @@ int webd_login_end(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		webd_token_hash(token, hash);
 		if (!(rc = webd_user_login_result(s, l->name, 1, now)) &&
 		    !(rc = webd_session_insert(s, hash, csrf, l->name, now)) &&
-		    !(rc = webd_session_get(s, &a, hash, now, &w)))
+		    !(rc = webd_session_get(s, &a, hash, now, life, &w)))
 			w->token = ut_arena_strdup(&a, token);
 	}
 	protobuf_c_message_free_unpacked(&l->base, NULL);
@@ -168,7 +174,7 @@ static int session_of(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *re
 		return UT_EINVAL;
 	webd_token_hash(q->token, hash);
 	*everywhere = q->everywhere;
-	int rc = webd_session_get(ut_service_store(svc), a, hash, ut_clock_now_ms(), w);
+	int rc = webd_session_get(ut_service_store(svc), a, hash, ut_clock_now_ms(), webd_lifetime(ut_service_config(svc)), w);
 	protobuf_c_message_free_unpacked(&q->base, NULL);
 	if (rc == UT_ENOTFOUND)
 		rc = ut_reply_err(rep, rc, "not signed in (the session ended or expired)");
@@ -182,7 +188,7 @@ int webd_session_check(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	Ut__WebSession *w = NULL;
 	int everywhere, rc = session_of(svc, req, rep, &a, hash, &w, &everywhere);
 	if (!rc)
-		rc = webd_session_touch(ut_service_store(svc), hash, ut_clock_now_ms());
+		rc = webd_session_touch(ut_service_store(svc), hash, ut_clock_now_ms(), webd_lifetime(ut_service_config(svc)));
 	return ut_reply_msg(rep, &a, rc, w ? &w->base : NULL);
 }
 

@@ -64,6 +64,7 @@ struct webd_http {
 	char *words[4];     /* each locale's words of the pages, as JSON (ut_locales' order) */
 	int node_locale;    /* the node's, for a page before anyone signs in */
 	char *timezone;     /* the node's ([node] timezone): pages show times on its clock */
+	int session_max_s;  /* the cookie's Max-Age: the session's longest life */
 	pthread_key_t clients; /* each HTTP thread's own sockets: a ZeroMQ socket is one thread's */
 };
 
@@ -312,7 +313,7 @@ static enum MHD_Result login(webd_http_t *h, struct MHD_Connection *mc, const js
 	} else {
 		char cookie[256];
 		snprintf(cookie, sizeof cookie, COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s; Max-Age=%lld", w->token,
-			 h->tls ? "; Secure" : "", (long long)(WEBD_SESSION_MS / 1000));
+			 h->tls ? "; Secure" : "", (long long)h->session_max_s);
 		ret = send_json(mc, 200, session_json(h, w), cookie);
 		ut__web_session__free_unpacked(w, NULL);
 	}
@@ -733,6 +734,7 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 	h->max_body = (size_t)cfg->web_max_body_kb * 1024;
 	h->www = strdup(www_dir);
 	h->timezone = strdup(cfg->timezone);
+	h->session_max_s = cfg->web_session_max_s;
 	for (int i = 0; i < NDAEMONS; i++)
 		h->endpoint[i] = ut_config_endpoint(cfg, daemons[i]);
 	int rc = words_load(h, cfg->locale, err, errlen);

@@ -198,7 +198,8 @@ static void *session_row(ut_arena_t *a, sqlite3_stmt *st)
 	return w;
 }
 
-int webd_session_get(ut_store_t *s, ut_arena_t *a, const char *token_hash, int64_t now, Ut__WebSession **out)
+int webd_session_get(ut_store_t *s, ut_arena_t *a, const char *token_hash, int64_t now, webd_lifetime_t life,
+		     Ut__WebSession **out)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "SELECT s.csrf, u.name, u.role, u.locale,"
 					    " min(s.last_ms + ?2, s.created_ms + ?3) FROM sessions s JOIN users u"
@@ -207,20 +208,22 @@ int webd_session_get(ut_store_t *s, ut_arena_t *a, const char *token_hash, int64
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, WEBD_IDLE_MS);
-	sqlite3_bind_int64(st, 3, WEBD_SESSION_MS);
+	sqlite3_bind_int64(st, 2, life.idle_ms);
+	sqlite3_bind_int64(st, 3, life.max_ms);
 	sqlite3_bind_int64(st, 4, now);
 	return ut_store_row(s, a, st, session_row, (void **)out);
 }
 
-int webd_session_touch(ut_store_t *s, const char *token_hash, int64_t now)
+int webd_session_touch(ut_store_t *s, const char *token_hash, int64_t now, webd_lifetime_t life)
 {
-	/* written at most once a minute, so reading pages does not cost a commit each */
-	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE sessions SET last_ms = ?2 WHERE token_hash = ?1 AND last_ms < ?2 - 60000");
+	/* written at most once a minute (or a quarter of the idle time), so reading pages does not
+	 * cost a commit each */
+	sqlite3_stmt *st = ut_store_stmt(s, "UPDATE sessions SET last_ms = ?2 WHERE token_hash = ?1 AND last_ms < ?2 - ?3");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, life.idle_ms / 4 < 60000 ? life.idle_ms / 4 : 60000);
 	return ut_store_step_done(s, st, "session touch");
 }
 
@@ -235,14 +238,14 @@ int webd_session_delete(ut_store_t *s, const char *token_hash, const char *every
 	return ut_store_step_done(s, st, "session delete");
 }
 
-int webd_session_purge(ut_store_t *s, int64_t now)
+int webd_session_purge(ut_store_t *s, int64_t now, webd_lifetime_t life)
 {
 	sqlite3_stmt *st = ut_store_stmt(s, "DELETE FROM sessions WHERE last_ms + ?2 <= ?1 OR created_ms + ?3 <= ?1");
 	if (!st)
 		return UT_EINTERNAL;
 	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, WEBD_IDLE_MS);
-	sqlite3_bind_int64(st, 3, WEBD_SESSION_MS);
+	sqlite3_bind_int64(st, 2, life.idle_ms);
+	sqlite3_bind_int64(st, 3, life.max_ms);
 	int rc = ut_store_step_done(s, st, "session purge");
 	if (rc)
 		return rc;

@@ -10,9 +10,6 @@
 #define WEBD_NMIGRATIONS 1
 extern const ut_migration_t webd_migrations[WEBD_NMIGRATIONS];
 
-/* How long a session lasts: idle, and at most from its sign-in. */
-#define WEBD_IDLE_MS (30LL * 60 * 1000)
-#define WEBD_SESSION_MS (12LL * 3600 * 1000)
 /* Sign-in attempts: an account that failed this often in a row waits WEBD_LOCK_MS; an address
  * that failed WEBD_ADDRESS_FAILS times within WEBD_LOCK_MS waits too. */
 #define WEBD_ACCOUNT_FAILS 5
@@ -32,10 +29,16 @@ int webd_address_failures(ut_store_t *s, const char *address, int64_t since);
 int webd_address_failed(ut_store_t *s, const char *address, int64_t now);
 int webd_session_insert(ut_store_t *s, const char *token_hash, const char *csrf, const char *name, int64_t now);
 /* The session of a token's hash, with its account, if it has not expired at now; UT_ENOTFOUND. */
-int webd_session_get(ut_store_t *s, ut_arena_t *a, const char *token_hash, int64_t now, Ut__WebSession **out);
-int webd_session_touch(ut_store_t *s, const char *token_hash, int64_t now);
+/* How long a session lasts ([web] session_idle_s and session_max_s), in ms. */
+typedef struct webd_lifetime {
+	int64_t idle_ms, max_ms;
+} webd_lifetime_t;
+webd_lifetime_t webd_lifetime(const ut_config_t *cfg);
+int webd_session_get(ut_store_t *s, ut_arena_t *a, const char *token_hash, int64_t now, webd_lifetime_t life,
+		     Ut__WebSession **out);
+int webd_session_touch(ut_store_t *s, const char *token_hash, int64_t now, webd_lifetime_t life);
 int webd_session_delete(ut_store_t *s, const char *token_hash, const char *everywhere_of);
-int webd_session_purge(ut_store_t *s, int64_t now);
+int webd_session_purge(ut_store_t *s, int64_t now, webd_lifetime_t life);
 
 /* ---- accounts.c: the request handlers ---- */
 int webd_user_add(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);

@@ -64,6 +64,19 @@ start_daemon ut-webd
 wait_until 30 web get / >/dev/null || fail "ut-webd answers after a restart"
 check "the same certificate after a restart" "$sum" "$(sha256sum <"$T/web-cert.pem")"
 stop_daemon ut-webd
+
+# Sessions end: idle for [web] session_idle_s, and session_max_s after sign-in however used.
+printf '[web]\nlisten = 127.0.0.1:%s\nsession_idle_s = 2\n' "$port" >>"$T/node.ini"
+start_daemon ut-webd
+wait_until 30 web get / >/dev/null || fail "ut-webd answers with short sessions"
+check_run "a session left idle ends" 0 '^200 401$' web idle wang.li 'officer password 1' "$T/ut-webd.db" 2
+stop_daemon ut-webd
+printf 'session_idle_s = 1800\nsession_max_s = 3\n' >>"$T/node.ini"
+start_daemon ut-webd
+wait_until 30 web get / >/dev/null || fail "ut-webd answers with short sessions"
+check_run "a session in use ends at its longest life, the cookie saying so" 0 'ended [3-9]\.[0-9] s after sign-in, Max-Age=3$' \
+	web expires wang.li 'officer password 1'
+stop_daemon ut-webd
 sed -e "s/^listen = .*/listen = 0.0.0.0:$port/" -e 's/^\[web\]$/[web]\ntls = 0/' "$T/node.ini" >"$T/open.ini"
 check_run "plain HTTP on every address is refused" 1 'only on a loopback address' \
 	timeout 20 "$UT_BIN/ut-webd" --config "$T/open.ini"

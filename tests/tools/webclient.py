@@ -5,11 +5,17 @@ webclient.py BASE get PATH              print the status and the body of GET PAT
 webclient.py BASE status COOKIE PATH    POST {} to PATH with the session saved in COOKIE; print the status
 webclient.py BASE call NAME PASSWORD NOUN VERB JSON
                                         sign in, POST the request; print the status and the reply
+webclient.py BASE expires NAME PASSWORD
+                                        sign in and keep calling until the session ends (30 s at most)
+webclient.py BASE idle NAME PASSWORD DB IDLE_S
+                                        sign in, call, wait past the idle deadline ut-webd's DB
+                                        holds; the next call must be refused
 webclient.py BASE scenario DIR          sign in with the test's accounts and check the API, one
                                         "ok - ..." or "FAIL - ..." line per check; exit 1 on a failure
 """
 import http.client
 import json
+import time
 import os
 import ssl
 import sys
@@ -183,6 +189,30 @@ def main():
         s, j = who.call(sys.argv[5], sys.argv[6], json.loads(sys.argv[7]))
         print(s, json.dumps(j, ensure_ascii=False))
         sys.exit(0 if s == 200 else 1)
+    if cmd == "expires": # a session that is used ends at its longest life all the same
+        who = Session(sys.argv[3], sys.argv[4])
+        start, deadline = time.monotonic(), time.monotonic() + 30
+        while time.monotonic() < deadline:
+            s, _ = who.call("course", "list", {})
+            if s == 401:
+                print("ended %.1f s after sign-in, %s" % (time.monotonic() - start, who.set_cookie.split("; ")[-1]))
+                sys.exit(0)
+            time.sleep(0.2)
+        print("still signed in after 30 s")
+        sys.exit(1)
+    if cmd == "idle": # one left alone ends once idle_s have passed since its last use (read from ut-webd.db)
+        import sqlite3
+        who, idle = Session(sys.argv[3], sys.argv[4]), float(sys.argv[6])
+        s, _ = who.call("course", "list", {})
+        db = sqlite3.connect(sys.argv[5])
+        last_ms = db.execute("SELECT max(last_ms) FROM sessions").fetchone()[0]
+        db.close()
+        wait = last_ms / 1000 + idle + 0.3 - time.time()
+        if wait > 0:
+            time.sleep(wait) # the deadline the server keeps, not a guess
+        s2, j = who.call("course", "list", {})
+        print(s, s2)
+        sys.exit(0 if s == 200 and s2 == 401 else 1)
     if cmd == "scenario":
         scenario(sys.argv[3])
         sys.exit(1 if failed else 0)

@@ -75,6 +75,8 @@ typedef struct ut_config {
 	char *web_key;
 	char *web_www;
 	int web_max_body_kb;
+	int web_session_idle_s;
+	int web_session_max_s;
 } ut_config_t;
 
 /* Fill every setting with its default. */
