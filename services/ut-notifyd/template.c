@@ -122,29 +122,45 @@ static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 	return buf;
 }
 
-/* offset.<locale>.txt: "d: {{n}} days", "h: ...", "m: ..."; '#' lines are comments. */
+/* The words file <stem>.<locale>.txt, read whole into *text; its path in path. */
+static char *words_read(const char *dir, const char *stem, int l, char *path, size_t plen, char *err, size_t errlen)
+{
+	size_t len;
+	snprintf(path, plen, "%s/%s.%s.txt", dir, stem, notify_locales[l]);
+	return read_file(path, &len, err, errlen);
+}
+
+/* The next line of a words file that is neither empty nor a '#' comment, cut in place; NULL at the
+ * end. *line counts the lines read. */
+static char *next_line(char **at, int *line)
+{
+	while (**at) {
+		char *p = *at, *nl = strchr(p, '\n');
+		*at = nl ? nl + 1 : p + strlen(p);
+		if (nl)
+			*nl = '\0';
+		++*line;
+		if (*p && *p != '#')
+			return p;
+	}
+	return NULL;
+}
+
+/* offset.<locale>.txt: "d: {{n}} days", "h: ...", "m: ...". */
 static int offsets_load(notify_templates_t *t, const char *dir, int l, char *err, size_t errlen)
 {
-	char path[4096];
-	size_t len;
-	snprintf(path, sizeof path, "%s/offset.%s.txt", dir, notify_locales[l]);
-	char *text = read_file(path, &len, err, errlen);
+	char path[4096], *text = words_read(dir, "offset", l, path, sizeof path, err, errlen), *at = text, *p;
 	if (!text)
 		return UT_EINVAL;
 	int rc = 0, line = 0;
-	for (char *p = text, *nl; *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
-		line++;
-		if ((nl = strchr(p, '\n')))
-			*nl = '\0';
-		if (*p == '#' || !*p)
-			continue;
+	while (!rc && (p = next_line(&at, &line))) {
 		const char *u = strchr(offset_units, *p);
-		int one = p[1] == '1', at = 1 + one;
-		if (!u || !*u || p[at] != ':' || !strstr(p, "{{n}}")) {
+		int one = p[1] == '1', n = 1 + one;
+		if (!u || !*u || p[n] != ':' || !strstr(p, "{{n}}")) {
 			snprintf(err, errlen, "%s:%d: expected \"d: {{n}} ...\", \"h: ...\", \"m: ...\" (or d1:, h1:, m1:)", path,
 				 line);
 			rc = UT_EINVAL;
-		} else if (!(t->offset[l][u - offset_units + 3 * one] = strdup(p + at + 1 + (p[at + 1] == ' '))))
+		} else if (!(t->offset[l][u - offset_units + 3 * one] = strdup(p + n + 1 + (p[n + 1] == ' '))))
 			rc = UT_ENOMEM;
 	}
 	for (int i = 0; !rc && i < 3; i++)
@@ -156,22 +172,14 @@ static int offsets_load(notify_templates_t *t, const char *dir, int l, char *err
 	return rc;
 }
 
-/* reason.<locale>.txt: "onboarding: ...", "retrain: ..."; '#' lines are comments. */
+/* reason.<locale>.txt: "onboarding: ...", "retrain: ...". */
 static int reasons_load(notify_templates_t *t, const char *dir, int l, char *err, size_t errlen)
 {
-	char path[4096];
-	size_t len;
-	snprintf(path, sizeof path, "%s/reason.%s.txt", dir, notify_locales[l]);
-	char *text = read_file(path, &len, err, errlen);
+	char path[4096], *text = words_read(dir, "reason", l, path, sizeof path, err, errlen), *at = text, *p;
 	if (!text)
 		return UT_EINVAL;
 	int rc = 0, line = 0;
-	for (char *p = text, *nl; *p && !rc; p = nl ? nl + 1 : p + strlen(p)) {
-		line++;
-		if ((nl = strchr(p, '\n')))
-			*nl = '\0';
-		if (*p == '#' || !*p)
-			continue;
+	while (!rc && (p = next_line(&at, &line))) {
 		char *colon = strchr(p, ':');
 		int r = -1;
 		if (colon) {

@@ -36,9 +36,9 @@ static const ut_handler_t handlers[] = {
 	{UT__MSG_TYPE__MSG_REPORT_CHILD_LIST, rp_child_list_h, 0},
 	{UT__MSG_TYPE__MSG_REPORT_CHILD_REMOVE, rp_child_remove_h, 1},
 	{UT__MSG_TYPE__MSG_REPORT_KEY_LOOKUP, rp_key_lookup_h, 0},
-	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT, rp_snapshot_put_h, 1},
-	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_BUILD, rp_snapshot_build_h, 1},
-	{UT__MSG_TYPE__MSG_REPORT_UPLINK_SET, rp_uplink_set_h, 1},
+	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_PUT, rp_snapshot_put_h, UT_WRITES | UT_UNAUDITED}, /* the link's own */
+	{UT__MSG_TYPE__MSG_REPORT_SNAPSHOT_BUILD, rp_snapshot_build_h, UT_WRITES | UT_UNAUDITED},
+	{UT__MSG_TYPE__MSG_REPORT_UPLINK_SET, rp_uplink_set_h, UT_WRITES | UT_UNAUDITED},
 };
 
 static const char *const consumes[] = {"ut-schedd", "ut-enrold", "ut-notifyd", NULL};

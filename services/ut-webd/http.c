@@ -87,15 +87,22 @@ static void clients_free(void *p)
 	free(t);
 }
 
-static ut_rpc_client_t *client_of(webd_http_t *h, const char *daemon)
+/* This thread's set of sockets, made on its first request. */
+static tclients_t *tclients(webd_http_t *h)
 {
 	tclients_t *t = pthread_getspecific(h->clients);
-	if (!t) {
-		if (!(t = calloc(1, sizeof *t)) || pthread_setspecific(h->clients, t)) {
-			free(t);
-			return NULL;
-		}
+	if (!t && (!(t = calloc(1, sizeof *t)) || pthread_setspecific(h->clients, t))) {
+		free(t);
+		return NULL;
 	}
+	return t;
+}
+
+static ut_rpc_client_t *client_of(webd_http_t *h, const char *daemon)
+{
+	tclients_t *t = tclients(h);
+	if (!t)
+		return NULL;
 	for (int i = 0; i < NDAEMONS; i++)
 		if (!strcmp(daemons[i], daemon)) {
 			if (!t->c[i])
@@ -110,10 +117,8 @@ static ut_rpc_client_t *client_of(webd_http_t *h, const char *daemon)
 /* Whose requests this thread sends from now on: "web:NAME", or the console itself ("web"). */
 static void act_for(webd_http_t *h, const char *name)
 {
-	tclients_t *t = pthread_getspecific(h->clients);
-	if (!t)
-		client_of(h, "ut-webd"); /* makes the thread's set */
-	if ((t = pthread_getspecific(h->clients)))
+	tclients_t *t = tclients(h);
+	if (t)
 		snprintf(t->actor, sizeof t->actor, name ? "web:%s" : "web", name);
 }
 

@@ -40,30 +40,8 @@ write_config '[rpc]' 'timeout_ms = 2000' '[notify]' 'reminder_offsets = 3d,1d' '
 	'claim_idle_ms = 2000'
 mkdir -m 700 "$T/spool"
 
-# The sink's own count: every spool file renamed into place, so a key written twice is seen even
-# though the second write replaces the first file.
-python3 - "$T/spool" "$T/sink.log" <<'PY' &
-import ctypes, os, struct, sys
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.inotify_init()
-if fd < 0 or libc.inotify_add_watch(fd, sys.argv[1].encode(), 0x80 | 0x100) < 0:  # IN_MOVED_TO | IN_CREATE
-    sys.exit("inotify: errno %d" % ctypes.get_errno())
-out = open(sys.argv[2], "a", buffering=1)
-out.write("READY\n")
-while True:
-    buf = os.read(fd, 1 << 16)
-    i = 0
-    while i < len(buf):
-        wd, mask, cookie, n = struct.unpack_from("iIII", buf, i)
-        name = buf[i + 16:i + 16 + n].rstrip(b"\0").decode(errors="replace")
-        i += 16 + n
-        if mask & 0x4000:
-            out.write("OVERFLOW\n")
-        elif name.endswith(".eml") and not name.startswith("."):
-            out.write(name + "\n")
-PY
-PIDS[sink]=$!
-wait_until 30 grep -q READY "$T/sink.log" || { echo "inotify sink did not start"; exit 1; }
+# The sink's own count of spool files (tests/tools/spool_sink.py).
+start_spool_sink "$T/spool" "$T/sink.log"
 
 declare -A KILLS=([ut-schedd]=0 [ut-enrold]=0 [ut-notifyd]=0 [ut-reportd]=0 [worker]=0) AT=()
 start_worker() { "$UT_BIN/ut-notifyd" --worker --config "$T/node.ini" --name "$1" 2>>"$T/$1.log" & PIDS[$1]=$!; }

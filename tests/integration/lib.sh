@@ -76,6 +76,15 @@ stop_daemon() {
 	unset "PIDS[$1]"
 }
 
+# start_spool_sink DIR LOG: every spool file that appears in DIR named in LOG (tests/tools/spool_sink.py),
+# once it watches.
+start_spool_sink() {
+	: >"$2"
+	/usr/bin/python3 "$UT_SRC/tests/tools/spool_sink.py" "$1" "$2" &
+	PIDS[sink]=$!
+	wait_until 30 grep -q READY "$2" || { echo "inotify sink did not start"; exit 1; }
+}
+
 # Wait until every daemon answers (bounded).
 wait_ready() {
 	wait_until 30 utctl node status >/dev/null && return 0

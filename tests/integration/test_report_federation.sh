@@ -92,6 +92,8 @@ check "province subtree plan 100 + 50 participations" 150 "$(fedval province 'd[
 check "province: 115 of 150 = 77%" 77 "$(fedval province 'd["total"]["participations_pct"]')"
 check "subtree fulfilment on the province" "4 115" "$(u province report fulfilment --year 2016 --scope subtree --format json | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]; print(t["classes_held"], t["participations"])')"
 check "province's own figures stay its own" 0 "$(u province report fulfilment --year 2016 --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["participations"])')"
+check "the link's own bookkeeping is no change in the audit" "0 0" \
+	"$(for n in county city; do sqlite3 "$T/$n/ut-reportd.db" 'SELECT count(*) FROM ut_audit WHERE type IN (421, 422, 423)'; done | tr '\n' ' ' | sed 's/ $//')"
 check "county's acknowledged sequence recorded" 1 "$(python3 -c 'import sys; print(int(int(sys.argv[1]) >= 1))' "$(sqlite3 "$T/county/ut-reportd.db" "SELECT ival FROM rp_link WHERE key = 'acked_seq'")")"
 check_run "federation table lists the child with its snapshot" 0 'county .* (no|không)' u city report federation --year 2016 --locale en
 check_run "child list shows the stored snapshot" 0 'county .* no$' u city node child list

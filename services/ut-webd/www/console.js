@@ -12,8 +12,19 @@ async function api(path, body = {}) {
     body: JSON.stringify(body),
   });
   const j = await r.json();
-  if (!r.ok) throw Object.assign(new Error(j.text || j.message), { status: r.status, reply: j });
+  if (!r.ok) throw Object.assign(new Error(j.text || refusal(j.error) || j.message), { status: r.status, reply: j });
   return j;
+}
+
+// ut-webd's own refusals (a daemon's come with their text in the reader's words).
+function refusal(kind) {
+  return {
+    csrf: t("The page is out of date: reload it."),
+    forbidden: t("Your role may not do this."),
+    not_signed_in: t("You are signed out: sign in again."),
+    too_large: t("This is too large to send at once."),
+    unavailable: t("The node is not answering: try again in a moment."),
+  }[kind];
 }
 const call = (noun, verb, body) => api(`/api/${noun}/${verb}`, body);
 
