@@ -49,9 +49,10 @@ typedef struct rp_linkctx {
 	int backoff_ms;
 	int64_t sent;      /* sends not yet recorded in the database */
 	char error[512];
-	int dirty;
+	int dirty;         /* acked_seq or error changed: tell the daemon */
 	int opened;        /* uplink sockets made so far, for unique monitor endpoints */
-	int64_t reopen_at; /* after a refused handshake: when to try a fresh socket, 0 = not waiting */         /* acked_seq or error changed: tell the daemon */
+	int64_t reopen_at; /* after a failed handshake: when to try a fresh socket, 0 = not waiting */
+	int64_t heard_at;  /* monotonic ms of the socket's opening or the parent's last answer */
 } rp_linkctx_t;
 
 int rp_down_open(rp_linkctx_t *l);

@@ -13,6 +13,10 @@
 
 /* The largest answer taken from a parent (an acknowledgement or a refusal is a few hundred bytes). */
 #define UP_REPLY_MAX (64 << 10)
+/* ZMTP heartbeats: a connection whose parent vanished without closing it (a host that lost power,
+ * a NAT that forgot it) is found dead and dialled again instead of swallowing snapshots. */
+#define UP_HEARTBEAT_MS 5000
+#define UP_HEARTBEAT_TIMEOUT_MS 15000
 
 static void set_error(rp_linkctx_t *l, const char *msg)
 {
@@ -50,7 +54,7 @@ static void record(rp_linkctx_t *l)
 
 static int up_open(rp_linkctx_t *l)
 {
-	int zero = 0, one = 1, ivl = 100, ivl_max = 5000, hwm = 16;
+	int zero = 0, one = 1, ivl = 100, ivl_max = 5000, hwm = 16, hb = UP_HEARTBEAT_MS, hb_to = UP_HEARTBEAT_TIMEOUT_MS;
 	int64_t maxmsg = UP_REPLY_MAX;
 	if (!(l->up = zmq_socket(l->ctx, ZMQ_DEALER)) || zmq_setsockopt(l->up, ZMQ_LINGER, &zero, sizeof zero) ||
 	    /* a parent answers with acknowledgements only: nothing it sends needs more room */
@@ -60,6 +64,8 @@ static int up_open(rp_linkctx_t *l)
 	    zmq_setsockopt(l->up, ZMQ_IMMEDIATE, &one, sizeof one) ||
 	    zmq_setsockopt(l->up, ZMQ_RECONNECT_IVL, &ivl, sizeof ivl) ||
 	    zmq_setsockopt(l->up, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max) ||
+	    zmq_setsockopt(l->up, ZMQ_HEARTBEAT_IVL, &hb, sizeof hb) ||
+	    zmq_setsockopt(l->up, ZMQ_HEARTBEAT_TIMEOUT, &hb_to, sizeof hb_to) ||
 	    zmq_setsockopt(l->up, ZMQ_CURVE_SERVERKEY, l->parent_key, UT_CURVEKEY_LEN) ||
 	    zmq_setsockopt(l->up, ZMQ_CURVE_PUBLICKEY, l->pub, UT_CURVEKEY_LEN) ||
 	    zmq_setsockopt(l->up, ZMQ_CURVE_SECRETKEY, l->sec, UT_CURVEKEY_LEN)) {
@@ -70,7 +76,7 @@ static int up_open(rp_linkctx_t *l)
 	char mon[80];
 	snprintf(mon, sizeof mon, "inproc://rp-up-mon-%p-%d", (void *)l, ++l->opened);
 	if (zmq_socket_monitor(l->up, mon, ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-						   ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0 &&
+						   ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) == 0 &&
 	    (l->mon = zmq_socket(l->ctx, ZMQ_PAIR)) != NULL) {
 		zmq_setsockopt(l->mon, ZMQ_LINGER, &zero, sizeof zero);
 		zmq_connect(l->mon, mon);
@@ -81,7 +87,14 @@ static int up_open(rp_linkctx_t *l)
 	}
 	if (l->opened == 1)
 		ut_info("report link: snapshots go to %s every %d ms at most", l->parent, l->interval_ms);
+	l->heard_at = ut_clock_mono_ms();
 	return 0;
+}
+
+static int64_t up_stuck_ms(const rp_linkctx_t *l)
+{
+	int64_t ms = 4 * (int64_t)l->resend_max_ms;
+	return ms < UP_HEARTBEAT_MS ? UP_HEARTBEAT_MS : ms;
 }
 
 static void up_close(rp_linkctx_t *l)
@@ -103,10 +116,14 @@ static void up_monitor(rp_linkctx_t *l)
 	while (zmq_msg_more(&m) && zmq_msg_recv(&m, l->mon, 0) >= 0)
 		;
 	zmq_msg_close(&m);
-	if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
-		set_error(l, ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? "the parent refused this node's key (not registered there)"
-								   : "handshake with the parent failed (wrong parent_key?)");
-		/* libzmq does not reconnect after a refused handshake; the parent may register us later,
+	if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+	    ev == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+		if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+			set_error(l, "the parent refused this node's key (not registered there)");
+		else if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+			set_error(l, "handshake with the parent failed (wrong parent_key?)");
+		/* libzmq does not reconnect after any failed handshake (a refusal, or a connection that
+		 * met a parent still starting): the parent may register us later or be ready in a moment,
 		 * so try again with a fresh socket after the longest resend wait */
 		up_close(l);
 		l->reopen_at = ut_clock_mono_ms() + l->resend_max_ms;
@@ -179,6 +196,7 @@ static void up_recv(rp_linkctx_t *l)
 	zmq_msg_close(&m);
 	if (!e)
 		return;
+	l->heard_at = ut_clock_mono_ms();
 	Ut__SnapshotAck *a = e->status == UT__STATUS__STATUS_OK ? ut__snapshot_ack__unpack(NULL, e->body.len, e->body.data) : NULL;
 	if (a && a->accepted) {
 		/* only a sequence this node sent counts: a parent's word for a higher one would stop
@@ -220,18 +238,19 @@ static void *run(void *arg)
 			iup = n, it[n++] = (zmq_pollitem_t){l->up, 0, ZMQ_POLLIN, 0};
 		if (l->mon)
 			imon = n, it[n++] = (zmq_pollitem_t){l->mon, 0, ZMQ_POLLIN, 0};
+		/* the earliest thing to do; a child always has its next build (0 at first: now) */
 		int64_t now = ut_clock_mono_ms(), due = rp_down_due(l);
-		long wait = -1;
+		int timed = due != 0;
 		if (l->parent) {
-			if (!due || l->next_build < due)
+			if (!timed || l->next_build < due)
 				due = l->next_build;
 			if (l->pending && l->next_send < due)
 				due = l->next_send;
 			if (l->reopen_at && l->reopen_at < due)
 				due = l->reopen_at;
+			timed = 1;
 		}
-		if (due)
-			wait = due > now ? (long)(due - now) : 0;
+		long wait = !timed ? -1 : due > now ? (long)(due - now) : 0;
 		if (zmq_poll(it, n, wait) < 0 && zmq_errno() != EINTR)
 			break;
 		if (it[0].revents & ZMQ_POLLIN)
@@ -246,6 +265,15 @@ static void *run(void *arg)
 			up_recv(l);
 		now = ut_clock_mono_ms();
 		rp_down_tick(l, now);
+		/* A snapshot waits and the parent has said nothing for four of the longest resend waits:
+		 * whatever state the socket is in (libzmq gives up on a connection after a protocol error
+		 * without telling), a fresh one dials again. A parent that is down costs a socket a while. */
+		if (l->up && l->pending && now - l->heard_at > up_stuck_ms(l)) {
+			ut_debug("report link: no answer from %s for %lld ms; dialling again", l->parent,
+				 (long long)(now - l->heard_at));
+			up_close(l);
+			l->reopen_at = now;
+		}
 		if (l->reopen_at && now >= l->reopen_at) {
 			l->reopen_at = 0;
 			if (up_open(l))
