@@ -1,55 +1,8 @@
 // The console's pages: sign in, the classes, a class with its sessions and roster, enrolment by a
-// pasted list of names. Every call is a row of the command table: POST /api/<noun>/<verb> with
-// the request as JSON (or utctl's words) and the session's CSRF token.
+// pasted list of names, roll-call at the door, the sign-in sheet. A page of its own module adds a
+// line to the routes below.
 import { t, tw, useLocale } from "/i18n.js";
-
-let session = null;
-
-async function api(path, body = {}) {
-  const r = await fetch(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": session ? session.csrf : "" },
-    body: JSON.stringify(body),
-  });
-  const j = await r.json();
-  if (!r.ok) throw Object.assign(new Error(j.text || refusal(j.error) || j.message), { status: r.status, reply: j });
-  return j;
-}
-
-// ut-webd's own refusals (a daemon's come with their text in the reader's words).
-function refusal(kind) {
-  return {
-    csrf: t("The page is out of date: reload it."),
-    forbidden: t("Your role may not do this."),
-    not_signed_in: t("You are signed out: sign in again."),
-    too_large: t("This is too large to send at once."),
-    unavailable: t("The node is not answering: try again in a moment."),
-  }[kind];
-}
-const call = (noun, verb, body) => api(`/api/${noun}/${verb}`, body);
-
-// Unix seconds on the node's clock.
-function when(s) {
-  if (!s) return "-";
-  return new Date(s * 1000).toLocaleString(document.documentElement.lang, {
-    timeZone: session.timezone, dateStyle: "medium", timeStyle: "short" });
-}
-
-function rows(tbody, items, cells) {
-  tbody.replaceChildren(...items.map((item) => {
-    const tr = document.createElement("tr");
-    for (const v of cells(item)) {
-      const td = document.createElement("td");
-      if (v instanceof Node) td.append(v); else td.textContent = v;
-      tr.append(td);
-    }
-    return tr;
-  }));
-}
-
-function showOnly(id) {
-  for (const s of ["login", "classes", "class", "rollcall", "sheet"]) document.getElementById(s).hidden = s !== id;
-}
+import { api, call, rows, showOnly, state, when } from "/api.js";
 
 async function classes() {
   const list = await call("class", "list", {});
@@ -80,9 +33,9 @@ async function klass(id) {
       a.textContent = `${label} ${i + 1}`;
       return a;
     })));
-  links.hidden = session.role === "viewer";
+  links.hidden = state.session.role === "viewer";
   document.getElementById("enrol").dataset.class = id;
-  document.getElementById("enrol").hidden = session.role === "viewer" || session.role === "lecturer";
+  document.getElementById("enrol").hidden = state.session.role === "viewer" || state.session.role === "lecturer";
   showOnly("class");
 }
 
@@ -183,13 +136,19 @@ async function sheet(id, number) {
   showOnly("sheet");
 }
 
+// The pages by address: the first pattern that matches the hash, its groups the page's arguments.
+const routes = [
+  [/^#\/class\/(\d+)$/, klass],
+  [/^#\/rollcall\/(\d+)\/(\d+)$/, rollcall],
+  [/^#\/sheet\/(\d+)\/(\d+)$/, sheet],
+  [/^/, classes],
+];
+
 async function route() {
-  if (!session) return showOnly("login");
-  const m = location.hash.match(/^#\/class\/(\d+)$/), r = location.hash.match(/^#\/(rollcall|sheet)\/(\d+)\/(\d+)$/);
+  if (!state.session) return showOnly("login");
+  const [re, page] = routes.find(([re]) => re.test(location.hash));
   try {
-    if (r) await (r[1] === "sheet" ? sheet : rollcall)(r[2], r[3]);
-    else if (m) await klass(m[1]);
-    else await classes();
+    await page(...location.hash.match(re).slice(1));
   } catch (err) {
     if (err.status === 401) location.reload();
     throw err;
@@ -197,7 +156,7 @@ async function route() {
 }
 
 async function signedIn(s) {
-  session = s;
+  state.session = s;
   await useLocale(s.locale);
   document.getElementById("who").textContent = `${s.name} (${tw(s.role)})`;
   document.getElementById("logout").hidden = false;
