@@ -547,6 +547,32 @@ static const ut_col_t user_cols[] = {
 	{0},
 };
 
+static const ut_arg_t no_args[] = {{0}};
+static const ut_col_t status_cols[] = {
+	{"daemon", N_("DAEMON")},
+	{"state", N_("STATE"), UT_COL_WORD},
+	{"status.uptime_s", N_("UPTIME"), UT_COL_DURATION},
+	{"status.requests_served", N_("REQUESTS")},
+	{"status.events_applied", N_("EVENTS")},
+	{"status.outbox_pending", N_("OUTBOX")},
+	{"status.redis_connected", N_("REDIS")},
+	{"status.db_path", N_("DB")},
+	{0},
+};
+static const ut_arg_t audit_args[] = {
+	{"actor", "actor", UT_ARG_TEXT, 0, NC_("meta", "WHO"), N_("only the changes of this actor (unix:root, web:wang.li)")},
+	{"since", "since", UT_ARG_DATE, 0, NC_("meta", "DATE"), N_("only changes from this day on (YYYY-MM-DD)")},
+	ARG_LIMIT,
+	{0},
+};
+static const ut_col_t audit_cols[] = {
+	{"at_ms", N_("WHEN"), UT_COL_TIME_MS},
+	{"actor", N_("WHO")},
+	{"what", N_("WHAT")},
+	{"request", N_("REQUEST"), UT_COL_BRIEF},
+	{0},
+};
+
 #define REQ(name) &ut__##name##__descriptor
 #define MSG(t) UT__MSG_TYPE__MSG_##t
 
@@ -743,6 +769,18 @@ const ut_cmd_t ut_cmds[] = {
 	{"report", "federation", N_("each child node's latest snapshot beside this node's figures, and the subtree total"),
 	 REPORTD, MSG(REPORT_FEDERATION), REQ(report_query), REQ(federation_reply), UT_ROLE_VIEWER, federation_args,
 	 .hook = report_hook, .figures = 1, .example = "utctl report federation --year 2026"},
+
+	{"node", "status", N_("ask every daemon of the node whether it is up, and how busy it is"), UT_CMD_EVERY,
+	 MSG(STATUS), REQ(status_query), REQ(node_status), UT_ROLE_VIEWER, no_args, "daemons", status_cols,
+	 .gather = ut_gather_status, .each = REQ(status_reply),
+	 .example = "utctl node status\n  utctl --node-config /etc/ut/node.ini --json node status",
+	 .notes = N_("Columns: daemon, up/down, uptime, requests served since start, events applied, events waiting in "
+		     "the outbox, whether Redis is connected, database file. Exits 3 if any daemon is not answering.")},
+	{"audit", "list", N_("the changes made on the node, who asked for each, newest first"), UT_CMD_EVERY,
+	 MSG(AUDIT_LIST), REQ(audit_query), REQ(audit_list), UT_ROLE_OFFICER, audit_args, "entries", audit_cols,
+	 .gather = ut_gather_audit, .each = REQ(audit_list), .example = "utctl audit --actor web:wang.li --since 2027-03-01",
+	 .notes = N_("Every daemon keeps each change it made with the actor of its request, in the same transaction: "
+		     "the Unix user for utctl, the account for the web console.")},
 
 	{"user", "add", N_("create an account of the web console"), WEBD, MSG(USER_ADD), REQ(user), REQ(user), UT_ROLE_ADMIN,
 	 user_add_args, .hook = password_hook, .done = N_("account %s created (%s)"), .done_args = "name,role",

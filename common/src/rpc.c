@@ -342,11 +342,10 @@ void ut_rpc_client_destroy(ut_rpc_client_t **cp)
 	*cp = NULL;
 }
 
-int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply)
+/* Send one request; its id (for matching the reply) into id. */
+static int send_request(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, char *id, size_t idlen)
 {
-	*reply = NULL;
-	char id[64];
-	snprintf(id, sizeof id, "%s-%lu", c->prefix, ++c->seq);
+	snprintf(id, idlen, "%s-%lu", c->prefix, ++c->seq);
 	Ut__Envelope env = UT__ENVELOPE__INIT;
 	env.id = id;
 	env.type = type;
@@ -365,6 +364,30 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 	/* empty delimiter first, as a REQ socket would send */
 	int rc = zmq_send(c->sock, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(c->sock, buf, n, 0) < 0 ? UT_EUNAVAIL : 0;
 	free(buf);
+	return rc;
+}
+
+/* Take what waits on the client's socket: 1 with *reply when it answers request id. */
+static int take_reply(ut_rpc_client_t *c, const char *id, Ut__Envelope **reply)
+{
+	Ut__Envelope *r;
+	ut_rpc_recv_envelope(c->sock, 0, &r);
+	/* A reply without id answers a request the server could not read (too large, malformed);
+	 * ours is the one it can be, as it answers such requests at once. */
+	if (r && r->id && (strcmp(r->id, id) == 0 || (!*r->id && r->status != UT__STATUS__STATUS_OK))) {
+		*reply = r;
+		return 1;
+	}
+	if (r) /* a late reply to an earlier request that timed out */
+		ut__envelope__free_unpacked(r, NULL);
+	return 0;
+}
+
+int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply)
+{
+	*reply = NULL;
+	char id[64];
+	int rc = send_request(c, type, body, len, id, sizeof id);
 	if (rc)
 		return rc;
 	int64_t deadline = ut_clock_mono_ms() + c->timeout_ms;
@@ -376,19 +399,58 @@ int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, siz
 		int pr = zmq_poll(&it, 1, wait);
 		if (pr < 0 && zmq_errno() != EINTR)
 			return UT_EUNAVAIL;
-		if (pr <= 0)
-			continue;
-		Ut__Envelope *r;
-		ut_rpc_recv_envelope(c->sock, 0, &r);
-		/* A reply without id answers a request the server could not read (too large,
-		 * malformed); ours is the one it can be, as it answers such requests at once. */
-		if (r && r->id && (strcmp(r->id, id) == 0 || (!*r->id && r->status != UT__STATUS__STATUS_OK))) {
-			*reply = r;
+		if (pr > 0 && take_reply(c, id, reply))
 			return 0;
-		}
-		if (r) /* a late reply to an earlier request that timed out */
-			ut__envelope__free_unpacked(r, NULL);
 	}
+}
+
+#define RPC_MANY_MAX 16
+
+int ut_rpc_call_many(ut_rpc_client_t *const c[], size_t n, int type, const ProtobufCMessage *body,
+		     Ut__Envelope *reply[], int err[])
+{
+	if (n > RPC_MANY_MAX)
+		return UT_EINVAL;
+	size_t len = body ? protobuf_c_message_get_packed_size(body) : 0;
+	unsigned char *buf = malloc(len ? len : 1);
+	if (!buf)
+		return UT_ENOMEM;
+	if (body)
+		protobuf_c_message_pack(body, buf);
+	char id[RPC_MANY_MAX][64];
+	int timeout = 0;
+	size_t waiting = 0;
+	for (size_t i = 0; i < n; i++) {
+		reply[i] = NULL;
+		err[i] = c[i] ? send_request(c[i], type, buf, len, id[i], sizeof id[i]) : UT_EUNAVAIL;
+		if (!err[i]) {
+			err[i] = UT_ETIMEOUT; /* until its reply comes */
+			waiting++;
+			if (c[i]->timeout_ms > timeout)
+				timeout = c[i]->timeout_ms;
+		}
+	}
+	free(buf);
+	int64_t deadline = ut_clock_mono_ms() + timeout;
+	while (waiting) {
+		long wait = (long)(deadline - ut_clock_mono_ms());
+		if (wait <= 0)
+			break;
+		zmq_pollitem_t it[RPC_MANY_MAX];
+		size_t who[RPC_MANY_MAX], k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (err[i] == UT_ETIMEOUT && !reply[i])
+				it[k] = (zmq_pollitem_t){c[i]->sock, 0, ZMQ_POLLIN, 0}, who[k++] = i;
+		int pr = zmq_poll(it, (int)k, wait);
+		if (pr < 0 && zmq_errno() != EINTR)
+			break;
+		for (size_t j = 0; pr > 0 && j < k; j++)
+			if ((it[j].revents & ZMQ_POLLIN) && take_reply(c[who[j]], id[who[j]], &reply[who[j]])) {
+				err[who[j]] = 0;
+				waiting--;
+			}
+	}
+	return 0;
 }
 
 int ut_rpc_recv_envelope(void *sock, int dontwait, Ut__Envelope **env)

@@ -408,7 +408,7 @@ int ut_store_audit_list(ut_store_t *s, ut_arena_t *a, const Ut__AuditQuery *q, U
 		return UT_EINTERNAL;
 	int limit = q->limit <= 0 ? 1000 : q->limit > 10001 ? 10001 : q->limit;
 	sqlite3_bind_int64(st, 1, q->before_id);
-	sqlite3_bind_int64(st, 2, q->since_ms);
+	sqlite3_bind_int64(st, 2, q->since * 1000 > q->since_ms ? q->since * 1000 : q->since_ms);
 	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, limit);
 	return ut_store_rows(s, a, st, limit, audit_row, &out->n_entries, (void ***)&out->entries);

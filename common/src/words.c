@@ -60,5 +60,6 @@ const char *const ut_field_words[] = {
 };
 const char *const ut_report_scopes[] = {NC_("value", "node"), NC_("value", "subtree"), NULL};
 const char *const ut_report_groupings[] = {NC_("value", "category"), NC_("value", "format"), NC_("value", "month"), NULL};
+const char *const ut_daemon_states[] = {NC_("value", "up"), NC_("value", "down"), NC_("value", "error"), NULL};
 const char *const ut_roles[] = {NC_("value", "viewer"), NC_("value", "lecturer"), NC_("value", "officer"),
 				  NC_("value", "admin"), NULL};

@@ -25,9 +25,9 @@
 #include <zmq.h>
 
 #define COOKIE "ut_session"
-#define NDAEMONS 5
+#define NDAEMONS UT_NODE_DAEMONS
 
-static const char *const daemons[NDAEMONS] = {"ut-schedd", "ut-enrold", "ut-notifyd", "ut-reportd", "ut-webd"};
+#define daemons ut_node_daemons
 
 /* gettext's language is the process's (LANGUAGE): one thread at a time says things in its
  * reader's language (the words a fill notes, a refusal's sentence). */
@@ -433,6 +433,29 @@ static int request_of(webd_http_t *h, const ut_cmd_t *cmd, json_t *body, const c
 	return rc;
 }
 
+/* A row asked of every daemon at once: the gathered reply, and beside it the daemons that did not
+ * answer ("down": [...]), so a page can say what is missing. */
+static enum MHD_Result api_every(webd_http_t *h, struct MHD_Connection *mc, const ut_cmd_t *cmd, const ProtobufCMessage *req)
+{
+	ut_rpc_client_t *cl[NDAEMONS];
+	int down[NDAEMONS];
+	ProtobufCMessage *rep = NULL;
+	for (int i = 0; i < NDAEMONS; i++)
+		cl[i] = client_of(h, daemons[i]);
+	if (ut_cmd_every(cmd, cl, req, &rep, down))
+		return send_error(mc, 500, "internal", "out of memory");
+	json_t *j = ut_pbjson_from_msg(rep), *d = json_array();
+	for (int i = 0; d && i < NDAEMONS; i++)
+		if (down[i])
+			json_array_append_new(d, json_string(daemons[i]));
+	if (j && d)
+		json_object_set_new(j, "down", d);
+	else
+		json_decref(d);
+	protobuf_c_message_free_unpacked(rep, NULL);
+	return send_json(mc, j ? 200 : 500, j, NULL);
+}
+
 static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char *noun, const char *verb, json_t *body)
 {
 	const ut_cmd_t *cmd = ut_cmd_find(noun, verb);
@@ -461,6 +484,8 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 		ret = send_error(mc, 503, "unavailable", err);
 	else if (rc)
 		ret = send_error(mc, 400, "invalid", err);
+	else if (cmd->gather)
+		ret = api_every(h, mc, cmd, req);
 	else {
 		Ut__Envelope *env = NULL;
 		if (rpc(h, cmd->daemon, cmd->type, req, &env))

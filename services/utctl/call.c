@@ -149,6 +149,32 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 	return rc;
 }
 
+int call_every(ctx_t *c, const struct ut_cmd *cmd, const ProtobufCMessage *req, ProtobufCMessage **out, int down[])
+{
+	*out = NULL;
+	int rc = ctx_ready(c);
+	if (rc)
+		return rc;
+	if (!c->zctx && !(c->zctx = zmq_ctx_new())) {
+		fprintf(stderr, _("utctl: out of memory\n"));
+		return EXIT_REFUSED;
+	}
+	ut_rpc_client_t *cl[UT_NODE_DAEMONS] = {0};
+	for (size_t i = 0; i < UT_NODE_DAEMONS; i++) {
+		char *ep = ut_config_endpoint(&c->cfg, ut_node_daemons[i]);
+		if (ep && (cl[i] = ut_rpc_client_new(c->zctx, ep, c->timeout_ms)))
+			ut_rpc_client_set_actor(cl[i], actor());
+		free(ep);
+	}
+	if (ut_cmd_every(cmd, cl, req, out, down)) {
+		fprintf(stderr, _("utctl: out of memory\n"));
+		rc = EXIT_REFUSED;
+	}
+	for (size_t i = 0; i < UT_NODE_DAEMONS; i++)
+		ut_rpc_client_destroy(&cl[i]);
+	return rc;
+}
+
 int request(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req,
 	    const ProtobufCMessageDescriptor *rdesc, printer_fn *text)
 {

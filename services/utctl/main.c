@@ -10,15 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* `node` has verbs in node.c (status), report.c (keygen, child) and backup.c (backup, restore):
- * joined once at start. */
+/* `node` has verbs of its own in report.c (keygen, child) and backup.c (backup, restore), joined
+ * once at start, beside its rows of the table (status). */
 static verb_t node_all_verbs[16];
 
 static void join_node_verbs(void)
 {
 	size_t n = 0;
-	for (const verb_t *v = node_verbs; v->name && n + 1 < 16; v++)
-		node_all_verbs[n++] = *v;
 	for (const verb_t *v = node_link_verbs; v->name && n + 1 < 16; v++)
 		node_all_verbs[n++] = *v;
 	for (const verb_t *v = node_backup_verbs; v->name && n + 1 < 16; v++)
@@ -45,7 +43,7 @@ const noun_t nouns[] = {
 	{"reflection", N_("written reflections on a class"), table_only, 0},
 	{"notify", N_("notifications: delivery log, due reminders, resend, preview, nudges"), table_only, 0},
 	{"user", N_("accounts of the web console: add, list, passwd, role, disable"), table_only, 0},
-	{"audit", N_("who changed what: every daemon's changes with the actor of each"), audit_verbs, "list"},
+	{"audit", N_("who changed what: every daemon's changes with the actor of each"), table_only, "list"},
 	{0},
 };
 
@@ -56,6 +54,15 @@ static int has_own_verb(const noun_t *n, const char *verb)
 {
 	for (const verb_t *v = n->verbs; v->name; v++)
 		if (!strcmp(v->name, verb))
+			return 1;
+	return 0;
+}
+
+/* 1 when the row cannot run without words (a required argument). */
+static int needs_words(const ut_cmd_t *cmd)
+{
+	for (const ut_arg_t *a = cmd->args; a->name; a++)
+		if (a->flags & UT_ARG_REQUIRED)
 			return 1;
 	return 0;
 }
@@ -191,8 +198,10 @@ int main(int argc, char **argv)
 	c.noun = n;
 	snprintf(c.where, sizeof c.where, "%s", n->name);
 
-	/* a noun whose implied verb is its own (audit list) may be given alone, or with options only */
-	int own_implied = n->implied && has_own_verb(n, n->implied), alone = 0;
+	/* a noun whose implied verb needs no words (audit list) may be given alone, or with options only */
+	const ut_cmd_t *implied = n->implied ? ut_cmd_find(n->name, n->implied) : NULL;
+	int optional = implied && !needs_words(implied);
+	int own_implied = n->implied && (has_own_verb(n, n->implied) || optional), alone = 0;
 	if (++i >= argc && !own_implied)
 		return usage(&c, _("missing VERB"));
 	if (i >= argc)
@@ -201,9 +210,8 @@ int main(int argc, char **argv)
 		print_noun_help(n, stdout);
 		return EXIT_OK;
 	}
-	const ut_cmd_t *cmd = alone ? NULL : ut_cmd_find(n->name, argv[i]);
-	if (!cmd && n->implied && argv[i][0] != '-' && !has_own_verb(n, argv[i]) &&
-	    (cmd = ut_cmd_find(n->name, n->implied)))
+	const ut_cmd_t *cmd = alone ? (optional ? implied : NULL) : ut_cmd_find(n->name, argv[i]);
+	if (!cmd && implied && (argv[i][0] != '-' || optional) && !has_own_verb(n, argv[i]) && (cmd = implied))
 		i--; /* the word was the verb's first argument: `utctl enrol C001 12` */
 	if (cmd) {
 		snprintf(c.where, sizeof c.where, "%s %s", n->name, cmd->verb);

@@ -166,6 +166,30 @@ static const char *cell(const ut_col_t *col, const ProtobufCMessage *m, size_t i
 	case UT_COL_RATIO:
 		snprintf(buf, len, "%" PRId64 "/%" PRId64, int_of(m, col->field), int_of(m, col->field2));
 		return buf;
+	case UT_COL_DURATION: {
+		long long v = (long long)int_of(m, col->field);
+		if (!owner(m, &(const char *){col->field}))
+			return "-";
+		if (v >= 86400)
+			snprintf(buf, len, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
+		else if (v >= 3600)
+			snprintf(buf, len, "%lldh%02lldm", v / 3600, v % 3600 / 60);
+		else if (v >= 60)
+			snprintf(buf, len, "%lldm%02llds", v / 60, v % 60);
+		else
+			snprintf(buf, len, "%llds", v);
+		return buf;
+	}
+	case UT_COL_BRIEF: {
+		const char *v = text_of(m, col->field, buf, len);
+		size_t n = strlen(v), cut = 100;
+		if (n <= cut)
+			return v;
+		while (cut && ((unsigned char)v[cut] & 0xC0) == 0x80) /* not inside a character */
+			cut--;
+		snprintf(buf, len, "%.*s...", (int)cut, v);
+		return buf;
+	}
 	}
 	return "";
 }
@@ -200,7 +224,9 @@ static void rows_print(const ut_col_t *cols, ProtobufCMessage **items, size_t n,
 		}
 		for (size_t i = 0; i < n; i++)
 			for (int c = 0; c < nc; c++) {
-				ut_csv_cell(stdout, cell(&cols[c], items[i], i, buf, sizeof buf));
+				ut_csv_cell(stdout, cols[c].kind == UT_COL_BRIEF /* a file keeps it whole */
+							    ? text_of(items[i], cols[c].field, buf, sizeof buf)
+							    : cell(&cols[c], items[i], i, buf, sizeof buf));
 				fputs(c + 1 < nc ? "," : "\r\n", stdout);
 			}
 		return;
@@ -424,7 +450,8 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 	if (f.notes) /* names not found: said first, then what the node answered for the others */
 		fputs(f.notes, stderr);
 	ProtobufCMessage *rep = NULL;
-	rc = call(c, cmd->daemon, cmd->type, f.req, cmd->rep, &rep);
+	int down[UT_NODE_DAEMONS] = {0};
+	rc = cmd->gather ? call_every(c, cmd, f.req, &rep, down) : call(c, cmd->daemon, cmd->type, f.req, cmd->rep, &rep);
 	if (!rc && limit) {
 		const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(rep->descriptor, cmd->items);
 		size_t *n = (size_t *)((char *)rep + fd->quantifier_offset), all = *n;
@@ -439,6 +466,15 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 		reply_print(c, cmd, f.req, rep);
 	if (!rc && (f.refused || some_refused(rep)))
 		rc = EXIT_REFUSED;
+	for (size_t i = 0; !rc && cmd->gather && i < UT_NODE_DAEMONS; i++)
+		if (down[i]) { /* said after what the others answered */
+			char *ep = ut_config_endpoint(&c->cfg, ut_node_daemons[i]);
+			say_down(ut_node_daemons[i], ep);
+			free(ep);
+		}
+	for (size_t i = 0; !rc && cmd->gather && i < UT_NODE_DAEMONS; i++)
+		if (down[i])
+			rc = EXIT_DOWN;
 	if (rep)
 		protobuf_c_message_free_unpacked(rep, NULL);
 	ut_cmd_fill_free(&f);

@@ -112,6 +112,10 @@ int call(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req, co
 /* Prints a reply in text mode; `req` is the request, for confirmations that echo it. */
 typedef void printer_fn(const ctx_t *c, const ProtobufCMessage *reply, const ProtobufCMessage *req);
 /* call(), then print the reply: as JSON (an array for *List replies) with --json, else with `text`. */
+struct ut_cmd;
+/* A row asked of every daemon at once (ut_cmd_every): its gathered reply in *out; down[i] 1 for
+ * each daemon that did not answer. */
+int call_every(ctx_t *c, const struct ut_cmd *cmd, const ProtobufCMessage *req, ProtobufCMessage **out, int down[]);
 int request(ctx_t *c, const char *daemon, int type, const ProtobufCMessage *req,
 	    const ProtobufCMessageDescriptor *rdesc, printer_fn *text);
 /* The message for a daemon that does not answer. */
@@ -121,7 +125,6 @@ void say_down(const char *daemon, const char *endpoint);
 char *read_all(const ctx_t *c, const char *path, size_t max, size_t *len);
 
 /* Run a row of the command table (table.c) with the words after its verb. */
-struct ut_cmd;
 int run_cmd(ctx_t *c, const struct ut_cmd *cmd, int argc, char **argv);
 
 /* Help texts, all generated from the tables (help.c). */
@@ -131,9 +134,7 @@ void print_verb_help(const ctx_t *c, FILE *f);
 extern const noun_t nouns[];
 
 /* The verbs not (yet) rows of the command table, per noun. */
-extern const verb_t node_verbs[];     /* node.c: status */
 extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
-extern const verb_t audit_verbs[];      /* audit.c: list, every daemon's changes merged */
 extern const verb_t node_backup_verbs[]; /* backup.c: backup, restore; joined to the node noun */
 
 /* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV

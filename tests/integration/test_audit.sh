@@ -21,7 +21,7 @@ check_run "utctl audit: newest first, each request by its row" 0 "^[0-9-]+ [0-9:
 	bash -c "'$UT_BIN/utctl' --node-config '$T/node.ini' audit | sed -n 2p"
 check "every change of every daemon" 5 "$(utctl audit --json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 check "the request as it was" '"Pháp luật lao động"' \
-	"$(utctl audit --json | /usr/bin/python3 -c 'import json,sys; print([json.dumps(e["request"]["title"], ensure_ascii=False) for e in json.load(sys.stdin) if e["what"] == "course add"][0])')"
+	"$(utctl audit --json | /usr/bin/python3 -c 'import json,sys; print([json.dumps(json.loads(e["request"])["title"], ensure_ascii=False) for e in json.load(sys.stdin) if e["what"] == "course add"][0])')"
 check "--limit" 2 "$(utctl audit --limit 2 | tail -n +2 | wc -l)"
 check "--actor" 0 "$(utctl audit --actor web:nobody | tail -n +2 | wc -l)"
 check_run "a bad --since is a usage error" 2 'since' utctl audit --since yesterday
@@ -33,7 +33,7 @@ check "so does the enrolment's, in another daemon" 1 \
 utctl cadre import "$T/big.csv" >/dev/null
 check "a large import is audited by its size" 1 "$(utctl audit --json | /usr/bin/python3 -c '
 import json, sys
-print(sum(1 for e in json.load(sys.stdin) if e["what"] == "cadre import" and e["request"].get("size", 0) > 16384))')"
+print(sum(1 for e in json.load(sys.stdin) if e["what"] == "cadre import" and json.loads(e["request"]).get("size", 0) > 16384))')"
 
 # The web console's changes are the account's.
 port=$(free_port)

@@ -10,7 +10,7 @@ echo "# $out"
 check "all answered ok" "ok $N" "$(grep -o 'ok [0-9]*' <<<"$out")"
 check "all stored" "$N" "$(sql ut-schedd 'SELECT count(*) FROM courses')"
 read -r commits commit_us uptime_s < <(utctl --json node status | /usr/bin/python3 -c 'import json,sys
-d = [d for d in json.load(sys.stdin) if d["daemon"] == "ut-schedd"][0]
+d = [d for d in json.load(sys.stdin) if d["daemon"] == "ut-schedd"][0]["status"]
 print(d.get("commits", 0), d.get("commit_us", 0), d.get("uptime_s", 0))')
 echo "# $N requests in $commits commits, which took $commit_us µs"
 if ((commits > 0 && commits * 4 <= N)); then ok "group commit: $commits commits for $N requests"; else fail "group commit: $commits commits for $N requests"; fi

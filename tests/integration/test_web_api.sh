@@ -48,6 +48,17 @@ check_run "a course added through the API" 0 'WEB-1 .*Added on the web' utctl co
 check_run "a class added with utctl's words" 0 'Added on the web' utctl class list
 check "the refused changes changed nothing" 2 "$(utctl --json course list | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
 
+# Rows asked of every daemon at once answer on the web as in utctl.
+up_on_web() { web call an.nguyen 'viewer password 1' node status '{}' | /usr/bin/python3 -c '
+import json, sys
+status, body = sys.stdin.read().split(" ", 1)
+d = json.loads(body)
+print(status, sum(x["state"] == "up" for x in d["daemons"]), len(d["down"]))'; }
+check "node status for a viewer: every daemon up" "200 5 0" "$(up_on_web)"
+check_run "the audit for an officer, the web's changes by account" 0 '"what": "course add".*"actor": "web:wang.li"|"actor": "web:wang.li".*"what": "course add"' \
+	bash -c "web() { /usr/bin/python3 '$UT_SRC/tests/tools/webclient.py' 'https://127.0.0.1:$port' \"\$@\"; }; web call wang.li 'officer password 1' audit list '{\"limit\": 50}' | tr -d '\n'"
+check_run "not for a viewer" 1 "^403 .*forbidden" web call an.nguyen 'viewer password 1' audit list '{}'
+
 # A disabled account's sessions end at once.
 check_run "disable an account" 0 'account an.nguyen disabled' utctl user disable an.nguyen
 check "its session is refused" 401 "$(web status "$T/viewer.cookie" /api/course/list)"

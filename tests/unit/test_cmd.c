@@ -75,6 +75,9 @@ static void every_row_is_well_formed(void **state)
 		assert_non_null(c->req);
 		assert_non_null(c->rep);
 		assert_true(c->type > 0);
+		/* asked of every daemon exactly when it says how to gather their replies */
+		assert_int_equal(!strcmp(c->daemon, UT_CMD_EVERY), c->gather != NULL);
+		assert_int_equal(c->gather != NULL, c->each != NULL);
 		assert_ptr_equal(ut_cmd_find(c->noun, c->verb), c); /* no noun and verb twice */
 		for (const ut_arg_t *a = c->args; a && a->name; a++) {
 			assert_non_null(a->help);

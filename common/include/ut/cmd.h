@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <protobuf-c/protobuf-c.h>
 
+#include "ut/rpc.h"
+
 /* Who may run a row; each role may run what the ones before it may. */
 typedef enum { UT_ROLE_VIEWER, UT_ROLE_LECTURER, UT_ROLE_OFFICER, UT_ROLE_ADMIN } ut_role_t;
 
@@ -74,6 +76,8 @@ typedef enum {
 	UT_COL_TIME_MS, /* Unix milliseconds, as UT_COL_TIME */
 	UT_COL_OFFSET,  /* seconds before something, as 3d, 2h or 30m; 0 as - */
 	UT_COL_PLANNED, /* a due-list item: "planned: class N" when it has a class, else "due" */
+	UT_COL_DURATION, /* seconds as 2d03h, 1h02m, 5m03s or 42s */
+	UT_COL_BRIEF,    /* long text (a request as JSON) cut at 100 characters in a table */
 } ut_col_kind_t;
 
 typedef struct ut_col {
@@ -82,6 +86,12 @@ typedef struct ut_col {
 	ut_col_kind_t kind;
 	const char *field2; /* UT_COL_NAMED: the name beside the id */
 } ut_col_t;
+
+/* The daemons of a node, in the order a row asked of every daemon gets their answers. */
+extern const char *const ut_node_daemons[];
+#define UT_NODE_DAEMONS 5
+/* A row's daemon when it asks every daemon of the node at once (`node status`, `audit list`). */
+#define UT_CMD_EVERY "*"
 
 struct ut_fill;
 typedef struct ut_cmd {
@@ -108,6 +118,12 @@ typedef struct ut_cmd {
 	/* 1: a report; its rows are figures under labels in the reader's language (ut/reportfmt.h),
 	 * summed per group, not columns of the reply */
 	int figures;
+	/* A UT_CMD_EVERY row's reply from every daemon's: rep[i] the decoded reply of
+	 * ut_node_daemons[i], NULL when it did not answer (down[i] 1) or refused (why[i] its text).
+	 * 0, or UT_ENOMEM. */
+	int (*gather)(const ProtobufCMessage *req, ProtobufCMessage *const rep[], const int down[],
+		      const char *const why[], ProtobufCMessage **out);
+	const ProtobufCMessageDescriptor *each; /* a UT_CMD_EVERY row: each daemon's reply (rep: the gathered) */
 } ut_cmd_t;
 
 extern const ut_cmd_t ut_cmds[];
@@ -170,6 +186,12 @@ int ut_cmd_resolve(ut_fill_t *f, ut_ref_t ref, const char *what, const char *val
 /* Say why filling failed (printf-style, the format a msgid): returns UT_EINVAL. */
 int ut_cmd_fail(ut_fill_t *f, int usage, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void ut_cmd_fill_free(ut_fill_t *f);
+
+/* Ask every daemon of the node for a UT_CMD_EVERY row's request at once, through the caller's
+ * clients (cl[i] for ut_node_daemons[i], NULL where none could be made), and gather the answers
+ * into the row's reply. down[i] is set to 1 for each daemon that did not answer. 0, or UT_ENOMEM. */
+int ut_cmd_every(const ut_cmd_t *cmd, ut_rpc_client_t *const cl[], const ProtobufCMessage *req,
+		 ProtobufCMessage **rep, int down[]) __attribute__((warn_unused_result));
 
 /* "utctl NOUN VERB ..." with every argument, and the whole help of a row, from the row itself. */
 void ut_cmd_print_usage(const ut_cmd_t *cmd, FILE *f);

@@ -94,6 +94,12 @@ void ut_rpc_client_set_actor(ut_rpc_client_t *c, const char *actor);
 /* Send a request and wait for its reply. 0 with *reply set (check (*reply)->status),
  * UT_ETIMEOUT when the daemon did not answer in time. Free with ut__envelope__free_unpacked. */
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);
+/* The same request to n daemons at once (one client each, NULL for one that could not be made),
+ * waiting for all replies up to the longest of their timeouts: so a node with daemons down costs
+ * one timeout, not one each. reply[i] is NULL where none came (err[i] says why: UT_ETIMEOUT,
+ * UT_EUNAVAIL, UT_EINVAL over the client's limit). 0, or UT_ENOMEM; UT_EINVAL for more than 16. */
+int ut_rpc_call_many(ut_rpc_client_t *const c[], size_t n, int type, const ProtobufCMessage *body,
+		     Ut__Envelope *reply[], int err[]);
 /* Same, with a body already packed. */
 int ut_rpc_call_raw(ut_rpc_client_t *c, int type, const unsigned char *body, size_t len, Ut__Envelope **reply);
 /* Read one whole message from a socket (routing frames, then the envelope in its last frame):

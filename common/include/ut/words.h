@@ -26,6 +26,7 @@ extern const char *const ut_notice_statuses[]; /* scheduled, queued, sent, retry
 extern const char *const ut_channels[];        /* email, webhook, spool */
 extern const char *const ut_report_scopes[];    /* a report of this node, or of its subtree */
 extern const char *const ut_report_groupings[]; /* a report's rows: per category, format or month */
+extern const char *const ut_daemon_states[]; /* node status: answered, did not, answered no status */
 extern const char *const ut_roles[];         /* web console roles, in ut_role_t order: viewer ... admin */
 extern const char *const ut_locales[];       /* zh-Hans, zh-Hant, vi, en */
 extern const char *const ut_field_words[];   /* request fields named in replies */
