@@ -559,6 +559,25 @@ static const ut_col_t status_cols[] = {
 	{"status.db_path", N_("DB")},
 	{0},
 };
+static const ut_arg_t child_add_args[] = {
+	{"ID", "node", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the child node's id ([node] id on the child)")},
+	{"PUBKEY", NULL, UT_ARG_HOOK, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the child's public key, as its `utctl node keygen` printed it")},
+	{0},
+};
+static const ut_arg_t child_remove_args[] = {
+	{"ID", "node", UT_ARG_TEXT, UT_ARG_POS | UT_ARG_REQUIRED, NULL, N_("the child node's id")},
+	{0},
+};
+static const ut_col_t child_cols[] = {
+	{"node", N_("NODE")},
+	{"public_key", N_("PUBLIC KEY")},
+	{"seq", N_("SNAPSHOT")},
+	{"received_ms", N_("RECEIVED"), UT_COL_TIME_MS},
+	{"accepted", N_("STORED")},
+	{"ignored", N_("IGNORED")},
+	{"stale", N_("STALE")},
+	{0},
+};
 static const ut_arg_t audit_args[] = {
 	{"actor", "actor", UT_ARG_TEXT, 0, NC_("meta", "WHO"), N_("only the changes of this actor (unix:root, web:wang.li)")},
 	{"since", "since", UT_ARG_DATE, 0, NC_("meta", "DATE"), N_("only changes from this day on (YYYY-MM-DD)")},
@@ -771,11 +790,25 @@ const ut_cmd_t ut_cmds[] = {
 	 .hook = report_hook, .figures = 1, .example = "utctl report federation --year 2026"},
 
 	{"node", "status", N_("ask every daemon of the node whether it is up, and how busy it is"), UT_CMD_EVERY,
-	 MSG(STATUS), REQ(status_query), REQ(node_status), UT_ROLE_VIEWER, no_args, "daemons", status_cols,
+	 MSG(STATUS), REQ(empty), REQ(node_status), UT_ROLE_VIEWER, no_args, "daemons", status_cols,
 	 .gather = ut_gather_status, .each = REQ(status_reply),
 	 .example = "utctl node status\n  utctl --node-config /etc/ut/node.ini --json node status",
 	 .notes = N_("Columns: daemon, up/down, uptime, requests served since start, events applied, events waiting in "
 		     "the outbox, whether Redis is connected, database file. Exits 3 if any daemon is not answering.")},
+	{"node", "child add", N_("register a child node's public key: its snapshots are taken from then on"), REPORTD,
+	 MSG(REPORT_CHILD_ADD), REQ(child), REQ(child), UT_ROLE_ADMIN, child_add_args, .hook = child_key_hook,
+	 .done = N_("child %s registered with key %s"), .done_args = "node,public_key",
+	 .example = "utctl node child add cn-hn-thuongtin 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'",
+	 .notes = N_("A snapshot is accepted only from the key registered for its node id, checked for every snapshot: "
+		     "a key replaced by `child add` or removed is refused on a connection already open. A key that "
+		     "begins with '-' and a letter goes after --.")},
+	{"node", "child remove", N_("remove a child node: its key is refused and its figures no longer count"), REPORTD,
+	 MSG(REPORT_CHILD_REMOVE), REQ(child), REQ(child), UT_ROLE_ADMIN, child_remove_args,
+	 .done = N_("child %s removed: its key is refused and its figures no longer count"), .done_args = "node",
+	 .example = "utctl node child remove cn-hn-thuongtin"},
+	{"node", "child list", N_("the child nodes, their keys and their latest snapshots"), REPORTD,
+	 MSG(REPORT_CHILD_LIST), REQ(empty), REQ(child_list), UT_ROLE_ADMIN, no_args, "children", child_cols,
+	 .example = "utctl node child list"},
 	{"audit", "list", N_("the changes made on the node, who asked for each, newest first"), UT_CMD_EVERY,
 	 MSG(AUDIT_LIST), REQ(audit_query), REQ(audit_list), UT_ROLE_OFFICER, audit_args, "entries", audit_cols,
 	 .gather = ut_gather_audit, .each = REQ(audit_list), .example = "utctl audit --actor web:wang.li --since 2027-03-01",

@@ -2,6 +2,7 @@
  * typed, a class's sessions with their own venues, a course by code or id, cross-field checks). */
 #include "hooks.h"
 #include "ut/clock.h"
+#include "ut/curvekey.h"
 #include "ut/err.h"
 #include "ut/i18n.h"
 #include "ut/pbjson.h"
@@ -892,4 +893,18 @@ void disable_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE
 {
 	const Ut__User *u = (const Ut__User *)rep;
 	fprintf(out, u->disabled ? _("account %s disabled; its sessions are ended\n") : _("account %s enabled\n"), u->name);
+}
+
+/* node child add: the key as `utctl node keygen` prints it. */
+int child_key_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
+{
+	if (!a)
+		return 0;
+	if (!ut_curvekey_valid(value))
+		return ut_cmd_fail(f, 1, _("PUBKEY must be 40 characters of Z85, as `utctl node keygen` prints it"));
+	char *k = strdup(value);
+	if (!k)
+		return UT_ENOMEM;
+	((Ut__Child *)f->req)->public_key = k;
+	return 0;
 }

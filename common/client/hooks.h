@@ -27,6 +27,7 @@ void nudged(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 int enrol_list_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int rollcall_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 int reflection_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
+int child_key_hook(ut_fill_t *f, const ut_arg_t *a, const char *value);
 /* every.c: the replies of the rows asked of every daemon */
 int ut_gather_status(const ProtobufCMessage *req, ProtobufCMessage *const rep[], const int down[],
 		     const char *const why[], ProtobufCMessage **out);

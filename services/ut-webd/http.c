@@ -1,5 +1,6 @@
-/* ut-webd's HTTP side, on libmicrohttpd: POST /api/<noun>/<verb> is a row of the command table,
- * sent to its daemon exactly as utctl sends it; /api/login, /api/logout and /api/session open,
+/* ut-webd's HTTP side, on libmicrohttpd: POST /api/<noun>/<verb> (a verb of two words in two
+ * parts: /api/node/child/add) is a row of the command table, sent to its daemon exactly as utctl
+ * sends it; /api/login, /api/logout and /api/session open,
  * end and show a session; anything else is a page from the www directory. Every answer of the
  * API is JSON, errors included. */
 #include "webd.h"
@@ -654,7 +655,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 		return send_error(mc, 400, "invalid", m);
 	}
 	enum MHD_Result ret;
-	char noun[32], verb[32], extra;
+	char noun[32], verb[64], verb2[32], extra;
+	int n;
 	act_for(h, NULL); /* the console's own until a session says whose */
 	if (!json_is_object(body))
 		ret = send_error(mc, 400, "invalid", "the body must be a JSON object");
@@ -670,8 +672,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 			ut__web_session__free_unpacked(w, NULL);
 			ut__envelope__free_unpacked(env, NULL);
 		}
-	} else if (sscanf(url, "/api/%31[a-z]/%31[a-z]%c", noun, verb, &extra) == 2)
+	} else if ((n = sscanf(url, "/api/%31[a-z]/%31[a-z]/%31[a-z]%c", noun, verb, verb2, &extra)) == 2 || n == 3) {
+		if (n == 3) /* a verb of two words: /api/node/child/add is `node child add` */
+			snprintf(verb + strlen(verb), sizeof verb - strlen(verb), " %s", verb2);
 		ret = api(h, mc, noun, verb, body);
+	}
 	else
 		ret = send_error(mc, 404, "not_found", "no such command");
 	json_decref(body);

@@ -26,7 +26,7 @@ static void join_name(const char *verb, const char *help, void *arg)
 
 static void verb_line(const char *verb, const char *help, void *arg)
 {
-	fprintf(arg, "  %-8s %s\n", verb, help);
+	fprintf(arg, "  %-12s %s\n", verb, help);
 }
 
 void print_top_help(FILE *f)

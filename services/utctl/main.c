@@ -211,6 +211,12 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const ut_cmd_t *cmd = alone ? (optional ? implied : NULL) : ut_cmd_find(n->name, argv[i]);
+	if (!cmd && !alone && i + 1 < argc) { /* a verb of two words: `node child add` */
+		char two[64];
+		snprintf(two, sizeof two, "%s %s", argv[i], argv[i + 1]);
+		if ((cmd = ut_cmd_find(n->name, two)))
+			i++;
+	}
 	if (!cmd && implied && (argv[i][0] != '-' || optional) && !has_own_verb(n, argv[i]) && (cmd = implied))
 		i--; /* the word was the verb's first argument: `utctl enrol C001 12` */
 	if (cmd) {

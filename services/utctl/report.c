@@ -419,7 +419,7 @@ void report_print(const ctx_t *c, const ProtobufCMessage *req, const ProtobufCMe
 		report_rows(c, q, (const Ut__ReportReply *)rep);
 }
 
-/* ---- node keygen, node child ---- */
+/* ---- node keygen ---- */
 
 enum { O_FORCE = OPT_FIRST };
 
@@ -460,82 +460,9 @@ static int node_keygen(ctx_t *c, int argc, char **argv)
 	return rc ? EXIT_REFUSED : EXIT_OK;
 }
 
-static void child_done(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__Child *ch = (const Ut__Child *)m;
-	printf("child %s registered with key %s\n", ch->node, ch->public_key);
-}
-
-static void child_removed(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	const Ut__Child *ch = (const Ut__Child *)m;
-	printf(_("child %s removed: its key is refused and its figures no longer count\n"), ch->node);
-}
-
-static void child_table(const ctx_t *c, const ProtobufCMessage *m, const ProtobufCMessage *req)
-{
-	static const char *const h[] = {"NODE", "PUBLIC KEY", "SNAPSHOT", "RECEIVED", "STORED", "IGNORED", "STALE"};
-	const Ut__ChildList *l = (const Ut__ChildList *)m;
-	table_t *t = table_new(7, h, "llrlrrl");
-	for (size_t i = 0; i < l->n_children; i++) {
-		const Ut__Child *ch = l->children[i];
-		char b[32];
-		const char *w = when(ch->received_ms, b, sizeof b);
-		table_row(t);
-		table_cell(t, "%s", ch->node);
-		table_cell(t, "%s", ch->public_key);
-		table_cell(t, "%llu", (unsigned long long)ch->seq);
-		table_cell(t, "%s", w ? w : "never");
-		table_cell(t, "%lld", (long long)ch->accepted);
-		table_cell(t, "%lld", (long long)ch->ignored);
-		table_cell(t, "%s", ch->stale ? "yes" : "no");
-	}
-	table_print(t, stdout, 0);
-	table_free(&t);
-}
-
-static int node_child(ctx_t *c, int argc, char **argv)
-{
-	const char *pos[3];
-	int n = opt_words(c, argc, argv, pos, 1, 3, "add ID PUBKEY | remove ID | list");
-	if (n < 0)
-		return EXIT_USAGE;
-	if (!strcmp(pos[0], "list")) {
-		if (n != 1)
-			return usage(c, "list takes no arguments");
-		return request(c, REPORTD, UT__MSG_TYPE__MSG_REPORT_CHILD_LIST, NULL, &ut__child_list__descriptor, child_table);
-	}
-	if (!strcmp(pos[0], "remove")) {
-		if (n != 2)
-			return usage(c, _("remove needs the child's node id"));
-		Ut__Child ch = UT__CHILD__INIT;
-		ch.node = (char *)pos[1];
-		ch.public_key = "";
-		return request(c, REPORTD, UT__MSG_TYPE__MSG_REPORT_CHILD_REMOVE, &ch.base, &ut__child__descriptor,
-			       child_removed);
-	}
-	if (strcmp(pos[0], "add"))
-		return usage(c, "expected add, remove or list, not '%s'", pos[0]);
-	if (n != 3)
-		return usage(c, "add needs the child's node id and public key");
-	if (!ut_curvekey_valid(pos[2]))
-		return usage(c, "PUBKEY must be 40 characters of Z85, as `utctl node keygen` prints it");
-	Ut__Child ch = UT__CHILD__INIT;
-	ch.node = (char *)pos[1];
-	ch.public_key = (char *)pos[2];
-	return request(c, REPORTD, UT__MSG_TYPE__MSG_REPORT_CHILD_ADD, &ch.base, &ut__child__descriptor, child_done);
-}
-
 const verb_t node_link_verbs[] = {
 	{"keygen", node_keygen, "make this node's CURVE key pair for the upward link", "[--force]", keygen_opts,
 	 "utctl node keygen",
 	 "Writes report.key_file in the run directory (mode 0600) and prints the public key to give the parent."},
-	{"child", node_child, "register a child node's public key, remove a child, or list the children and their snapshots",
-	 "add ID PUBKEY | remove ID | list", NULL,
-	 "utctl node child add cn-hn-thuongtin 'rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7'\n"
-	 "  utctl node child remove cn-hn-thuongtin\n"
-	 "  utctl node child list",
-	 "A snapshot is accepted only from the key registered for its node id, checked for every snapshot: a key "
-	 "replaced by `child add` or removed is refused on a connection already open."},
 	{0},
 };
