@@ -472,6 +472,7 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 	enum MHD_Result ret;
 	ProtobufCMessage *req = NULL;
 	char err[1024], *notes = NULL;
+	const ut_arg_t *arg;
 	int rc;
 	if (!csrf || strlen(csrf) != strlen(w->csrf) || sodium_memcmp(csrf, w->csrf, strlen(csrf)))
 		ret = send_error(mc, 403, "csrf", "the page's X-CSRF-Token header is missing or wrong: reload the page");
@@ -484,7 +485,10 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 		ret = send_error(mc, 503, "unavailable", err);
 	else if (rc)
 		ret = send_error(mc, 400, "invalid", err);
-	else if (cmd->gather)
+	else if (role_rank(w->role) < (int)ut_cmd_role_needed(cmd, req, &arg)) {
+		snprintf(err, sizeof err, "the %s role may not %s %s with --%s", w->role, verb, noun, arg->name);
+		ret = send_error(mc, 403, "forbidden", err);
+	} else if (cmd->gather)
 		ret = api_every(h, mc, cmd, req);
 	else {
 		Ut__Envelope *env = NULL;
