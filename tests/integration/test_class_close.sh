@@ -140,6 +140,20 @@ check_run "an officer accepts it late" 0 'recorded' utctl reflection submit K3 1
 wait_for "and K3 completes" "K1:1 K2:1 K3:1" completions
 wait_for "the report counts three" 3 reported completed
 
+# Once the time for reflections is over, a reflection changes a completion only on an officer's
+# word: closing asks nobody for one then.
+utctl cadre add --id K5 --name 'Cán bộ 5' --unit XQ --position chair --locale vi >/dev/null
+utctl class reopen 1 --reason 'K5 attended without enrolling' >/dev/null
+check_run "late into a class that has started" 0 'confirmed in class 1' utctl enrol add K5 1 --late
+utctl rollcall mark 1 1 --present K5 >/dev/null
+utctl rollcall mark 1 2 --present K5 >/dev/null
+utctl class close 1 >/dev/null
+wait_for "K5 attended both, lacks only the reflection" "K1:1 K2:1 K3:1 K5:0" completions
+utctl rollcall mark 1 1 --absent K5 >/dev/null # its notice comes after the completion's, in order
+wait_for "ut-notifyd has seen the completions" 1 msgs absent K5
+check "no confirmation asking a cadre enrolled late into a started class to come on time" 0 "$(msgs confirmed K5)"
+check "nobody is asked for a reflection after the time for them" 0 "$(msgs reflection_due K5)"
+
 # The audit keeps why a class was closed early and why it was reopened.
 audit_reason() {
 	utctl audit --json --limit 1000 | /usr/bin/python3 -c '
@@ -148,7 +162,7 @@ print(" | ".join("%s force=%s: %s" % (e["what"], e["request"].get("force", False
                  for e in reversed(json.load(sys.stdin)) if e["what"] in ("class close", "class reopen") and e["request"].get("reason")))'
 }
 check "the audit shows the forced close and the reopening, with their reasons" \
-	"class close force=True: merged into class 1 | class reopen force=False: K3 signed the wrong sheet" "$(audit_reason)"
+	"class close force=True: merged into class 1 | class reopen force=False: K3 signed the wrong sheet | class reopen force=False: K5 attended without enrolling" "$(audit_reason)"
 check_run "utctl audit shows the reason in its table" 0 'class close +\{.*merged into class 1' utctl audit
 
 finish
