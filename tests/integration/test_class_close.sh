@@ -158,8 +158,9 @@ check "nobody is asked for a reflection after the time for them" 0 "$(msgs refle
 audit_reason() {
 	utctl audit --json --limit 1000 | /usr/bin/python3 -c '
 import json, sys
-print(" | ".join("%s force=%s: %s" % (e["what"], e["request"].get("force", False), e["request"].get("reason", ""))
-                 for e in reversed(json.load(sys.stdin)) if e["what"] in ("class close", "class reopen") and e["request"].get("reason")))'
+rows = [(e["what"], json.loads(e["request"])) for e in reversed(json.load(sys.stdin))]
+print(" | ".join("%s force=%s: %s" % (w, r.get("force", False), r["reason"])
+                 for w, r in rows if w in ("class close", "class reopen") and r.get("reason")))'
 }
 check "the audit shows the forced close and the reopening, with their reasons" \
 	"class close force=True: merged into class 1 | class reopen force=False: K3 signed the wrong sheet | class reopen force=False: K5 attended without enrolling" "$(audit_reason)"
