@@ -5,6 +5,7 @@
 #include "ut/err.h"
 #include "ut/i18n.h"
 #include "ut/pbjson.h"
+#include "ut/words.h"
 #include "envelope.pb-c.h"
 #include "enrol.pb-c.h"
 #include "sched.pb-c.h"
@@ -415,6 +416,21 @@ static const char *int_field(const ProtobufCMessage *m, const char *path, int64_
 	return path;
 }
 
+ut_role_t ut_cmd_role_needed(const ut_cmd_t *cmd, const ProtobufCMessage *req, const ut_arg_t **arg)
+{
+	ut_role_t need = cmd->role;
+	int64_t v;
+	if (arg)
+		*arg = NULL;
+	for (const ut_arg_t *a = cmd->args; a && a->name; a++)
+		if (a->role > need && a->field && int_field(req, a->field, &v) && v) {
+			need = a->role;
+			if (arg)
+				*arg = a;
+		}
+	return need;
+}
+
 /* How an argument is named in messages: --capacity, or CLASS. */
 static void arg_label(const ut_arg_t *a, char *b, size_t n)
 {
@@ -723,6 +739,8 @@ void ut_cmd_print_help(const ut_cmd_t *cmd, FILE *o)
 		if (!any++)
 			fprintf(o, "\n%s\n", _("arguments:"));
 		fprintf(o, "  %s%*s %s", left, 24 - display_cols(left), "", _(a->help));
+		if (a->role > cmd->role)
+			fprintf(o, _(" (%s only)"), ut_tr_word(ut_roles[a->role]));
 		if (a->kind == UT_ARG_CHOICE && a->choices) {
 			fputs(": ", o);
 			/* the word to type, and what it means where the reader's language says it otherwise */

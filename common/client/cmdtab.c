@@ -441,7 +441,7 @@ static const ut_arg_t rollcall_args[] = {
 	ARGS_MARKS("except", N_("with --all-present: these were absent")),
 	{"rest-absent", "rest_absent", UT_ARG_FLAG, 0, NULL, N_("every confirmed cadre not named otherwise was absent")},
 	{"file", NULL, UT_ARG_FILE, UT_ARG_REPEAT, NC_("meta", "SHEET"), N_("a sign-in sheet (.xlsx, CSV or text): cadre id or name, and mark; header optional")},
-	{"force", "force", UT_ARG_FLAG, 0, NULL, N_("mark a session that has not started yet")},
+	{"force", "force", UT_ARG_FLAG, 0, NULL, N_("mark a session that has not started yet"), .role = UT_ROLE_OFFICER},
 	{0},
 };
 static const ut_arg_t rollcall_show_args[] = {ARG_CLASS("class_id"), {0}};
@@ -456,7 +456,7 @@ static const ut_arg_t reflection_args[] = {
 	ARG_CADRE_POS("cadre_id"),
 	ARG_CLASS("class_id"),
 	{"file", NULL, UT_ARG_FILE, UT_ARG_REQUIRED, NC_("meta", "FILE"), N_("the text (UTF-8); - for stdin")},
-	{"late", "late", UT_ARG_FLAG, 0, NULL, N_("after [enrol] reflection_days, on the officer's word")},
+	{"late", "late", UT_ARG_FLAG, 0, NULL, N_("after [enrol] reflection_days, on the officer's word"), .role = UT_ROLE_OFFICER},
 	{0},
 };
 
@@ -644,7 +644,11 @@ const ut_cmd_t ut_cmds[] = {
 	{"class", "close", N_("close a class that has ended (computes every cadre's completion)"), SCHEDD,
 	 MSG(CLASS_CLOSE), REQ(class_action), REQ(class), UT_ROLE_OFFICER, class_close_args, .said = class_closed,
 	 .example = "utctl class close 12\n  utctl class close 12 --force --reason \"last session held online\"",
-	 .notes = N_("Refused before the last session has ended unless --force with a reason.")},
+	 .notes = N_("Closing computes each confirmed cadre's completion from the roll-calls and reflections taken so\n"
+		     "far, and the report counts them; after it, enrolling needs --late. An officer may still correct\n"
+		     "a roll-call or accept a reflection late (that cadre's completion is computed again), or reopen\n"
+		     "the class. Refused before the last session has ended unless --force with a reason, which is\n"
+		     "kept with the class and shown by 'utctl audit'.")},
 	{"class", "reopen", N_("reopen a closed class (its completions are withdrawn)"), SCHEDD, MSG(CLASS_REOPEN),
 	 REQ(class_action), REQ(class), UT_ROLE_OFFICER, class_reopen_args,
 	 .done = N_("class %s reopened: its completions are withdrawn until it is closed again (version %s)"),

@@ -307,6 +307,8 @@ void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE
 	const Ut__Class *k = (const Ut__Class *)rep;
 	fprintf(out, k->forced ? _("class %lld closed early (version %d)\n") : _("class %lld closed (version %d)\n"),
 		(long long)k->id, k->version);
+	fputs(_("Each confirmed cadre's completion is computed from the roll-calls and reflections so far; an officer\n"
+		"may still correct a roll-call, accept a reflection late, or reopen the class.\n"), out);
 }
 
 /* cadre due: under the table, how many are due and how many have a class planned. */

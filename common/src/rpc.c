@@ -310,6 +310,7 @@ struct ut_rpc_client {
 	unsigned long seq;
 	char prefix[32];
 	char actor[128]; /* who the requests are for; kept by the daemons with each change */
+	char role[16];   /* their console role; empty: the node's own user */
 };
 
 ut_rpc_client_t *ut_rpc_client_new(void *zctx, const char *endpoint, int timeout_ms)
@@ -351,6 +352,7 @@ static int send_request(ut_rpc_client_t *c, int type, const unsigned char *body,
 	env.type = type;
 	env.node = "";
 	env.actor = c->actor;
+	env.role = c->role;
 	env.ts_ms = ut_clock_now_ms();
 	env.body.data = (uint8_t *)body;
 	env.body.len = len;
@@ -473,6 +475,11 @@ int ut_rpc_recv_envelope(void *sock, int dontwait, Ut__Envelope **env)
 void ut_rpc_client_set_actor(ut_rpc_client_t *c, const char *actor)
 {
 	snprintf(c->actor, sizeof c->actor, "%s", actor ? actor : "");
+}
+
+void ut_rpc_client_set_role(ut_rpc_client_t *c, const char *role)
+{
+	snprintf(c->role, sizeof c->role, "%s", role ? role : "");
 }
 
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply)

@@ -51,6 +51,11 @@ ut_store_t *ut_service_store(ut_service_t *svc) { return svc->store; }
 const ut_config_t *ut_service_config(ut_service_t *svc) { return &svc->cfg; }
 ut_timers_t *ut_service_timers(ut_service_t *svc) { return svc->timers; }
 const char *ut_service_name(ut_service_t *svc) { return svc->def->name; }
+
+int ut_service_by_officer(const Ut__Envelope *req)
+{
+	return !*req->role || !strcmp(req->role, "officer") || !strcmp(req->role, "admin");
+}
 void *ut_service_app(ut_service_t *svc) { return svc->app; }
 void ut_service_set_app(ut_service_t *svc, void *app) { svc->app = app; }
 

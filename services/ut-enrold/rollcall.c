@@ -86,6 +86,12 @@ int enrol_rollcall(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 		rc = ut_reply_err(rep, UT_ECONFLICT, "the session of class %lld at %s has not started yet",
 				  (long long)cls.id, ut_clock_format_local(starts, at, sizeof at));
 	}
+	/* a closed class's completions are final: only an officer corrects them */
+	if (!rc && !strcmp(cls.state, "closed") && !ut_service_by_officer(req))
+		rc = ut_reply_err(rep, UT_ECONFLICT, "class %lld is closed: only an officer may correct its roll-call",
+				  (long long)cls.id);
+	if (!rc && q->force && !ut_service_by_officer(req))
+		rc = ut_reply_err(rep, UT_EINVAL, "only an officer may mark a session ahead of its start");
 	if (!rc && q->all_present && q->rest_absent)
 		rc = ut_reply_err(rep, UT_EINVAL, "give either all_present or rest_absent, not both");
 	if (!rc && !q->n_marks && !q->all_present && !q->rest_absent)
@@ -189,6 +195,8 @@ int enrol_reflection_submit(ut_service_t *svc, const Ut__Envelope *req, ut_reply
 	if (!rc && strcmp(e->state, "confirmed"))
 		rc = ut_reply_err(rep, UT_ECONFLICT, "cadre %s is %s, not confirmed, in class %lld", r->cadre_id, e->state,
 				  (long long)cls.id);
+	if (!rc && r->late && !ut_service_by_officer(req))
+		rc = ut_reply_err(rep, UT_EINVAL, "only an officer may accept a reflection late");
 	if (!rc && !r->late && cls.last_end && reflection_until(svc, &cls) * 1000 < ut_clock_now_ms()) {
 		char at[64];
 		rc = ut_reply_err(rep, UT_ECONFLICT,

@@ -78,6 +78,7 @@ typedef struct conn {
 typedef struct tclients {
 	ut_rpc_client_t *c[NDAEMONS];
 	char actor[128]; /* who this thread's current request is for */
+	char role[16];   /* and that account's role */
 } tclients_t;
 
 static void clients_free(void *p)
@@ -108,19 +109,24 @@ static ut_rpc_client_t *client_of(webd_http_t *h, const char *daemon)
 		if (!strcmp(daemons[i], daemon)) {
 			if (!t->c[i])
 				t->c[i] = ut_rpc_client_new(h->zctx, h->endpoint[i], h->timeout_ms);
-			if (t->c[i])
+			if (t->c[i]) {
 				ut_rpc_client_set_actor(t->c[i], *t->actor ? t->actor : "web");
+				ut_rpc_client_set_role(t->c[i], *t->role ? t->role : "viewer");
+			}
 			return t->c[i];
 		}
 	return NULL;
 }
 
-/* Whose requests this thread sends from now on: "web:NAME", or the console itself ("web"). */
-static void act_for(webd_http_t *h, const char *name)
+/* Whose requests this thread sends from now on: "web:NAME" with the account's role, or the
+ * console itself ("web", as a viewer). */
+static void act_for(webd_http_t *h, const char *name, const char *role)
 {
 	tclients_t *t = tclients(h);
-	if (t)
+	if (t) {
 		snprintf(t->actor, sizeof t->actor, name ? "web:%s" : "web", name);
+		snprintf(t->role, sizeof t->role, "%s", role ? role : "viewer");
+	}
 }
 
 /* One request to a daemon: 0 with *env (its status may be an error), or UT_E* when it did not
@@ -467,12 +473,13 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 	enum MHD_Result sent;
 	if (session(h, mc, &w, &senv, &sent))
 		return sent;
-	act_for(h, w->name); /* until the next request: the account's */
+	act_for(h, w->name, w->role); /* until the next request: the account's */
 	const char *csrf = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "X-CSRF-Token");
 	const char *locale = *w->locale ? w->locale : ut_locales[h->node_locale];
 	enum MHD_Result ret;
 	ProtobufCMessage *req = NULL;
 	char err[1024], *notes = NULL;
+	const ut_arg_t *arg;
 	int rc;
 	if (!csrf || strlen(csrf) != strlen(w->csrf) || sodium_memcmp(csrf, w->csrf, strlen(csrf)))
 		ret = send_error(mc, 403, "csrf", "the page's X-CSRF-Token header is missing or wrong: reload the page");
@@ -485,7 +492,10 @@ static enum MHD_Result api(webd_http_t *h, struct MHD_Connection *mc, const char
 		ret = send_error(mc, 503, "unavailable", err);
 	else if (rc)
 		ret = send_error(mc, 400, "invalid", err);
-	else if (cmd->gather)
+	else if (role_rank(w->role) < (int)ut_cmd_role_needed(cmd, req, &arg)) {
+		snprintf(err, sizeof err, "the %s role may not %s %s with --%s", w->role, verb, noun, arg->name);
+		ret = send_error(mc, 403, "forbidden", err);
+	} else if (cmd->gather)
 		ret = api_every(h, mc, cmd, req);
 	else {
 		Ut__Envelope *env = NULL;
@@ -657,7 +667,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *mc, const char *
 	enum MHD_Result ret;
 	char noun[32], verb[64], verb2[32], extra;
 	int n;
-	act_for(h, NULL); /* the console's own until a session says whose */
+	act_for(h, NULL, NULL); /* the console's own until a session says whose */
 	if (!json_is_object(body))
 		ret = send_error(mc, 400, "invalid", "the body must be a JSON object");
 	else if (!strcmp(url, "/api/login"))

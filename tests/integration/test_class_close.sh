@@ -5,7 +5,9 @@
 # completion again; reopening withdraws the completions (the report follows) until the class is
 # closed again; notices already sent are not sent again, and a reflection is asked for only where
 # it would complete the class. Enrolling after the start or the close needs --late (no "come on
-# time" confirmation then); an unknown cadre is named before the closed class.
+# time" confirmation then); an unknown cadre is named before the closed class. Closing says what it
+# does, its reason is in the audit, and what only an officer may do (forcing a roll-call ahead,
+# correcting a closed class, a late reflection) a lecturer on the web console may not.
 source "$(dirname "$0")/lib.sh"
 
 CLOCK=$T/clock
@@ -31,6 +33,18 @@ for i in 1 2 3; do utctl cadre add --id "K$i" --name "Cán bộ $i" --unit XQ --
 printf 'K1\nK2\nK3\n' | utctl enrol bulk 1 >/dev/null
 wait_for "enrolments known to ut-notifyd" 3 sql ut-notifyd "SELECT count(*) FROM notify_enrolments WHERE class_id = 1"
 mapfile -t S < <(sql ut-enrold "SELECT id FROM sched_sessions WHERE class_id = 1 ORDER BY starts_at")
+export UT_WEB_CA=$T/web-cert.pem
+port=$(sed -n 's/^listen = 127.0.0.1://p' "$T/node.ini" | head -1)
+web() { /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" call "$@"; }
+wait_until 30 /usr/bin/python3 "$UT_SRC/tests/tools/webclient.py" "https://127.0.0.1:$port" get / >/dev/null ||
+	fail "ut-webd answers"
+utctl user add le.thu --role lecturer --password-file - <<<'lecturer password 1' >/dev/null
+utctl user add wang.li --role officer --password-file - <<<'officer password 1' >/dev/null
+lecturer() { web le.thu 'lecturer password 1' "$@"; }
+officer() { web wang.li 'officer password 1' "$@"; }
+check_run "help says what closing does" 0 "computes each confirmed cadre's completion" utctl --locale en class close --help
+check_run "help says forcing a roll-call ahead is an officer's" 0 'not started yet \(officer only\)' \
+	utctl --locale en rollcall mark --help
 
 # During the first session.
 set_clock "2026-03-10 10:00"
@@ -45,6 +59,11 @@ check "and are in its event" 1 "$(redis-cli -s "$T/redis.sock" --raw XRANGE ut:e
 check_run "roll-call for a session that has not started is refused" 1 \
 	"conflict: the session of class 1 at 2026-03-11 09:00 has not started yet" \
 	utctl rollcall mark 1 2 --absent K3
+check_run "a lecturer on the web console may not force it" 1 '^403 .*may not mark rollcall with --force' \
+	lecturer rollcall mark '{"words": ["1", "2", "--absent", "K3", "--force"]}'
+check_run "nor by the request's own fields" 1 '^403 ' \
+	lecturer rollcall mark "{\"class_id\": 1, \"session_id\": ${S[1]}, \"force\": true, \"marks\": [{\"cadre_id\": \"K3\", \"mark\": \"absent\"}]}"
+check "nothing was marked" 0 "$(sql ut-enrold "SELECT count(*) FROM attendance WHERE session_id = ${S[1]}")"
 check_run "forced, it is taken" 0 '^1 marked' utctl rollcall mark 1 2 --absent K3 --force
 check_run "the first session's roll-call" 0 '^3 marked' utctl rollcall mark 1 1 --present K1,K2 --absent K3
 utctl cadre add --id K4 --name 'Cán bộ 4' --unit XQ --position chair --locale vi >/dev/null
@@ -66,13 +85,21 @@ check "none for the session still to come" 0 \
 set_clock "2026-03-11 13:00"
 utctl rollcall mark 1 2 --present K1 --absent K2 >/dev/null
 utctl reflection submit K1 1 --file <(echo 'Bài học rút ra.') >/dev/null
-check_run "closed once it has ended" 0 '^class 1 closed' utctl class close 1
+closed=$(utctl --locale en class close 1)
+check "closed once it has ended, saying what closing did" \
+	"class 1 closed|Each confirmed cadre's completion is computed from the roll-calls and reflections so far; an officer" \
+	"$(sed -n '1s/ (version [0-9]*)$//p; 2p' <<<"$closed" | paste -sd '|')"
 wait_for "completions computed" "K1:1 K2:0 K3:0" completions
 wait_for "the report counts one completion" 1 reported completed
 check "no reflection asked for where attendance falls short" 0 \
 	"$(sql ut-notifyd "SELECT count(*) FROM messages WHERE kind = 'reflection_due'")"
 
-# Corrections after the close, for that cadre only.
+# Corrections after the close, for that cadre only, and an officer's.
+check_run "a lecturer on the web console may not correct a closed class's roll-call" 1 \
+	'^409 .*class 1 is closed: only an officer may correct its roll-call' \
+	lecturer rollcall mark '{"words": ["1", "2", "--present", "K2"]}'
+check "K2 is still absent" absent "$(sql ut-enrold "SELECT mark FROM attendance WHERE session_id = ${S[1]} AND cadre_id = 'K2'")"
+check_run "an officer on the web console may" 0 '^200 ' officer rollcall mark '{"words": ["1", "2", "--present", "K1"]}'
 check_run "a roll-call correction after the close is accepted" 0 'K2: present \(was absent, revision 2\)' \
 	utctl rollcall mark 1 2 --present K2
 wait_for "K2 now lacks only the reflection: it is asked for" 1 \
@@ -107,8 +134,36 @@ check "the reflection-due notice says until when (14 days after the last session
 set_clock "2026-03-26 08:00"
 check_run "a reflection after the deadline is refused, saying when it was due" 1 \
 	'conflict: reflections for class 1 were due by 2026-03-25 12:00' utctl reflection submit K3 1 --file <(echo 'Muộn.')
+check_run "a lecturer on the web console may not accept it late" 1 '^403 .*may not submit reflection with --late' \
+	lecturer reflection submit '{"cadre_id": "K3", "class_id": 1, "text": "Muộn.", "late": true}'
 check_run "an officer accepts it late" 0 'recorded' utctl reflection submit K3 1 --late --file <(echo 'Muộn.')
 wait_for "and K3 completes" "K1:1 K2:1 K3:1" completions
 wait_for "the report counts three" 3 reported completed
+
+# Once the time for reflections is over, a reflection changes a completion only on an officer's
+# word: closing asks nobody for one then.
+utctl cadre add --id K5 --name 'Cán bộ 5' --unit XQ --position chair --locale vi >/dev/null
+utctl class reopen 1 --reason 'K5 attended without enrolling' >/dev/null
+check_run "late into a class that has started" 0 'confirmed in class 1' utctl enrol add K5 1 --late
+utctl rollcall mark 1 1 --present K5 >/dev/null
+utctl rollcall mark 1 2 --present K5 >/dev/null
+utctl class close 1 >/dev/null
+wait_for "K5 attended both, lacks only the reflection" "K1:1 K2:1 K3:1 K5:0" completions
+utctl rollcall mark 1 1 --absent K5 >/dev/null # its notice comes after the completion's, in order
+wait_for "ut-notifyd has seen the completions" 1 msgs absent K5
+check "no confirmation asking a cadre enrolled late into a started class to come on time" 0 "$(msgs confirmed K5)"
+check "nobody is asked for a reflection after the time for them" 0 "$(msgs reflection_due K5)"
+
+# The audit keeps why a class was closed early and why it was reopened.
+audit_reason() {
+	utctl audit --json --limit 1000 | /usr/bin/python3 -c '
+import json, sys
+rows = [(e["what"], json.loads(e["request"])) for e in reversed(json.load(sys.stdin))]
+print(" | ".join("%s force=%s: %s" % (w, r.get("force", False), r["reason"])
+                 for w, r in rows if w in ("class close", "class reopen") and r.get("reason")))'
+}
+check "the audit shows the forced close and the reopening, with their reasons" \
+	"class close force=True: merged into class 1 | class reopen force=False: K3 signed the wrong sheet | class reopen force=False: K5 attended without enrolling" "$(audit_reason)"
+check_run "utctl audit shows the reason in its table" 0 'class close +\{.*merged into class 1' utctl audit
 
 finish

@@ -58,6 +58,7 @@ typedef struct ut_arg {
 	const char *set;            /* UT_ARG_NONE_OK: the bool field "none" sets */
 	const char *ctx_field;      /* UT_REF_CLASS_SESSION: where the class id is */
 	const char *given;          /* a bool field set whenever the argument is given (employees_set) */
+	ut_role_t role;             /* a role above the row's that giving it needs (an officer's --force) */
 } ut_arg_t;
 
 /* How a reply column shows its field. */
@@ -192,6 +193,10 @@ void ut_cmd_fill_free(ut_fill_t *f);
  * into the row's reply. down[i] is set to 1 for each daemon that did not answer. 0, or UT_ENOMEM. */
 int ut_cmd_every(const ut_cmd_t *cmd, ut_rpc_client_t *const cl[], const ProtobufCMessage *req,
 		 ProtobufCMessage **rep, int down[]) __attribute__((warn_unused_result));
+
+/* The role a filled request needs: the row's, or more where it sets an argument reserved to a
+ * higher role; *arg (may be NULL) is then that argument. */
+ut_role_t ut_cmd_role_needed(const ut_cmd_t *cmd, const ProtobufCMessage *req, const ut_arg_t **arg);
 
 /* "utctl NOUN VERB ..." with every argument, and the whole help of a row, from the row itself. */
 void ut_cmd_print_usage(const ut_cmd_t *cmd, FILE *f);

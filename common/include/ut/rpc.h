@@ -91,6 +91,8 @@ void ut_rpc_client_limit(ut_rpc_client_t *c, size_t max);
 /* Who the following requests are for ("unix:root", "web:wang.li"): every daemon keeps it with the
  * change a request makes (the audit). Empty until set. */
 void ut_rpc_client_set_actor(ut_rpc_client_t *c, const char *actor);
+/* The web console account's role the requests carry (Envelope.role); NULL or "" for none. */
+void ut_rpc_client_set_role(ut_rpc_client_t *c, const char *role);
 /* Send a request and wait for its reply. 0 with *reply set (check (*reply)->status),
  * UT_ETIMEOUT when the daemon did not answer in time. Free with ut__envelope__free_unpacked. */
 int ut_rpc_call(ut_rpc_client_t *c, int type, const ProtobufCMessage *body, Ut__Envelope **reply);

@@ -79,6 +79,9 @@ ut_store_t *ut_service_store(ut_service_t *svc);
 const ut_config_t *ut_service_config(ut_service_t *svc);
 ut_timers_t *ut_service_timers(ut_service_t *svc);
 const char *ut_service_name(ut_service_t *svc);
+/* 1 when a request is an officer's (or an admin's) on the web console, or from the node's own user
+ * (utctl, no role): what only an officer may do is refused otherwise. */
+int ut_service_by_officer(const Ut__Envelope *req);
 void *ut_service_app(ut_service_t *svc);
 void ut_service_set_app(ut_service_t *svc, void *app);
 /* Inside a handler's transaction: queue an event on this daemon's stream (outbox). */
