@@ -25,7 +25,7 @@ async function fulfilment() {
   const g = groups(r.cells || []);
   const kept = g.rows.filter((x) => !empty(x.metrics, fulfilmentCols))
     .map((x) => ({ ...x, label: groupLabel(x.group) }));
-  const [cpct, ppct] = [2, 5].map((i) => fulfilmentCols[i]);
+  const [cpct, ppct] = ["classes_pct", "participations_pct"].map((k) => fulfilmentCols.find((c) => c.key === k));
   barChart($("dash-fulfilment-chart"), kept.map((x) => x.label), [
     { label: tr(cpct.label), data: kept.map((x) => value(cpct, x.metrics)) },
     { label: tr(ppct.label), data: kept.map((x) => value(ppct, x.metrics)) },

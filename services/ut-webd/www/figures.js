@@ -12,6 +12,7 @@ export const fulfilmentCols = [
   col("classes_planned", "Classes planned", ["classes_planned"]),
   col("classes_held", "Classes held", ["classes_held"]),
   col("classes_pct", "Classes % of plan", ["classes_held"], ["classes_planned"]),
+  col("classes_cancelled", "Classes cancelled", ["classes_cancelled"]),
   col("participations_planned", "Participations planned", ["participations_planned"]),
   col("participations", "Participations", ["participations"]),
   col("participations_pct", "Participations % of plan", ["participations"], ["participations_planned"]),
