@@ -10,7 +10,7 @@ UT_DEPS=(cmake pkg-config build-essential libzmq3-dev libprotobuf-c-dev protobuf
 # The clients' command layer: JSON (jansson), base64 (libsodium), the catalogues (gettext's msgfmt).
 UT_DEPS+=(libjansson-dev libsodium-dev gettext)
 # The web console: HTTPS with libmicrohttpd, its self-signed certificate made with GnuTLS.
-UT_DEPS+=(libmicrohttpd-dev libgnutls28-dev)
+UT_DEPS+=(libmicrohttpd-dev libgnutls28-dev libjs-chart.js) # and its charts, served from the node
 UT_DEPS+=(libzip-dev libexpat1-dev libxlsxwriter-dev)  # utctl reads .xlsx (libzip, expat); test_sheet writes them
 UT_DEPS+=(stress-ng) # deploy/test.sh with UT_TEST_LOAD=1 keeps both CPUs busy while the tests run
 

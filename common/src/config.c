@@ -122,6 +122,8 @@ static const setting_t settings[] = {
 	  "HTTPS certificate (PEM), relative to this file; empty = a self-signed one made in run_dir."),
 	S("web", "key", web_key, "", "HTTPS private key (PEM) of cert, relative to this file, mode 0600."),
 	S("web", "www", web_www, "", "The console's pages, relative to this file; empty = those installed with ut-webd."),
+	S("web", "chartjs", web_chartjs, "/usr/share/javascript/chart.js/chart.min.js",
+	  "Chart.js (Debian's libjs-chart.js), served to the console's pages as /lib/chart.js."),
 	I("web", "max_body_kb", web_max_body_kb, 1024, 1, 65536, "The largest request body ut-webd takes (an upload)."),
 	I("web", "session_idle_s", web_session_idle_s, 1800, 1, 604800, "A console session ends after this long without a request."),
 	I("web", "session_max_s", web_session_max_s, 43200, 1, 2592000, "A console session ends this long after its sign-in at the latest."),

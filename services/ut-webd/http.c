@@ -1,8 +1,8 @@
 /* ut-webd's HTTP side, on libmicrohttpd: POST /api/<noun>/<verb> (a verb of two words in two
  * parts: /api/node/child/add) is a row of the command table, sent to its daemon exactly as utctl
- * sends it; /api/login, /api/logout and /api/session open,
- * end and show a session; anything else is a page from the www directory. Every answer of the
- * API is JSON, errors included. */
+ * sends it; /api/login, /api/logout and /api/session open, end and show a session; anything else
+ * is a page from the www directory, or /lib/chart.js (Chart.js as Debian installs it). Every
+ * answer of the API is JSON, errors included. */
 #include "webd.h"
 #include "ut/cmd.h"
 #include "ut/err.h"
@@ -60,6 +60,7 @@ struct webd_http {
 	int timeout_ms;
 	size_t max_body;
 	char *www;
+	char *chartjs;      /* [web] chartjs: the file served as /lib/chart.js */
 	char *cert, *key;
 	int tls;
 	char *words[4];     /* each locale's words of the pages, as JSON (ut_locales' order) */
@@ -542,13 +543,11 @@ static const char *content_type(const char *path)
 	return "application/octet-stream";
 }
 
-static enum MHD_Result page(webd_http_t *h, struct MHD_Connection *mc, const char *url)
+/* One file as it is; follow: the path may be a symbolic link (a library as Debian installs it,
+ * never a path the request named). */
+static enum MHD_Result send_file(struct MHD_Connection *mc, const char *path, int follow, const char *cache)
 {
-	if (url[0] != '/' || strstr(url, "..") || strstr(url, "//") || strlen(url) > 200)
-		return send_error(mc, 400, "invalid", "not a page's path");
-	char path[4096];
-	snprintf(path, sizeof path, "%s%s", h->www, strcmp(url, "/") ? url : "/index.html");
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
 		if (fd >= 0)
@@ -563,19 +562,36 @@ static enum MHD_Result page(webd_http_t *h, struct MHD_Connection *mc, const cha
 	MHD_add_response_header(r, "Content-Type", content_type(path));
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'");
+	if (cache)
+		MHD_add_response_header(r, "Cache-Control", cache);
 	enum MHD_Result ret = MHD_queue_response(mc, 200, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-/* The pages' words in each locale: the catalogues' "web" and "value" contexts, read once at start. */
+/* A file of the www directory; or a library the pages use, at a fixed address served from its
+ * installed file ([web] chartjs): that request's path picks the library, it never becomes a file name. */
+static enum MHD_Result page(webd_http_t *h, struct MHD_Connection *mc, const char *url)
+{
+	if (!strcmp(url, "/lib/chart.js")) /* it changes with the Debian package only: a day's cache */
+		return send_file(mc, h->chartjs, 1, "max-age=86400");
+	if (url[0] != '/' || strstr(url, "..") || strstr(url, "//") || strlen(url) > 200)
+		return send_error(mc, 400, "invalid", "not a page's path");
+	char path[4096];
+	snprintf(path, sizeof path, "%s%s", h->www, strcmp(url, "/") ? url : "/index.html");
+	return send_file(mc, path, 0, NULL);
+}
+
+/* The pages' words in each locale: the catalogues' "web", "value" and "report" contexts (a report's
+ * labels, the same words as utctl's tables), read once at start. */
 static int words_load(webd_http_t *h, const char *node_locale, char *err, size_t errlen)
 {
 	for (int l = 0; ut_locales[l]; l++) {
-		json_t *j = json_pack("{s:s,s:{},s:{}}", "locale", ut_locales[l], "web", "value");
+		json_t *j = json_pack("{s:s,s:{},s:{},s:{}}", "locale", ut_locales[l], "web", "value", "report");
 		int rc = j ? 0 : UT_ENOMEM;
-		if (!rc && (rc = ut_i18n_export(ut_locales[l], "web", json_object_get(j, "web"))) == 0)
-			rc = ut_i18n_export(ut_locales[l], "value", json_object_get(j, "value"));
+		if (!rc && (rc = ut_i18n_export(ut_locales[l], "web", json_object_get(j, "web"))) == 0 &&
+		    (rc = ut_i18n_export(ut_locales[l], "value", json_object_get(j, "value"))) == 0)
+			rc = ut_i18n_export(ut_locales[l], "report", json_object_get(j, "report"));
 		if (!rc && !(h->words[l] = json_dumps(j, JSON_COMPACT)))
 			rc = UT_ENOMEM;
 		json_decref(j);
@@ -778,6 +794,7 @@ int webd_http_start(webd_http_t **out, const ut_config_t *cfg, const char *www_d
 	h->timeout_ms = cfg->rpc_timeout_ms;
 	h->max_body = (size_t)cfg->web_max_body_kb * 1024;
 	h->www = strdup(www_dir);
+	h->chartjs = ut_config_resolve(cfg, cfg->web_chartjs);
 	h->timezone = strdup(cfg->timezone);
 	h->session_max_s = cfg->web_session_max_s;
 	for (int i = 0; i < NDAEMONS; i++)
@@ -842,6 +859,7 @@ void webd_http_stop(webd_http_t **hp)
 	for (int l = 0; l < 4; l++)
 		free(h->words[l]);
 	free(h->www);
+	free(h->chartjs);
 	free(h->timezone);
 	free(h->cert);
 	free(h->key);

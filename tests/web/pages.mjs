@@ -37,6 +37,9 @@ try {
     await page.fill("input[name=name]", name);
     await page.fill("input[name=password]", password);
     await page.click("#login button");
+    // the dashboard first, the classes a link away
+    await page.locator("#dashboard").waitFor({ state: "visible", timeout: 15000 });
+    await page.click("#nav a[href='#/classes']");
     await page.locator("#classes").waitFor({ state: "visible", timeout: 15000 });
     await page.locator("#classes tbody tr").first().waitFor({ timeout: 15000 });
     await page.screenshot({ path: `${outdir}/classes-${locale}.png`, fullPage: true });

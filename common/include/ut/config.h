@@ -74,6 +74,7 @@ typedef struct ut_config {
 	char *web_cert;
 	char *web_key;
 	char *web_www;
+	char *web_chartjs;
 	int web_max_body_kb;
 	int web_session_idle_s;
 	int web_session_max_s;

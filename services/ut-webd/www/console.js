@@ -1,8 +1,10 @@
 // The console's pages: sign in, the classes, a class with its sessions and roster, enrolment by a
-// pasted list of names, roll-call at the door, the sign-in sheet. A page of its own module adds a
-// line to the routes below.
+// pasted list of names, roll-call at the door, the sign-in sheet; the dashboard (the first page)
+// and the federation are modules of their own. A page of its own module adds a line to the routes.
 import { t, tw, useLocale } from "/i18n.js";
 import { api, call, rows, showOnly, state, when } from "/api.js";
+import { dashboard } from "/dashboard.js";
+import { federation } from "/federation.js";
 
 async function classes() {
   const list = await call("class", "list", {});
@@ -141,7 +143,9 @@ const routes = [
   [/^#\/class\/(\d+)$/, klass],
   [/^#\/rollcall\/(\d+)\/(\d+)$/, rollcall],
   [/^#\/sheet\/(\d+)\/(\d+)$/, sheet],
-  [/^/, classes],
+  [/^#\/classes$/, classes],
+  [/^#\/federation$/, federation],
+  [/^/, dashboard],
 ];
 
 async function route() {
@@ -160,6 +164,7 @@ async function signedIn(s) {
   await useLocale(s.locale);
   document.getElementById("who").textContent = `${s.name} (${tw(s.role)})`;
   document.getElementById("logout").hidden = false;
+  document.getElementById("nav").hidden = false;
   await route();
 }
 

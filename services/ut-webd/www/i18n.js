@@ -1,7 +1,7 @@
-// The pages' words in the reader's language, from the node's gettext catalogues (the "web" and
-// "value" contexts, served by ut-webd as /i18n/<locale>.json): the account's language once signed
-// in, the node's before.
-let words = { web: {}, value: {} };
+// The pages' words in the reader's language, from the node's gettext catalogues (the "web",
+// "value" and "report" contexts, served by ut-webd as /i18n/<locale>.json): the account's language
+// once signed in, the node's before.
+let words = { web: {}, value: {}, report: {} };
 export let locale = "en";
 
 export async function useLocale(l) {
@@ -21,4 +21,9 @@ export function t(msgid) {
 // A value word of the protocol (open, confirmed, safety ...).
 export function tw(word) {
   return words.value[word] || word;
+}
+
+// A report's label (its msgid in English): the same words as utctl's report tables.
+export function tr(msgid) {
+  return words.report[msgid] || msgid;
 }
