@@ -21,11 +21,14 @@
 /* ---- the tables ---- */
 
 static const ut_sheet_word_t positions[] = {
-	{"chair", "chairman|chairwoman|chairperson|president|主席|工会主席|工會主席|Chủ tịch|Chủ tịch công đoàn"},
-	{"vice_chair", "vice chairman|vice president|deputy chair|副主席|工会副主席|工會副主席|Phó Chủ tịch"},
-	{"committee_member", "member|committee|委员|委員|工会委员|工會委員|Ủy viên|Uỷ viên|Ủy viên Ban Chấp hành|Ủy viên BCH"},
+	{"chair", "chairman|chairwoman|chairperson|president|主席|工会主席|工會主席|Chủ tịch|Chủ tịch công đoàn|Chủ tịch CĐCS"},
+	{"vice_chair", "vice chairman|vice president|deputy chair|副主席|工会副主席|工會副主席|常务副主席|常務副主席|"
+		       "Phó Chủ tịch|Phó Chủ tịch công đoàn|Phó Chủ tịch thường trực"},
+	{"committee_member", "member|committee|committee member|委员|委員|工会委员|工會委員|女职工委员|女職工委員|Ủy viên|"
+			     "Uỷ viên|Ủy viên Ban Chấp hành|Ủy viên BCH|UV BCH|Ủy viên Ban Thường vụ"},
 	{"finance_audit", "finance|audit|finance and audit|经审|經審|经审委员|經審委員|经费审查委员|經費審查委員|财务|財務|"
-			  "Ủy viên Ủy ban kiểm tra|Ủy ban kiểm tra|Kiểm tra|Tài chính"},
+			  "财务审计|財務審計|Ủy viên Ủy ban kiểm tra|Ủy ban kiểm tra|Ủy viên UBKT|UBKT|Kiểm tra|Tài chính|"
+			  "Tài chính, kiểm tra"},
 	{"information_officer", "information|信息员|信息員|資訊員|宣传员|宣傳員|Cán bộ thông tin|Thông tin"},
 	{"negotiator", "协商员|協商員|谈判员|談判員|集体协商|集體協商|Cán bộ thương lượng|Thương lượng"},
 	{"other", "其他|其它|Khác"},
@@ -50,34 +53,51 @@ static const ut_sheet_word_t marks[] = {
 	{"present", "p|到|已到|出席|出勤|签到|簽到|在|有|√|✓|Có mặt|Có|Đã đến|Đến|Dự"},
 	{"late", "迟到|遲到|晚到|Đi muộn|Muộn|Đến muộn|Trễ|Đi trễ"},
 	{"excused", "leave|请假|請假|事假|病假|公假|Có phép|Vắng có phép|Nghỉ phép|Xin phép"},
-	{"absent", "a|缺席|缺勤|未到|旷课|曠課|Vắng|Vắng mặt|Vắng không phép|Không phép|Nghỉ không phép"},
+	{"absent", "a|缺席|缺勤|未到|旷课|曠課|×|✗|Vắng|Vắng mặt|Vắng không phép|Không phép|Nghỉ không phép"},
 	{0},
 };
 
-#define ID_ALIASES "cadre_id|cadre id|工号|工號|编号|編號|干部编号|幹部編號|人员编号|人員編號|Mã cán bộ|Mã CB|Mã số|Mã|ID|code"
-#define NAME_ALIASES "姓名|名字|Họ và tên|Họ tên|Tên|full name"
+/* The words of each column's header; ut-enrold's own exports (cadre list, cadre due, in any of the
+ * four languages) are among them, so an exported list comes back as it went. */
+#define ID_ALIASES                                                                                      \
+	"cadre_id|cadre id|cadre no|cadre number|staff id|staff no|staff number|employee id|employee no|"  \
+	"employee number|personnel no|member id|工号|工號|编号|編號|干部编号|幹部編號|人员编号|人員編號|" \
+	"职工编号|職工編號|员工编号|員工編號|会员编号|會員編號|Mã cán bộ|Mã CB|Mã số|Mã số cán bộ|"        \
+	"Mã nhân viên|Mã NV|Mã|ID|code"
+#define NAME_ALIASES "姓名|名字|名称|名稱|干部姓名|幹部姓名|Họ và tên|Họ tên|Tên|Họ và tên cán bộ|full name|cadre name"
 
 const ut_sheet_col_t ut_sheet_cadre_cols[] = {
 	{"id", ID_ALIASES, 1, UT_SHEET_CODE, NULL},
 	{"name", NAME_ALIASES, 1, UT_SHEET_TEXT, NULL},
-	{"unit", "单位|單位|工作单位|工作單位|所在单位|所在單位|单位代码|單位代碼|Đơn vị|Mã đơn vị|unit code|organisation|organization",
-	 1, UT_SHEET_CODE, NULL},
-	{"position", "职务|職務|职位|職位|Chức vụ|title|role", 1, UT_SHEET_WORD, positions},
-	{"full_time", "专兼职|專兼職|专职/兼职|專職/兼職|是否专职|是否專職|Chuyên trách/Kiêm nhiệm|Chuyên trách|full-time",
+	{"unit", "单位|單位|工作单位|工作單位|所在单位|所在單位|单位代码|單位代碼|单位名称|單位名稱|所属单位|所屬單位|"
+		 "所属工会|所屬工會|基层工会|基層工會|Đơn vị|Mã đơn vị|Tên đơn vị|Đơn vị công tác|Công đoàn cơ sở|CĐCS|"
+		 "unit code|unit name|organisation|organization|union",
+	 1, UT_SHEET_NAME, NULL}, /* a code or a name, NFC as the node's names are compared */
+	{"position", "职务|職務|职位|職位|现任职务|現任職務|工会职务|工會職務|担任职务|擔任職務|Chức vụ|Chức vụ công đoàn|"
+		     "Chức danh|title|role|union position",
+	 1, UT_SHEET_WORD, positions},
+	{"full_time", "专职|專職|专兼职|專兼職|专职/兼职|專職/兼職|是否专职|是否專職|Chuyên trách/Kiêm nhiệm|Chuyên trách|"
+		      "Chuyên trách/Bán chuyên trách|full-time|full-time/part-time",
 	 0, UT_SHEET_WORD, full_time},
-	{"elected_on", "elected|date elected|appointed|当选日期|當選日期|任职日期|任職日期|当选时间|當選時間|任职时间|任職時間|"
-		       "Ngày bầu|Ngày bổ nhiệm|Ngày bầu/bổ nhiệm",
+	{"elected_on", "elected|date elected|election date|date of election|appointed|appointed on|date appointed|当选日期|"
+		       "當選日期|任职日期|任職日期|当选时间|當選時間|任职时间|任職時間|任现职时间|任現職時間|当选/任职日期|"
+		       "當選/任職日期|Ngày bầu|Ngày được bầu|Ngày bổ nhiệm|Ngày bầu/bổ nhiệm|Ngày nhận chức",
 	 0, UT_SHEET_DATE, NULL},
-	{"email", "e-mail|mail|邮箱|郵箱|电子邮箱|電子郵箱|电子邮件|電子郵件|Thư điện tử", 0, UT_SHEET_TEXT, NULL},
-	{"phone", "mobile|tel|telephone|电话|電話|手机|手機|手机号|手機號|联系电话|聯繫電話|聯絡電話|Điện thoại|Số điện thoại|SĐT|ĐT",
+	{"email", "e-mail|mail|email address|e-mail address|邮箱|郵箱|电子邮箱|電子郵箱|电子邮件|電子郵件|邮件|郵件|"
+		  "邮箱地址|郵箱地址|Thư điện tử|Địa chỉ email|Hộp thư",
+	 0, UT_SHEET_TEXT, NULL},
+	{"phone", "mobile|tel|telephone|phone number|mobile number|mobile phone|telephone number|contact number|电话|電話|"
+		  "电话号码|電話號碼|手机|手機|手机号|手機號|手机号码|手機號碼|联系电话|聯繫電話|聯絡電話|联系方式|聯繫方式|聯絡方式|"
+		  "移动电话|行動電話|Điện thoại|Số điện thoại|Điện thoại di động|Di động|Số di động|Điện thoại liên hệ|SĐT|ĐT",
 	 0, UT_SHEET_CODE, NULL},
-	{"locale", "language|lang|语言|語言|Ngôn ngữ", 0, UT_SHEET_WORD, locales},
+	{"locale", "language|lang|preferred language|语言|語言|Ngôn ngữ", 0, UT_SHEET_WORD, locales},
 	{0},
 };
 
 const ut_sheet_col_t ut_sheet_rollcall_cols[] = {
 	{"cadre_id", "id|" ID_ALIASES, 0, UT_SHEET_CODE, NULL},
-	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|Điểm danh|Tình trạng|Có mặt/Vắng", 1,
+	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|出勤情况|出勤情況|签到情况|簽到情況|考勤情况|"
+		 "考勤情況|出席情况|出席情況|到会情况|到會情況|Điểm danh|Tình trạng|Có mặt/Vắng|Tình hình tham dự", 1,
 	 UT_SHEET_WORD, marks},
 	{"name", NAME_ALIASES, 0, UT_SHEET_NAME, NULL},
 	{0},
@@ -90,7 +110,7 @@ const ut_sheet_col_t ut_sheet_cadre_ref_cols[] = {
 };
 
 /* A first column of these is the sheet's own numbering, not data. */
-static const char serial_aliases[] = "序号|序號|STT|Số TT|TT|No|Nr|#|S/N";
+static const char serial_aliases[] = "序号|序號|STT|Số TT|Số thứ tự|TT|No|Nr|#|S/N|S.No|Sr No|serial";
 
 /* ---- errors ---- */
 
@@ -125,7 +145,7 @@ static void fold(const char *s, char *out, size_t cap)
 		return;
 	size_t n = 0;
 	for (const char *p = (const char *)m; *p; p++) {
-		if (strchr(" \t_-.*:/()", *p))
+		if (strchr(" \t\r\n_-.*:/()", *p))
 			continue;
 		if (n + 1 >= cap) {
 			n = 0;
@@ -388,6 +408,23 @@ static int plausible_1258(const char *s, size_t len)
 		if ((unsigned char)s[i] >= 0x80 && !memchr(viet, s[i], sizeof viet - 1))
 			return 0;
 	return 1;
+}
+
+/* UTF-16 without a byte-order mark (some exports leave it out): the separators, digits and line
+ * ends put a NUL in every other byte, and the other half has hardly any (一 is 00 4E).
+ * "UTF-16LE", "UTF-16BE" or NULL when the first bytes do not say so. */
+static const char *utf16_unmarked(const char *s, size_t len)
+{
+	size_t n = len < 4096 ? len & ~(size_t)1 : 4096, z[2] = {0, 0};
+	for (size_t i = 0; i < n; i++)
+		z[i & 1] += !s[i];
+	if (n < 4)
+		return NULL;
+	if (z[1] >= 2 && z[1] >= n / 8 && z[0] <= z[1] / 16)
+		return "UTF-16LE";
+	if (z[0] >= 2 && z[0] >= n / 8 && z[1] <= z[0] / 16)
+		return "UTF-16BE";
+	return NULL;
 }
 
 static int line_of(const char *s, size_t off)
@@ -799,26 +836,63 @@ static int src_next(src_t *r)
 	return 1;
 }
 
+/* s without what is in brackets, ( ) （ ） [ ] 【 】, into out. */
+static void unbracket(const char *s, char *out, size_t cap)
+{
+	static const char *const open[] = {"(", "\xef\xbc\x88", "[", "\xe3\x80\x90"},
+				 *const close[] = {")", "\xef\xbc\x89", "]", "\xe3\x80\x91"};
+	size_t n = 0;
+	int depth = 0;
+	while (*s && n + 1 < cap) {
+		size_t w = 0;
+		for (int k = 0; k < 4 && !w; k++)
+			if (!strncmp(s, open[k], strlen(open[k])))
+				w = strlen(open[k]), depth++;
+			else if (depth && !strncmp(s, close[k], strlen(close[k])))
+				w = strlen(close[k]), depth--;
+		if (w)
+			s += w;
+		else if (depth)
+			s++;
+		else
+			out[n++] = *s++;
+	}
+	out[n] = '\0';
+}
+
+/* The table column a header cell names, -1 for none. */
+static int header_col(const fcol_t *fc, int ncols, const char *folded)
+{
+	for (int j = 0; j < ncols; j++)
+		if (in_list(fc[j].hdr, folded))
+			return j;
+	return -1;
+}
+
 /* How many columns of the table the row names; map[i] = the table column of cell i (-1 none, -2
- * the serial number). */
+ * the serial number: the first filled cell, as a sheet may start in its second column). */
 static int header_match(const fcol_t *fc, int ncols, char *const *serial, const src_t *r, int *map)
 {
-	int n = 0;
+	int n = 0, first = 1;
 	for (int i = 0; i < r->n; i++) {
-		char f[256];
+		char f[256], cell[256], bare[256];
 		size_t len;
 		const char *t = trim(r->cell[i], &len);
-		char cell[256];
 		snprintf(cell, sizeof cell, "%.*s", (int)(len < 255 ? len : 255), t);
 		fold(cell, f, sizeof f);
 		map[i] = -1;
-		if (i == 0 && in_list(serial, f)) {
+		if (!len)
+			continue;
+		if (first && (first = 0, in_list(serial, f))) {
 			map[i] = -2;
 			continue;
 		}
-		for (int j = 0; j < ncols && map[i] == -1; j++)
-			if (in_list(fc[j].hdr, f))
-				map[i] = j, n++;
+		if ((map[i] = header_col(fc, ncols, f)) < 0 && strpbrk(cell, "([\xef\xe3")) {
+			unbracket(cell, bare, sizeof bare);
+			fold(bare, f, sizeof f);
+			map[i] = header_col(fc, ncols, f);
+		}
+		n += map[i] >= 0;
 	}
 	return n;
 }
@@ -972,6 +1046,8 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			have[j] = 1;
 	}
 	for (int j = 0; j < ncols; j++)
+		s->has |= (unsigned long long)(have[j] > 0) << j;
+	for (int j = 0; j < ncols; j++)
 		if (cols[j].required && !have[j] && (found || !o->header_optional))
 			missing(s, found ? r->line : 1, &cols[j]);
 	if (s->nerrors) {
@@ -1038,8 +1114,9 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		return NULL;
 	}
 	int bom16 = len >= 2 && (!memcmp(data, "\xff\xfe", 2) || !memcmp(data, "\xfe\xff", 2));
-	int first_bad = e && e != &encodings[0] ? 0 : bom16 ? -1 : bad_utf8_line(data, len);
-	if (!e && bom16)
+	const char *unmarked = bom16 ? NULL : utf16_unmarked(data, len);
+	int first_bad = e && e != &encodings[0] ? 0 : bom16 || unmarked ? -1 : bad_utf8_line(data, len);
+	if (!e && (bom16 || unmarked))
 		e = &encodings[1];
 	if (!e && ((len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) || !first_bad))
 		e = &encodings[0];
@@ -1056,7 +1133,8 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		return t;
 	}
 	if (e) {
-		char *t = convert(e == &encodings[1] && !bom16 ? "UTF-16LE" : e->iconv, data, len, outlen, &bad);
+		char *t = convert(e == &encodings[1] && !bom16 ? (unmarked ? unmarked : "UTF-16LE") : e->iconv, data, len,
+				  outlen, &bad);
 		if (!t && bad < len)
 			add_error(s, e == &encodings[1] ? 0 : line_of(data, bad), "not valid %s text", e->name);
 		s->encoding = e->name;
