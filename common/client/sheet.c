@@ -4,6 +4,7 @@
 #include "ut/sheet.h"
 #include "ut/csv.h"
 #include "ut/err.h"
+#include "ut/i18n.h"
 #include "ut/utf8.h"
 
 #include <errno.h>
@@ -114,6 +115,8 @@ static const char serial_aliases[] = "序号|序號|STT|Số TT|Số thứ tự|
 
 /* ---- errors ---- */
 
+/* An error of the file (line 0) or of one of its lines, in the reader's language. */
+static void add_error(ut_sheet_t *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void add_error(ut_sheet_t *s, int line, const char *fmt, ...)
 {
 	if (s->nerrors++ >= s->max_errors)
@@ -121,7 +124,7 @@ static void add_error(ut_sheet_t *s, int line, const char *fmt, ...)
 	char msg[512];
 	int n = 0;
 	if (line > 0)
-		n = snprintf(msg, sizeof msg, "%s %d: ", s->line_word, line);
+		n = snprintf(msg, sizeof msg, !strcmp(s->line_word, "row") ? _("row %d: ") : _("line %d: "), line);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
@@ -746,10 +749,10 @@ static int parse_part(zip_t *z, xp_t *x, const char *name, int part)
 		n = zip_fread(f, buf, sizeof buf);
 		total += n > 0 ? (size_t)n : 0;
 		if (n < 0 || total > XLSX_MAX_PART) {
-			add_error(x->s, 0, "%s in the workbook %s", name, n < 0 ? "cannot be read" : "is too large");
+			add_error(x->s, 0, n < 0 ? _("%s in the workbook cannot be read") : _("%s in the workbook is too large"), name);
 			rc = UT_EINVAL;
 		} else if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			add_error(x->s, 0, "%s in the workbook is not XML: %s (line %lu)", name,
+			add_error(x->s, 0, _("%s in the workbook is not XML: %s (line %lu)"), name,
 				  XML_ErrorString(XML_GetErrorCode(p)), (unsigned long)XML_GetCurrentLineNumber(p));
 			rc = UT_EINVAL;
 		}
@@ -757,7 +760,7 @@ static int parse_part(zip_t *z, xp_t *x, const char *name, int part)
 	XML_ParserFree(p);
 	zip_fclose(f);
 	if (!rc && x->failed == 2) {
-		add_error(x->s, 0, "the sheet has cells beyond its first %d columns", XLSX_MAX_COLS);
+		add_error(x->s, 0, _("the sheet has cells beyond its first %d columns"), XLSX_MAX_COLS);
 		rc = UT_EINVAL;
 	} else if (!rc && x->failed)
 		rc = UT_ENOMEM;
@@ -772,7 +775,7 @@ static int xlsx_load(ut_sheet_t *s, const char *data, size_t len, xp_t *x)
 	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
 	int rc = 0;
 	if (!z) {
-		add_error(s, 0, "not a readable .xlsx workbook (%s)", zip_error_strerror(&ze));
+		add_error(s, 0, _("not a readable .xlsx workbook (%s)"), zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return UT_EINVAL;
@@ -785,7 +788,7 @@ static int xlsx_load(ut_sheet_t *s, const char *data, size_t len, xp_t *x)
 	if (!*x->target)
 		snprintf(x->target, sizeof x->target, "xl/worksheets/sheet1.xml");
 	if ((rc = parse_part(z, x, x->target, PART_SHEET)) == 1) {
-		add_error(s, 0, "not an .xlsx workbook (no %s): save it as .xlsx or CSV", x->target);
+		add_error(s, 0, _("not an .xlsx workbook (no %s): save it as .xlsx or CSV"), x->target);
 		rc = UT_EINVAL;
 	}
 out:
@@ -913,7 +916,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		double d = strtod(buf, &e);
 		if (c->kind == UT_SHEET_DATE)
 			return !*e && !serial_date(d, date1904, v) ? ut_arena_strdup(&s->a, v)
-				: (add_error(s, line, "%s %s is not a date", c->name, buf), NULL);
+				: (add_error(s, line, _("%s %s is not a date"), c->name, buf), NULL);
 		if (!*e && isfinite(d) && d == floor(d) && fabs(d) < 1e15)
 			snprintf(buf, sizeof buf, "%.0f", d), t = buf, len = strlen(buf);
 	}
@@ -923,7 +926,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	memcpy(out, t, len);
 	if (!len) {
 		if (c->required)
-			add_error(s, line, "%s is empty", c->name);
+			add_error(s, line, _("%s is empty"), c->name);
 		return c->required ? NULL : out;
 	}
 	switch (c->kind) {
@@ -938,18 +941,18 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	case UT_SHEET_CODE:
 		if (!scientific(out))
 			return out;
-		add_error(s, line, "%s \"%s\" is a number in scientific notation, its digits lost: format the column as text"
-				   " in the spreadsheet and export again", c->name, out);
+		add_error(s, line, _("%s \"%s\" is a number in scientific notation, its digits lost: format the column as text"
+				     " in the spreadsheet and export again"), c->name, out);
 		return NULL;
 	case UT_SHEET_DATE:
 		switch (parse_date(out, day_first, v, alt)) {
 		case 0: return ut_arena_strdup(&s->a, v);
 		case -2:
-			add_error(s, line, "%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD", c->name, out, v, alt);
+			add_error(s, line, _("%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD"), c->name, out, v, alt);
 			return NULL;
 		default:
-			add_error(s, line, "%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)", c->name, out,
-				  day_first ? "01/06/2025 for 1 June" : "2025年6月1日");
+			add_error(s, line, _("%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)"), c->name, out,
+				  day_first ? _("01/06/2025 for 1 June") : "2025年6月1日");
 			return NULL;
 		}
 	case UT_SHEET_WORD: {
@@ -964,7 +967,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		char list[256] = "";
 		for (int i = 0; c->words[i].value; i++)
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", c->words[i].value);
-		add_error(s, line, "%s \"%s\" is not one of %s (or the same in Chinese or Vietnamese)", c->name, out, list);
+		add_error(s, line, _("%s \"%s\" is not one of %s (or the same in Chinese or Vietnamese)"), c->name, out, list);
 		return NULL;
 	}
 	}
@@ -1003,7 +1006,7 @@ static void missing(ut_sheet_t *s, int line, const ut_sheet_col_t *c)
 		snprintf(also + strlen(also), sizeof also - strlen(also), "%s%.*s", k ? ", " : "", n, a);
 		a = bar ? bar + 1 : NULL;
 	}
-	add_error(s, line, "the required column '%s' is missing (also read as %s, ...)", c->name, also);
+	add_error(s, line, _("the required column '%s' is missing (also read as %s, ...)"), c->name, also);
 }
 
 /* The header (within the first lines: titles above it are skipped) and every row under it. */
@@ -1022,7 +1025,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 	if (rc < 0)
 		goto done;
 	if (!map) {
-		add_error(s, 0, "the file is empty");
+		add_error(s, 0, _("the file is empty"));
 		return UT_EINVAL;
 	}
 	if (found) {
@@ -1032,13 +1035,15 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			size_t len;
 			const char *t = trim(r->cell[i], &len);
 			if (map[i] >= 0 && have[map[i]]++)
-				add_error(s, r->line, "two columns are %s (\"%.*s\" is the second)", cols[map[i]].name, (int)len, t);
+				add_error(s, r->line, _("two columns are %s (\"%.*s\" is the second)"), cols[map[i]].name, (int)len, t);
 			else if (map[i] == -1 && len && strlen(ignored) < 200)
 				snprintf(ignored + strlen(ignored), sizeof ignored - strlen(ignored), "%s\"%.*s\"",
 					 *ignored ? ", " : "", (int)(len < 60 ? len : 60), t);
 		}
-		if (*ignored && (s->warning = ut_arena_alloc(&s->a, strlen(ignored) + 32)))
-			sprintf(s->warning, "the columns %s are not read", ignored);
+		char said[400];
+		snprintf(said, sizeof said, _("the columns %s are not read"), ignored);
+		if (*ignored)
+			s->warning = ut_arena_strdup(&s->a, said);
 	} else if (o->header_optional) { /* no header: the first row is data, in table order */
 		for (int i = 0; i < nmap; i++)
 			map[i] = i < ncols ? i : -1;
@@ -1056,7 +1061,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 	}
 	for (int first = !found; first || (rc = src_next(r)) == 1; first = 0) {
 		if (r->text && found && r->n != hn) {
-			add_error(s, r->line, "%d fields where the header has %d", r->n, hn);
+			add_error(s, r->line, _("%d fields where the header has %d"), r->n, hn);
 			continue;
 		}
 		int any = 0;
@@ -1084,7 +1089,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		}
 		for (int j = 0; j < ncols; j++) /* a row that ends before a required column (xlsx leaves out empty cells) */
 			if (cols[j].required && have[j] && !(seen >> j & 1))
-				add_error(s, r->line, "%s is empty", cols[j].name);
+				add_error(s, r->line, _("%s is empty"), cols[j].name);
 		if (s->a.failed)
 			return free(map), UT_ENOMEM;
 		s->lines[s->nrows] = r->line;
@@ -1098,7 +1103,7 @@ done:
 	if (rc < 0)
 		add_error(s, r->csv.line, "%s", r->csv.err ? r->csv.err : "unreadable");
 	else if (!s->nerrors && !s->nrows)
-		add_error(s, 0, "no rows after the header");
+		add_error(s, 0, _("no rows after the header"));
 	return s->nerrors ? UT_EINVAL : 0;
 }
 
@@ -1110,7 +1115,7 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	const encoding_t *e = o->encoding && *o->encoding ? encoding_find(o->encoding) : NULL;
 	size_t bad;
 	if (o->encoding && *o->encoding && !e) {
-		add_error(s, 0, "unknown encoding '%s' (%s)", o->encoding, UT_SHEET_ENCODINGS);
+		add_error(s, 0, _("unknown encoding '%s' (%s)"), o->encoding, UT_SHEET_ENCODINGS);
 		return NULL;
 	}
 	int bom16 = len >= 2 && (!memcmp(data, "\xff\xfe", 2) || !memcmp(data, "\xfe\xff", 2));
@@ -1123,7 +1128,7 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	if (e == &encodings[0]) {
 		int line = first_bad;
 		if (line) {
-			add_error(s, line, "not valid UTF-8 text%s", o->encoding ? "" : " (nor GB18030, Big5 or Windows-1258)");
+			add_error(s, line, "%s", o->encoding ? _("not valid UTF-8 text") : _("not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)"));
 			return NULL;
 		}
 		char *t = malloc(len + 1);
@@ -1136,7 +1141,7 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		char *t = convert(e == &encodings[1] && !bom16 ? (unmarked ? unmarked : "UTF-16LE") : e->iconv, data, len,
 				  outlen, &bad);
 		if (!t && bad < len)
-			add_error(s, e == &encodings[1] ? 0 : line_of(data, bad), "not valid %s text", e->name);
+			add_error(s, e == &encodings[1] ? 0 : line_of(data, bad), _("not valid %s text"), e->name);
 		s->encoding = e->name;
 		return t;
 	}
@@ -1169,8 +1174,8 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		free(map);
 		free(r.buf);
 		ut_csv_free(&r.csv);
-		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? " or " : "", c->name);
-		snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%.*s", *opts ? " or " : "",
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? _(" or ") : "", c->name);
+		snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%.*s", *opts ? _(" or ") : "",
 			 (int)strcspn(c->aliases + 1, ","), c->aliases + 1);
 		if (score > top) {
 			free(best);
@@ -1188,10 +1193,10 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	free(best);
 	s->encoding = "UTF-8";
 	if (*names)
-		add_error(s, first_bad, "not valid UTF-8 text; it reads as %s: give its encoding (--encoding %s)", names,
+		add_error(s, first_bad, _("not valid UTF-8 text; it reads as %s: give its encoding (--encoding %s)"), names,
 			  opts);
 	else
-		add_error(s, first_bad, "not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)");
+		add_error(s, first_bad, "%s", _("not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)"));
 	return NULL;
 }
 
@@ -1227,7 +1232,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 	xp_t x = {0};
 	char *text = NULL;
 	if (len >= 8 && !memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
-		add_error(s, 0, "an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV");
+		add_error(s, 0, "%s", _("an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV"));
 		rc = UT_EINVAL;
 	} else if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
 		s->encoding = "xlsx";
@@ -1236,7 +1241,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 			rc = UT_EINVAL;
 		r.x = &x;
 	} else if (!len) {
-		add_error(s, 0, "the file is empty");
+		add_error(s, 0, _("the file is empty"));
 		rc = UT_EINVAL;
 	} else {
 		size_t tlen = 0;

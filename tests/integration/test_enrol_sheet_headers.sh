@@ -3,7 +3,8 @@
 # header cell, a sheet that starts in column B), utctl's own export read back in each of the four
 # languages, a column the file lacks keeping what is stored, UTF-16 without a byte-order mark, Big5
 # detected, a unit named in decomposed Vietnamese, every error of a line (the node's among them),
-# and a roll-call sheet that warns of the columns it does not read.
+# the reader's errors in the reader's language, and a roll-call sheet that warns of the columns it
+# does not read.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/enrol_lib.sh"
 
@@ -97,6 +98,12 @@ for want in 'line 2: elected_on "2025-02-30" is not a date' 'line 2: phone "1.38
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "nothing stored" "$before" "$(sql ut-enrold 'SELECT count(*) FROM cadres')"
+# the reader's own errors and warnings in the reader's language, as the node's are
+check_run "in Vietnamese" 1 'dòng 2: elected_on "2025-02-30" không phải là ngày' utctl --locale vi cadre import "$T/bad.csv"
+check_run "in Chinese" 1 '第 3 行：name 为空' utctl --locale zh-Hans cadre import "$T/bad.csv"
+check_run "the unit of a line without a name, in Chinese" 1 '第 3 行：没有单位 NOWHERE' utctl --locale zh-Hans cadre import "$T/bad.csv"
+check_run "a warning in Vietnamese" 0 'cảnh báo: .*zh.csv: các cột "身份证号" không được đọc' \
+	utctl --locale vi cadre import "$T/zh.csv" --dry-run
 
 # Roll-call sheets the same way: headers with hints, marks in ut-enrold's own words and ×, and a
 # warning for the columns not read.
