@@ -542,8 +542,10 @@ void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *ou
 		} else
 			fprintf(stderr, "%s\n", r->errors[i]);
 	}
+	if (r->more_errors)
+		fprintf(stderr, _("... and %d more\n"), r->more_errors);
 	if (r->n_errors)
-		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors);
+		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors + (size_t)r->more_errors);
 	else if (r->dry_run)
 		fprintf(out, _("dry run, nothing changed: would be %d added, %d changed, %d unchanged\n"), r->added,
 			r->changed, r->unchanged);

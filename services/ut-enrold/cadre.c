@@ -430,15 +430,13 @@ static size_t id_hash(const char *s)
 	return (size_t)h;
 }
 
-/* One line's error, as text and as the reply r that said it (its code and arguments). */
-static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const ut_reply_t *r)
+/* One line's error, as text and as the reply r that said it (its code and arguments); beyond
+ * MAX_ERRORS only counted. */
+static void import_error(ut_arena_t *a, Ut__ImportReply *out, int line, const ut_reply_t *r)
 {
 	char buf[700];
-	if (out->n_errors >= MAX_ERRORS)
-		return;
-	if (out->n_errors == MAX_ERRORS - 1 && total > MAX_ERRORS) {
-		snprintf(buf, sizeof buf, "... and more; fix these first");
-		out->errors[out->n_errors++] = ut_arena_strdup(a, buf);
+	if (out->n_errors >= MAX_ERRORS) {
+		out->more_errors++;
 		return;
 	}
 	snprintf(buf, sizeof buf, "line %d: %s", line, r->message);
@@ -521,7 +519,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 			re->r[re->n++] = r;
 		for (int k = 0; k < re->n; k++) {
 			nerr++;
-			import_error(&a, &out, nerr, LINE(i), &re->r[k]);
+			import_error(&a, &out, LINE(i), &re->r[k]);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -535,7 +533,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		ut_reply_t r = {0};
 		ut_reply_err(&r, UT_EINVAL, "cadre id %.40s is also on line %d", rows[i]->id, LINE(seen[h] - 1));
 		nerr++;
-		import_error(&a, &out, nerr, LINE(i), &r);
+		import_error(&a, &out, LINE(i), &r);
 		ut_reply_clear(&r);
 	}
 	if (nerr)

@@ -98,6 +98,17 @@ for want in 'line 2: elected_on "2025-02-30" is not a date' 'line 2: phone "1.38
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "nothing stored" "$before" "$(sql ut-enrold 'SELECT count(*) FROM cadres')"
+# up to a limit, then a count: the reader's (50) and the node's (200)
+{ echo 'id,name,unit,position'; for i in $(seq 260); do echo "M$i,Name $i,NOPE,chair"; done; } >"$T/many_units.csv"
+out=$(utctl cadre import "$T/many_units.csv" 2>&1)
+check "the node lists 200 errors" 200 "$(grep -c 'no unit NOPE' <<<"$out")"
+grep -q '^\.\.\. and 60 more$' <<<"$out" && grep -q 'utctl: 260 errors; nothing imported' <<<"$out" &&
+	ok "then counts the other 60" || fail "no count of the errors beyond 200 in: $(tail -3 <<<"$out")"
+{ echo 'id,name,unit,position'; for i in $(seq 60); do echo "P$i,Name $i,XQ,king"; done; } >"$T/many_positions.csv"
+out=$(utctl cadre import "$T/many_positions.csv" 2>&1)
+check "the reader lists 50 errors" 50 "$(grep -c 'position "king"' <<<"$out")"
+grep -q 'many_positions.csv: \.\.\. and 10 more' <<<"$out" && ok "then counts the other 10" ||
+	fail "no count of the reader's errors beyond 50 in: $(tail -3 <<<"$out")"
 # the reader's own errors and warnings in the reader's language, as the node's are
 check_run "in Vietnamese" 1 'dòng 2: elected_on "2025-02-30" không phải là ngày' utctl --locale vi cadre import "$T/bad.csv"
 check_run "in Chinese" 1 '第 3 行：name 为空' utctl --locale zh-Hans cadre import "$T/bad.csv"
