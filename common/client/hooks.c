@@ -470,6 +470,7 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	for (size_t u = 0; !rc && u < units->n_units; u++)
 		nfc_names[u] = (char *)utf8proc_NFC((const utf8proc_uint8_t *)units->units[u]->name);
 	Ut__CadreImport *q = (Ut__CadreImport *)f->req;
+	q->workbook = !strcmp(s->line_word, "row");
 	/* a column the file does not have leaves the stored values as they are: a list of names and
 	 * units does not wipe the phones */
 	static const struct { int col; const char *field; } keepable[] = {
@@ -532,13 +533,13 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 {
 	const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
+	int rows = ((const Ut__CadreImport *)req)->workbook;
 	for (size_t i = 0; i < r->n_errors; i++) {
 		const Ut__ImportError *e = i < r->n_details ? r->details[i] : NULL;
-		const char *fmt = e && *e->code ? _(e->code) : NULL;
 		char said[700];
-		if (fmt && fmt != e->code) { /* said in the reader's language */
-			ut_i18n_render(said, sizeof said, fmt, (const char *const *)e->args, e->n_args);
-			fprintf(stderr, _("line %d: %s\n"), e->line, said);
+		if (e && *e->code) { /* said in the reader's language, lines named as the reader's were */
+			ut_i18n_render(said, sizeof said, _(e->code), (const char *const *)e->args, e->n_args);
+			fprintf(stderr, rows ? _("row %d: %s\n") : _("line %d: %s\n"), e->line, said);
 		} else
 			fprintf(stderr, "%s\n", r->errors[i]);
 	}

@@ -79,7 +79,7 @@ out=$(utctl cadre import "$T/bad.xlsx" 2>&1); st=$?
 check "the bad workbook is refused" 1 "$st"
 for want in 'row 2: name is empty' 'row 2: position "国王" is not one of' 'row 2: elected_on "2025-02-30" is not a date' \
 	'row 2: phone "1.38001E\+10" is a number in scientific notation.*format the column as text' \
-	'line 3: no unit NOPE' 'line 5: cadre id E3 is also on line 4' 'bad.xlsx: nothing is imported'; do
+	'row 3: no unit NOPE' 'row 5: cadre id E3 is also on line 4' 'bad.xlsx: nothing is imported'; do
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "nothing of the bad workbook was stored" "$before" "$(count)"
