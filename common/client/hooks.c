@@ -595,16 +595,15 @@ static int cadre_by_name(ut_fill_t *f, const char *where, const char *name, char
 	return rc;
 }
 
-/* The sheet errors as one refusal: every line, as the reader said them. */
+/* The sheet errors as one refusal: every line, as the reader said them (its first ones, then how
+ * many more). */
 static int sheet_fail(ut_fill_t *f, const char *file, const ut_sheet_t *s)
 {
-	size_t used = 0;
-	char msg[sizeof f->err] = "";
-	for (int i = 0; i < s->kept && used + 200 < sizeof msg; i++)
-		used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s: %s", i ? "\n" : "", file, s->errors[i]);
-	if (s->nerrors > s->kept && used + 60 < sizeof msg)
-		snprintf(msg + used, sizeof msg - used, _("\n%s: ... and %d more"), file, s->nerrors - s->kept);
-	return ut_cmd_fail(f, 1, "%s", msg);
+	for (int i = 0; i < s->kept; i++)
+		ut_cmd_note(f, "%s: %s", file, s->errors[i]);
+	if (s->nerrors > s->kept)
+		ut_cmd_note(f, _("%s: ... and %d more"), file, s->nerrors - s->kept);
+	return ut_cmd_fail(f, 1, _("%s cannot be read (errors: %d); nothing is done"), file, s->nerrors);
 }
 
 /* Read f's file as a sheet of cols; UT_EINVAL after saying why. */

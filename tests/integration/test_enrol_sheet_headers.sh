@@ -128,4 +128,10 @@ check_run "it names the columns it does not read" 0 'warning: .*sheet.csv: the c
 	utctl rollcall mark 1 1 --force --file "$T/sheet.csv"
 check "its marks" "V1:excused Z1:present Z2:absent" \
 	"$(sql ut-enrold "SELECT group_concat(cadre_id || ':' || mark, ' ') FROM (SELECT cadre_id, mark FROM attendance WHERE revision = 1 ORDER BY cadre_id)")"
+{ echo 'Mã cán bộ,Điểm danh'; for i in $(seq 60); do echo "Z1,ngủ"; done; } >"$T/sleepy.csv"
+out=$(utctl rollcall mark 1 1 --force --file "$T/sleepy.csv" 2>&1); st=$?
+check "a sheet of 60 bad marks is refused" 2 "$st"
+check "its first 50 errors are listed" 50 "$(grep -c 'mark "ngủ" is not one of' <<<"$out")"
+grep -q 'sleepy.csv: \.\.\. and 10 more' <<<"$out" && grep -q 'sleepy.csv cannot be read (errors: 60); nothing is done' <<<"$out" &&
+	ok "then the count of the rest" || fail "no count in: $(tail -3 <<<"$out")"
 finish
