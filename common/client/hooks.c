@@ -471,6 +471,7 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		nfc_names[u] = (char *)utf8proc_NFC((const utf8proc_uint8_t *)units->units[u]->name);
 	Ut__CadreImport *q = (Ut__CadreImport *)f->req;
 	q->workbook = !strcmp(s->line_word, "row");
+	q->refused = s->nerrors;
 	/* a column the file does not have leaves the stored values as they are: a list of names and
 	 * units does not wipe the phones */
 	static const struct { int col; const char *field; } keepable[] = {
@@ -487,13 +488,13 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		char **v = s->rows[i];
 		int known;
 		const char *unit = unit_code_of(units, nfc_names, v[UT_SHEET_C_UNIT], &known);
-		if (*v[UT_SHEET_C_UNIT] && !unit)
+		if (*v[UT_SHEET_C_UNIT] && !unit && ++q->refused)
 			ut_cmd_note(f, _("%s: %s %d: several units are named %s: give the unit's code"), im->file,
 				    ut_tr_word(s->line_word), s->lines[i], v[UT_SHEET_C_UNIT]);
 		/* a line the reader refused still goes to the node for its other checks (unknown unit,
 		 * repeated id, ...) when its required cells are good; else its unit is checked here */
 		int sendable = *v[UT_SHEET_C_ID] && *v[UT_SHEET_C_NAME] && *v[UT_SHEET_C_UNIT] && *v[UT_SHEET_C_POSITION];
-		if (s->bad[i] && !sendable && *v[UT_SHEET_C_UNIT] && !known)
+		if (s->bad[i] && !sendable && *v[UT_SHEET_C_UNIT] && !known && ++q->refused)
 			ut_cmd_note(f, _("%s: %s %d: no unit %s"), im->file, ut_tr_word(s->line_word), s->lines[i],
 				    v[UT_SHEET_C_UNIT]);
 		if (!unit || (s->bad[i] && !sendable))
@@ -545,8 +546,9 @@ void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *ou
 	}
 	if (r->more_errors)
 		fprintf(stderr, _("... and %d more\n"), r->more_errors);
-	if (r->n_errors)
-		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors + (size_t)r->more_errors);
+	size_t all = r->n_errors + (size_t)r->more_errors + (size_t)((const Ut__CadreImport *)req)->refused;
+	if (all) /* the file's own errors and the node's */
+		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), all);
 	else if (r->dry_run)
 		fprintf(out, _("dry run, nothing changed: would be %d added, %d changed, %d unchanged\n"), r->added,
 			r->changed, r->unchanged);

@@ -94,9 +94,10 @@ out=$(utctl cadre import "$T/bad.csv" 2>&1); st=$?
 check "the file is refused" 1 "$st"
 for want in 'line 2: elected_on "2025-02-30" is not a date' 'line 2: phone "1.38001E\+10" is a number in scientific notation' \
 	'line 2: email "not-an-address" is not an address' 'line 2: no unit NOPE' 'line 3: name is empty' \
-	'line 3: no unit NOWHERE' 'line 5: cadre id R1 is also on line 2'; do
+	'line 3: no unit NOWHERE' 'line 5: cadre id R1 is also on line 2' 'utctl: 7 errors; nothing imported'; do
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
+grep -q 'would be' <<<"$out" && fail "a refused file is not a dry run's count: $out" || ok "no dry-run count for a refused file"
 check "nothing stored" "$before" "$(sql ut-enrold 'SELECT count(*) FROM cadres')"
 # up to a limit, then a count: the reader's (50) and the node's (200)
 { echo 'id,name,unit,position'; for i in $(seq 260); do echo "M$i,Name $i,NOPE,chair"; done; } >"$T/many_units.csv"
