@@ -903,7 +903,7 @@ static int header_match(const fcol_t *fc, int ncols, char *const *serial, const 
 /* ---- the reader ---- */
 
 /* A cell of column c normalised by its kind (from the arena), or NULL with the error recorded. */
-static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol_t *fc, const char *raw, int num,
+static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const char *head, const fcol_t *fc, const char *raw, int num,
 			      int line, int day_first, int date1904)
 {
 	size_t len;
@@ -916,7 +916,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		double d = strtod(buf, &e);
 		if (c->kind == UT_SHEET_DATE)
 			return !*e && !serial_date(d, date1904, v) ? ut_arena_strdup(&s->a, v)
-				: (add_error(s, line, _("%s %s is not a date"), c->name, buf), NULL);
+				: (add_error(s, line, _("%s %s is not a date"), head, buf), NULL);
 		if (!*e && isfinite(d) && d == floor(d) && fabs(d) < 1e15)
 			snprintf(buf, sizeof buf, "%.0f", d), t = buf, len = strlen(buf);
 	}
@@ -926,7 +926,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	memcpy(out, t, len);
 	if (!len) {
 		if (c->required)
-			add_error(s, line, _("%s is empty"), c->name);
+			add_error(s, line, _("%s is empty"), head);
 		return c->required ? NULL : out;
 	}
 	switch (c->kind) {
@@ -942,16 +942,16 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		if (!scientific(out))
 			return out;
 		add_error(s, line, _("%s \"%s\" is a number in scientific notation, its digits lost: format the column as text"
-				     " in the spreadsheet and export again"), c->name, out);
+				     " in the spreadsheet and export again"), head, out);
 		return NULL;
 	case UT_SHEET_DATE:
 		switch (parse_date(out, day_first, v, alt)) {
 		case 0: return ut_arena_strdup(&s->a, v);
 		case -2:
-			add_error(s, line, _("%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD"), c->name, out, v, alt);
+			add_error(s, line, _("%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD"), head, out, v, alt);
 			return NULL;
 		default:
-			add_error(s, line, _("%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)"), c->name, out,
+			add_error(s, line, _("%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)"), head, out,
 				  day_first ? _("01/06/2025 for 1 June") : "2025年6月1日");
 			return NULL;
 		}
@@ -964,10 +964,11 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		for (int i = 0; c->words[i].value; i++)
 			if (in_list(fc->words[i], f))
 				return c->words[i].value;
-		char list[256] = "";
+		char list[400] = ""; /* the words in the reader's language */
 		for (int i = 0; c->words[i].value; i++)
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", c->words[i].value);
-		add_error(s, line, _("%s \"%s\" is not one of %s (or the same in Chinese or Vietnamese)"), c->name, out, list);
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+				 ut_tr_word(c->words[i].value));
+		add_error(s, line, _("%s \"%s\" is not one of %s (in any of the four languages)"), head, out, list);
 		return NULL;
 	}
 	}
@@ -1014,6 +1015,9 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		     char *const *serial, const ut_sheet_opts_t *o, int date1904)
 {
 	int *map = NULL, nmap = 0, rc = 0, hn = 0, found = 0, cap = 0, have[64] = {0};
+	const char *head[64]; /* each column as the file's header names it, for messages */
+	for (int j = 0; j < ncols; j++)
+		head[j] = cols[j].name;
 	for (int tries = 0; tries < (o->header_optional ? 1 : 10) && (rc = src_next(r)) == 1; tries++) {
 		int *m = realloc(map, (size_t)r->n * sizeof *m);
 		if (!m)
@@ -1036,7 +1040,14 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			const char *t = trim(r->cell[i], &len);
 			if (map[i] >= 0 && have[map[i]]++)
 				add_error(s, r->line, _("two columns are %s (\"%.*s\" is the second)"), cols[map[i]].name, (int)len, t);
-			else if (map[i] == -1 && len && strlen(ignored) < 200)
+			else if (map[i] >= 0) {
+				char h[64];
+				snprintf(h, sizeof h, "%.*s", (int)(len < 60 ? len : 60), t);
+				for (char *p = h; *p; p++)
+					*p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p;
+				if (ut_utf8_valid(h, strlen(h)) && (head[map[i]] = ut_arena_strdup(&s->a, h)) == NULL)
+					head[map[i]] = cols[map[i]].name;
+			} else if (map[i] == -1 && len && strlen(ignored) < 200)
 				snprintf(ignored + strlen(ignored), sizeof ignored - strlen(ignored), "%s\"%.*s\"",
 					 *ignored ? ", " : "", (int)(len < 60 ? len : 60), t);
 		}
@@ -1082,14 +1093,14 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			if (map[i] < 0)
 				continue;
 			seen |= 1ull << map[i];
-			const char *v = cell_value(s, &cols[map[i]], &fc[map[i]], r->cell[i], r->num ? r->num[i] : 0, r->line,
+			const char *v = cell_value(s, &cols[map[i]], head[map[i]], &fc[map[i]], r->cell[i], r->num ? r->num[i] : 0, r->line,
 						   o->day_first, date1904);
 			if (v)
 				row[map[i]] = (char *)v;
 		}
 		for (int j = 0; j < ncols; j++) /* a row that ends before a required column (xlsx leaves out empty cells) */
 			if (cols[j].required && have[j] && !(seen >> j & 1))
-				add_error(s, r->line, _("%s is empty"), cols[j].name);
+				add_error(s, r->line, _("%s is empty"), head[j]);
 		if (s->a.failed)
 			return free(map), UT_ENOMEM;
 		s->lines[s->nrows] = r->line;

@@ -3,7 +3,8 @@
 # header cell, a sheet that starts in column B), utctl's own export read back in each of the four
 # languages, a column the file lacks keeping what is stored, UTF-16 without a byte-order mark, Big5
 # detected, a unit named in decomposed Vietnamese, every error of a line (the node's among them),
-# the reader's errors in the reader's language, and a roll-call sheet that warns of the columns it
+# the reader's errors in the reader's language (a column named as the file names it, the words
+# in that language), and a roll-call sheet that warns of the columns it
 # does not read.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/enrol_lib.sh"
@@ -114,6 +115,10 @@ grep -q 'many_positions.csv: \.\.\. and 10 more' <<<"$out" && ok "then counts th
 check_run "in Vietnamese" 1 'dòng 2: elected_on "2025-02-30" không phải là ngày' utctl --locale vi cadre import "$T/bad.csv"
 check_run "in Chinese" 1 '第 3 行：name 为空' utctl --locale zh-Hans cadre import "$T/bad.csv"
 check_run "the unit of a line without a name, in Chinese" 1 '第 3 行：没有单位 NOWHERE' utctl --locale zh-Hans cadre import "$T/bad.csv"
+printf '工号,姓名,单位,职务,当选日期\nK1,王,XQ,国王,2025-02-30\n' >"$T/zh_bad.csv"
+check_run "the column as the file names it, the words in the reader's language" 1 \
+	'第 2 行：职务“国王”不是 主席, 副主席, 委员, 财务审计, 信息员, 协商员, 其他 之一' utctl --locale zh-Hans cadre import "$T/zh_bad.csv"
+check_run "and the date's column" 1 '第 2 行：当选日期“2025-02-30”不是日期' utctl --locale zh-Hans cadre import "$T/zh_bad.csv"
 check_run "a warning in Vietnamese" 0 'cảnh báo: .*zh.csv: các cột "身份证号" không được đọc' \
 	utctl --locale vi cadre import "$T/zh.csv" --dry-run
 
@@ -132,7 +137,7 @@ check "its marks" "V1:excused Z1:present Z2:absent" \
 { echo 'Mã cán bộ,Điểm danh'; for i in $(seq 60); do echo "Z1,ngủ"; done; } >"$T/sleepy.csv"
 out=$(utctl rollcall mark 1 1 --force --file "$T/sleepy.csv" 2>&1); st=$?
 check "a sheet of 60 bad marks is refused" 2 "$st"
-check "its first 50 errors are listed" 50 "$(grep -c 'mark "ngủ" is not one of' <<<"$out")"
+check "its first 50 errors are listed, by the sheet's own header" 50 "$(grep -c 'Điểm danh "ngủ" is not one of' <<<"$out")"
 grep -q 'sleepy.csv: \.\.\. and 10 more' <<<"$out" && grep -q 'sleepy.csv cannot be read (errors: 60); nothing is done' <<<"$out" &&
 	ok "then the count of the rest" || fail "no count in: $(tail -3 <<<"$out")"
 finish
