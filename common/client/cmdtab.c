@@ -705,10 +705,11 @@ const ut_cmd_t ut_cmds[] = {
 		    "written in any of the four languages; dates as 2025-06-01, 2025/6/1, 2025.6.1 or 2025年6月1日, and\n"
 		    "01/06/2025 is day first on a node whose locale is vi (elsewhere such a date is refused when the day\n"
 		    "and month could be swapped). An .xlsx is read from its first sheet; a text file's encoding and\n"
-		    "separator (, ; tab) are detected. A known id is updated to the file's values; a line equal to the\n"
-		    "stored cadre changes nothing, so importing the same file again is harmless. Every error of every\n"
-		    "line is reported and then nothing is imported. Cells are trimmed and otherwise kept as the text they\n"
-		    "are (=, +, -, @ included).")},
+		    "separator (, ; tab) are detected. A known id is updated to the file's values, except those of the\n"
+		    "optional columns the file does not have, which stay as stored; a line equal to the stored cadre\n"
+		    "changes nothing, so importing the same file again is harmless. Every error of every line is\n"
+		    "reported (the first 50, then how many more) and then nothing is imported. Cells are trimmed and\n"
+		    "otherwise kept as the text they are (=, +, -, @ included).")},
 	{"cadre", "due", N_("cadres due for onboarding or retraining"), ENROLD, MSG(CADRE_DUE), REQ(due_query),
 	 REQ(due_list), UT_ROLE_VIEWER, cadre_due_args, "items", due_cols, .hook = cadre_due_hook, .said = due_counted,
 	 .example = "utctl cadre due --onboarding-months 6 --retrain-years 3 --unit XQ --format csv > due.csv",

@@ -16,6 +16,7 @@
 #include "web.pb-c.h"
 
 #include <sodium.h>
+#include <utf8proc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -408,16 +409,18 @@ static void import_free(void *p)
 /* Officers' lists name a unit as people know it: the code of the one unit whose code or exact name
  * the cell is; the cell itself when none is (the node says the unit is unknown); NULL when several
  * units bear that name. */
-static const char *unit_code_of(const Ut__UnitList *l, const char *cell)
+static const char *unit_code_of(const Ut__UnitList *l, char *const *nfc_names, const char *cell, int *known)
 {
 	const char *code = cell;
 	int named = 0;
+	*known = 1;
 	for (size_t u = 0; u < l->n_units; u++) {
 		if (!strcmp(l->units[u]->code, cell))
 			return cell;
-		if (!strcmp(l->units[u]->name, cell) && named++ == 0)
+		if (!strcmp(nfc_names[u] ? nfc_names[u] : l->units[u]->name, cell) && named++ == 0)
 			code = l->units[u]->code;
 	}
+	*known = named > 0;
 	return named > 1 ? NULL : code;
 }
 
@@ -463,14 +466,41 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	Ut__UnitList *units = NULL;
 	rc = ut_cmd_call(f, "ut-enrold", UT__MSG_TYPE__MSG_UNIT_LIST, &uq.base, &ut__unit_list__descriptor,
 			 (ProtobufCMessage **)&units);
+	/* the file's units are NFC (as the reader gives names), whatever keyboard typed them */
+	char **nfc_names = rc ? NULL : calloc(units->n_units + 1, sizeof *nfc_names);
+	if (!rc && !nfc_names)
+		rc = UT_ENOMEM;
+	for (size_t u = 0; !rc && u < units->n_units; u++)
+		nfc_names[u] = (char *)utf8proc_NFC((const utf8proc_uint8_t *)units->units[u]->name);
 	Ut__CadreImport *q = (Ut__CadreImport *)f->req;
+	q->workbook = !strcmp(s->line_word, "row");
+	q->refused = s->nerrors;
+	/* a column the file does not have leaves the stored values as they are: a list of names and
+	 * units does not wipe the phones */
+	static const struct { int col; const char *field; } keepable[] = {
+		{UT_SHEET_C_FULL_TIME, "full_time"}, {UT_SHEET_C_ELECTED, "elected_on"}, {UT_SHEET_C_EMAIL, "email"},
+		{UT_SHEET_C_PHONE, "phone"}, {UT_SHEET_C_LOCALE, "locale"}};
+	for (size_t k = 0; !rc && k < sizeof keepable / sizeof *keepable; k++) {
+		if (s->has >> keepable[k].col & 1)
+			continue;
+		json_t *v = json_string(keepable[k].field);
+		rc = v ? ut_pbjson_set_field(f->req, "keep", v, "", f->err, sizeof f->err) : UT_ENOMEM;
+		json_decref(v);
+	}
 	for (int i = 0; !rc && i < s->nrows; i++) {
 		char **v = s->rows[i];
-		const char *unit = s->bad[i] ? NULL : unit_code_of(units, v[UT_SHEET_C_UNIT]);
-		if (!s->bad[i] && !unit)
+		int known;
+		const char *unit = unit_code_of(units, nfc_names, v[UT_SHEET_C_UNIT], &known);
+		if (*v[UT_SHEET_C_UNIT] && !unit && ++q->refused)
 			ut_cmd_note(f, _("%s: %s %d: several units are named %s: give the unit's code"), im->file,
 				    ut_tr_word(s->line_word), s->lines[i], v[UT_SHEET_C_UNIT]);
-		if (!unit)
+		/* a line the reader refused still goes to the node for its other checks (unknown unit,
+		 * repeated id, ...) when its required cells are good; else its unit is checked here */
+		int sendable = *v[UT_SHEET_C_ID] && *v[UT_SHEET_C_NAME] && *v[UT_SHEET_C_UNIT] && *v[UT_SHEET_C_POSITION];
+		if (s->bad[i] && !sendable && *v[UT_SHEET_C_UNIT] && !known && ++q->refused)
+			ut_cmd_note(f, _("%s: %s %d: no unit %s"), im->file, ut_tr_word(s->line_word), s->lines[i],
+				    v[UT_SHEET_C_UNIT]);
+		if (!unit || (s->bad[i] && !sendable))
 			continue;
 		/* cells are taken as the text they are: "=1+2" is a name, "+84 ..." a phone number */
 		json_t *c = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s}", "id", v[UT_SHEET_C_ID], "name",
@@ -486,6 +516,9 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 		json_decref(line);
 	}
 	ut_sheet_destroy(&s);
+	for (size_t u = 0; nfc_names && u < units->n_units; u++)
+		free(nfc_names[u]);
+	free(nfc_names);
 	if (units)
 		ut__unit_list__free_unpacked(units, NULL);
 	if (rc)
@@ -504,18 +537,21 @@ int cadre_import_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 void imported(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
 {
 	const Ut__ImportReply *r = (const Ut__ImportReply *)rep;
+	int rows = ((const Ut__CadreImport *)req)->workbook;
 	for (size_t i = 0; i < r->n_errors; i++) {
 		const Ut__ImportError *e = i < r->n_details ? r->details[i] : NULL;
-		const char *fmt = e && *e->code ? _(e->code) : NULL;
 		char said[700];
-		if (fmt && fmt != e->code) { /* said in the reader's language */
-			ut_i18n_render(said, sizeof said, fmt, (const char *const *)e->args, e->n_args);
-			fprintf(stderr, _("line %d: %s\n"), e->line, said);
+		if (e && *e->code) { /* said in the reader's language, lines named as the reader's were */
+			ut_i18n_render(said, sizeof said, _(e->code), (const char *const *)e->args, e->n_args);
+			fprintf(stderr, rows ? _("row %d: %s\n") : _("line %d: %s\n"), e->line, said);
 		} else
 			fprintf(stderr, "%s\n", r->errors[i]);
 	}
-	if (r->n_errors)
-		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), r->n_errors);
+	if (r->more_errors)
+		fprintf(stderr, _("... and %d more\n"), r->more_errors);
+	size_t all = r->n_errors + (size_t)r->more_errors + (size_t)((const Ut__CadreImport *)req)->refused;
+	if (all) /* the file's own errors and the node's */
+		fprintf(stderr, _("utctl: %zu errors; nothing imported\n"), all);
 	else if (r->dry_run)
 		fprintf(out, _("dry run, nothing changed: would be %d added, %d changed, %d unchanged\n"), r->added,
 			r->changed, r->unchanged);
@@ -564,16 +600,15 @@ static int cadre_by_name(ut_fill_t *f, const char *where, const char *name, char
 	return rc;
 }
 
-/* The sheet errors as one refusal: every line, as the reader said them. */
+/* The sheet errors as one refusal: every line, as the reader said them (its first ones, then how
+ * many more). */
 static int sheet_fail(ut_fill_t *f, const char *file, const ut_sheet_t *s)
 {
-	size_t used = 0;
-	char msg[sizeof f->err] = "";
-	for (int i = 0; i < s->kept && used + 200 < sizeof msg; i++)
-		used += (size_t)snprintf(msg + used, sizeof msg - used, "%s%s: %s", i ? "\n" : "", file, s->errors[i]);
-	if (s->nerrors > s->kept && used + 60 < sizeof msg)
-		snprintf(msg + used, sizeof msg - used, _("\n%s: ... and %d more"), file, s->nerrors - s->kept);
-	return ut_cmd_fail(f, 1, "%s", msg);
+	for (int i = 0; i < s->kept; i++)
+		ut_cmd_note(f, "%s: %s", file, s->errors[i]);
+	if (s->nerrors > s->kept)
+		ut_cmd_note(f, _("%s: ... and %d more"), file, s->nerrors - s->kept);
+	return ut_cmd_fail(f, 1, _("%s cannot be read (errors: %d); nothing is done"), file, s->nerrors);
 }
 
 /* Read f's file as a sheet of cols; UT_EINVAL after saying why. */
@@ -583,6 +618,8 @@ static int sheet_of(ut_fill_t *f, const char *file, const ut_sheet_col_t *cols, 
 	int rc = ut_sheet_read(s, f->file_data, f->file_len, cols, &so);
 	if (rc == UT_ENOMEM || !*s)
 		return UT_ENOMEM;
+	if ((*s)->warning)
+		ut_cmd_warn(f, _("warning: %s: %s"), file, (*s)->warning);
 	return rc ? sheet_fail(f, file, *s) : 0;
 }
 

@@ -4,6 +4,7 @@
 #include "ut/sheet.h"
 #include "ut/csv.h"
 #include "ut/err.h"
+#include "ut/i18n.h"
 #include "ut/utf8.h"
 
 #include <errno.h>
@@ -21,11 +22,14 @@
 /* ---- the tables ---- */
 
 static const ut_sheet_word_t positions[] = {
-	{"chair", "chairman|chairwoman|chairperson|president|主席|工会主席|工會主席|Chủ tịch|Chủ tịch công đoàn"},
-	{"vice_chair", "vice chairman|vice president|deputy chair|副主席|工会副主席|工會副主席|Phó Chủ tịch"},
-	{"committee_member", "member|committee|委员|委員|工会委员|工會委員|Ủy viên|Uỷ viên|Ủy viên Ban Chấp hành|Ủy viên BCH"},
+	{"chair", "chairman|chairwoman|chairperson|president|主席|工会主席|工會主席|Chủ tịch|Chủ tịch công đoàn|Chủ tịch CĐCS"},
+	{"vice_chair", "vice chairman|vice president|deputy chair|副主席|工会副主席|工會副主席|常务副主席|常務副主席|"
+		       "Phó Chủ tịch|Phó Chủ tịch công đoàn|Phó Chủ tịch thường trực"},
+	{"committee_member", "member|committee|committee member|委员|委員|工会委员|工會委員|女职工委员|女職工委員|Ủy viên|"
+			     "Uỷ viên|Ủy viên Ban Chấp hành|Ủy viên BCH|UV BCH|Ủy viên Ban Thường vụ"},
 	{"finance_audit", "finance|audit|finance and audit|经审|經審|经审委员|經審委員|经费审查委员|經費審查委員|财务|財務|"
-			  "Ủy viên Ủy ban kiểm tra|Ủy ban kiểm tra|Kiểm tra|Tài chính"},
+			  "财务审计|財務審計|Ủy viên Ủy ban kiểm tra|Ủy ban kiểm tra|Ủy viên UBKT|UBKT|Kiểm tra|Tài chính|"
+			  "Tài chính, kiểm tra"},
 	{"information_officer", "information|信息员|信息員|資訊員|宣传员|宣傳員|Cán bộ thông tin|Thông tin"},
 	{"negotiator", "协商员|協商員|谈判员|談判員|集体协商|集體協商|Cán bộ thương lượng|Thương lượng"},
 	{"other", "其他|其它|Khác"},
@@ -50,34 +54,51 @@ static const ut_sheet_word_t marks[] = {
 	{"present", "p|到|已到|出席|出勤|签到|簽到|在|有|√|✓|Có mặt|Có|Đã đến|Đến|Dự"},
 	{"late", "迟到|遲到|晚到|Đi muộn|Muộn|Đến muộn|Trễ|Đi trễ"},
 	{"excused", "leave|请假|請假|事假|病假|公假|Có phép|Vắng có phép|Nghỉ phép|Xin phép"},
-	{"absent", "a|缺席|缺勤|未到|旷课|曠課|Vắng|Vắng mặt|Vắng không phép|Không phép|Nghỉ không phép"},
+	{"absent", "a|缺席|缺勤|未到|旷课|曠課|×|✗|Vắng|Vắng mặt|Vắng không phép|Không phép|Nghỉ không phép"},
 	{0},
 };
 
-#define ID_ALIASES "cadre_id|cadre id|工号|工號|编号|編號|干部编号|幹部編號|人员编号|人員編號|Mã cán bộ|Mã CB|Mã số|Mã|ID|code"
-#define NAME_ALIASES "姓名|名字|Họ và tên|Họ tên|Tên|full name"
+/* The words of each column's header; ut-enrold's own exports (cadre list, cadre due, in any of the
+ * four languages) are among them, so an exported list comes back as it went. */
+#define ID_ALIASES                                                                                      \
+	"cadre_id|cadre id|cadre no|cadre number|staff id|staff no|staff number|employee id|employee no|"  \
+	"employee number|personnel no|member id|工号|工號|编号|編號|干部编号|幹部編號|人员编号|人員編號|" \
+	"职工编号|職工編號|员工编号|員工編號|会员编号|會員編號|Mã cán bộ|Mã CB|Mã số|Mã số cán bộ|"        \
+	"Mã nhân viên|Mã NV|Mã|ID|code"
+#define NAME_ALIASES "姓名|名字|名称|名稱|干部姓名|幹部姓名|Họ và tên|Họ tên|Tên|Họ và tên cán bộ|full name|cadre name"
 
 const ut_sheet_col_t ut_sheet_cadre_cols[] = {
 	{"id", ID_ALIASES, 1, UT_SHEET_CODE, NULL},
 	{"name", NAME_ALIASES, 1, UT_SHEET_TEXT, NULL},
-	{"unit", "单位|單位|工作单位|工作單位|所在单位|所在單位|单位代码|單位代碼|Đơn vị|Mã đơn vị|unit code|organisation|organization",
-	 1, UT_SHEET_CODE, NULL},
-	{"position", "职务|職務|职位|職位|Chức vụ|title|role", 1, UT_SHEET_WORD, positions},
-	{"full_time", "专兼职|專兼職|专职/兼职|專職/兼職|是否专职|是否專職|Chuyên trách/Kiêm nhiệm|Chuyên trách|full-time",
+	{"unit", "单位|單位|工作单位|工作單位|所在单位|所在單位|单位代码|單位代碼|单位名称|單位名稱|所属单位|所屬單位|"
+		 "所属工会|所屬工會|基层工会|基層工會|Đơn vị|Mã đơn vị|Tên đơn vị|Đơn vị công tác|Công đoàn cơ sở|CĐCS|"
+		 "unit code|unit name|organisation|organization|union",
+	 1, UT_SHEET_NAME, NULL}, /* a code or a name, NFC as the node's names are compared */
+	{"position", "职务|職務|职位|職位|现任职务|現任職務|工会职务|工會職務|担任职务|擔任職務|Chức vụ|Chức vụ công đoàn|"
+		     "Chức danh|title|role|union position",
+	 1, UT_SHEET_WORD, positions},
+	{"full_time", "专职|專職|专兼职|專兼職|专职/兼职|專職/兼職|是否专职|是否專職|Chuyên trách/Kiêm nhiệm|Chuyên trách|"
+		      "Chuyên trách/Bán chuyên trách|full-time|full-time/part-time",
 	 0, UT_SHEET_WORD, full_time},
-	{"elected_on", "elected|date elected|appointed|当选日期|當選日期|任职日期|任職日期|当选时间|當選時間|任职时间|任職時間|"
-		       "Ngày bầu|Ngày bổ nhiệm|Ngày bầu/bổ nhiệm",
+	{"elected_on", "elected|date elected|election date|date of election|appointed|appointed on|date appointed|当选日期|"
+		       "當選日期|任职日期|任職日期|当选时间|當選時間|任职时间|任職時間|任现职时间|任現職時間|当选/任职日期|"
+		       "當選/任職日期|Ngày bầu|Ngày được bầu|Ngày bổ nhiệm|Ngày bầu/bổ nhiệm|Ngày nhận chức",
 	 0, UT_SHEET_DATE, NULL},
-	{"email", "e-mail|mail|邮箱|郵箱|电子邮箱|電子郵箱|电子邮件|電子郵件|Thư điện tử", 0, UT_SHEET_TEXT, NULL},
-	{"phone", "mobile|tel|telephone|电话|電話|手机|手機|手机号|手機號|联系电话|聯繫電話|聯絡電話|Điện thoại|Số điện thoại|SĐT|ĐT",
+	{"email", "e-mail|mail|email address|e-mail address|邮箱|郵箱|电子邮箱|電子郵箱|电子邮件|電子郵件|邮件|郵件|"
+		  "邮箱地址|郵箱地址|Thư điện tử|Địa chỉ email|Hộp thư",
+	 0, UT_SHEET_TEXT, NULL},
+	{"phone", "mobile|tel|telephone|phone number|mobile number|mobile phone|telephone number|contact number|电话|電話|"
+		  "电话号码|電話號碼|手机|手機|手机号|手機號|手机号码|手機號碼|联系电话|聯繫電話|聯絡電話|联系方式|聯繫方式|聯絡方式|"
+		  "移动电话|行動電話|Điện thoại|Số điện thoại|Điện thoại di động|Di động|Số di động|Điện thoại liên hệ|SĐT|ĐT",
 	 0, UT_SHEET_CODE, NULL},
-	{"locale", "language|lang|语言|語言|Ngôn ngữ", 0, UT_SHEET_WORD, locales},
+	{"locale", "language|lang|preferred language|语言|語言|Ngôn ngữ", 0, UT_SHEET_WORD, locales},
 	{0},
 };
 
 const ut_sheet_col_t ut_sheet_rollcall_cols[] = {
 	{"cadre_id", "id|" ID_ALIASES, 0, UT_SHEET_CODE, NULL},
-	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|Điểm danh|Tình trạng|Có mặt/Vắng", 1,
+	{"mark", "attendance|status|签到|簽到|出勤|考勤|到课|到課|状态|狀態|出勤情况|出勤情況|签到情况|簽到情況|考勤情况|"
+		 "考勤情況|出席情况|出席情況|到会情况|到會情況|Điểm danh|Tình trạng|Có mặt/Vắng|Tình hình tham dự", 1,
 	 UT_SHEET_WORD, marks},
 	{"name", NAME_ALIASES, 0, UT_SHEET_NAME, NULL},
 	{0},
@@ -90,10 +111,12 @@ const ut_sheet_col_t ut_sheet_cadre_ref_cols[] = {
 };
 
 /* A first column of these is the sheet's own numbering, not data. */
-static const char serial_aliases[] = "序号|序號|STT|Số TT|TT|No|Nr|#|S/N";
+static const char serial_aliases[] = "序号|序號|STT|Số TT|Số thứ tự|TT|No|Nr|#|S/N|S.No|Sr No|serial";
 
 /* ---- errors ---- */
 
+/* An error of the file (line 0) or of one of its lines, in the reader's language. */
+static void add_error(ut_sheet_t *s, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void add_error(ut_sheet_t *s, int line, const char *fmt, ...)
 {
 	if (s->nerrors++ >= s->max_errors)
@@ -101,7 +124,7 @@ static void add_error(ut_sheet_t *s, int line, const char *fmt, ...)
 	char msg[512];
 	int n = 0;
 	if (line > 0)
-		n = snprintf(msg, sizeof msg, "%s %d: ", s->line_word, line);
+		n = snprintf(msg, sizeof msg, !strcmp(s->line_word, "row") ? _("row %d: ") : _("line %d: "), line);
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
@@ -125,7 +148,7 @@ static void fold(const char *s, char *out, size_t cap)
 		return;
 	size_t n = 0;
 	for (const char *p = (const char *)m; *p; p++) {
-		if (strchr(" \t_-.*:/()", *p))
+		if (strchr(" \t\r\n_-.*:/()", *p))
 			continue;
 		if (n + 1 >= cap) {
 			n = 0;
@@ -388,6 +411,23 @@ static int plausible_1258(const char *s, size_t len)
 		if ((unsigned char)s[i] >= 0x80 && !memchr(viet, s[i], sizeof viet - 1))
 			return 0;
 	return 1;
+}
+
+/* UTF-16 without a byte-order mark (some exports leave it out): the separators, digits and line
+ * ends put a NUL in every other byte, and the other half has hardly any (一 is 00 4E).
+ * "UTF-16LE", "UTF-16BE" or NULL when the first bytes do not say so. */
+static const char *utf16_unmarked(const char *s, size_t len)
+{
+	size_t n = len < 4096 ? len & ~(size_t)1 : 4096, z[2] = {0, 0};
+	for (size_t i = 0; i < n; i++)
+		z[i & 1] += !s[i];
+	if (n < 4)
+		return NULL;
+	if (z[1] >= 2 && z[1] >= n / 8 && z[0] <= z[1] / 16)
+		return "UTF-16LE";
+	if (z[0] >= 2 && z[0] >= n / 8 && z[1] <= z[0] / 16)
+		return "UTF-16BE";
+	return NULL;
 }
 
 static int line_of(const char *s, size_t off)
@@ -709,10 +749,10 @@ static int parse_part(zip_t *z, xp_t *x, const char *name, int part)
 		n = zip_fread(f, buf, sizeof buf);
 		total += n > 0 ? (size_t)n : 0;
 		if (n < 0 || total > XLSX_MAX_PART) {
-			add_error(x->s, 0, "%s in the workbook %s", name, n < 0 ? "cannot be read" : "is too large");
+			add_error(x->s, 0, n < 0 ? _("%s in the workbook cannot be read") : _("%s in the workbook is too large"), name);
 			rc = UT_EINVAL;
 		} else if (XML_Parse(p, buf, (int)n, n == 0) == XML_STATUS_ERROR) {
-			add_error(x->s, 0, "%s in the workbook is not XML: %s (line %lu)", name,
+			add_error(x->s, 0, _("%s in the workbook is not XML: %s (line %lu)"), name,
 				  XML_ErrorString(XML_GetErrorCode(p)), (unsigned long)XML_GetCurrentLineNumber(p));
 			rc = UT_EINVAL;
 		}
@@ -720,7 +760,7 @@ static int parse_part(zip_t *z, xp_t *x, const char *name, int part)
 	XML_ParserFree(p);
 	zip_fclose(f);
 	if (!rc && x->failed == 2) {
-		add_error(x->s, 0, "the sheet has cells beyond its first %d columns", XLSX_MAX_COLS);
+		add_error(x->s, 0, _("the sheet has cells beyond its first %d columns"), XLSX_MAX_COLS);
 		rc = UT_EINVAL;
 	} else if (!rc && x->failed)
 		rc = UT_ENOMEM;
@@ -735,7 +775,7 @@ static int xlsx_load(ut_sheet_t *s, const char *data, size_t len, xp_t *x)
 	zip_t *z = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
 	int rc = 0;
 	if (!z) {
-		add_error(s, 0, "not a readable .xlsx workbook (%s)", zip_error_strerror(&ze));
+		add_error(s, 0, _("not a readable .xlsx workbook (%s)"), zip_error_strerror(&ze));
 		zip_source_free(src);
 		zip_error_fini(&ze);
 		return UT_EINVAL;
@@ -748,7 +788,7 @@ static int xlsx_load(ut_sheet_t *s, const char *data, size_t len, xp_t *x)
 	if (!*x->target)
 		snprintf(x->target, sizeof x->target, "xl/worksheets/sheet1.xml");
 	if ((rc = parse_part(z, x, x->target, PART_SHEET)) == 1) {
-		add_error(s, 0, "not an .xlsx workbook (no %s): save it as .xlsx or CSV", x->target);
+		add_error(s, 0, _("not an .xlsx workbook (no %s): save it as .xlsx or CSV"), x->target);
 		rc = UT_EINVAL;
 	}
 out:
@@ -799,26 +839,63 @@ static int src_next(src_t *r)
 	return 1;
 }
 
+/* s without what is in brackets, ( ) （ ） [ ] 【 】, into out. */
+static void unbracket(const char *s, char *out, size_t cap)
+{
+	static const char *const open[] = {"(", "\xef\xbc\x88", "[", "\xe3\x80\x90"},
+				 *const close[] = {")", "\xef\xbc\x89", "]", "\xe3\x80\x91"};
+	size_t n = 0;
+	int depth = 0;
+	while (*s && n + 1 < cap) {
+		size_t w = 0;
+		for (int k = 0; k < 4 && !w; k++)
+			if (!strncmp(s, open[k], strlen(open[k])))
+				w = strlen(open[k]), depth++;
+			else if (depth && !strncmp(s, close[k], strlen(close[k])))
+				w = strlen(close[k]), depth--;
+		if (w)
+			s += w;
+		else if (depth)
+			s++;
+		else
+			out[n++] = *s++;
+	}
+	out[n] = '\0';
+}
+
+/* The table column a header cell names, -1 for none. */
+static int header_col(const fcol_t *fc, int ncols, const char *folded)
+{
+	for (int j = 0; j < ncols; j++)
+		if (in_list(fc[j].hdr, folded))
+			return j;
+	return -1;
+}
+
 /* How many columns of the table the row names; map[i] = the table column of cell i (-1 none, -2
- * the serial number). */
+ * the serial number: the first filled cell, as a sheet may start in its second column). */
 static int header_match(const fcol_t *fc, int ncols, char *const *serial, const src_t *r, int *map)
 {
-	int n = 0;
+	int n = 0, first = 1;
 	for (int i = 0; i < r->n; i++) {
-		char f[256];
+		char f[256], cell[256], bare[256];
 		size_t len;
 		const char *t = trim(r->cell[i], &len);
-		char cell[256];
 		snprintf(cell, sizeof cell, "%.*s", (int)(len < 255 ? len : 255), t);
 		fold(cell, f, sizeof f);
 		map[i] = -1;
-		if (i == 0 && in_list(serial, f)) {
+		if (!len)
+			continue;
+		if (first && (first = 0, in_list(serial, f))) {
 			map[i] = -2;
 			continue;
 		}
-		for (int j = 0; j < ncols && map[i] == -1; j++)
-			if (in_list(fc[j].hdr, f))
-				map[i] = j, n++;
+		if ((map[i] = header_col(fc, ncols, f)) < 0 && strpbrk(cell, "([\xef\xe3")) {
+			unbracket(cell, bare, sizeof bare);
+			fold(bare, f, sizeof f);
+			map[i] = header_col(fc, ncols, f);
+		}
+		n += map[i] >= 0;
 	}
 	return n;
 }
@@ -826,7 +903,7 @@ static int header_match(const fcol_t *fc, int ncols, char *const *serial, const 
 /* ---- the reader ---- */
 
 /* A cell of column c normalised by its kind (from the arena), or NULL with the error recorded. */
-static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol_t *fc, const char *raw, int num,
+static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const char *head, const fcol_t *fc, const char *raw, int num,
 			      int line, int day_first, int date1904)
 {
 	size_t len;
@@ -839,7 +916,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		double d = strtod(buf, &e);
 		if (c->kind == UT_SHEET_DATE)
 			return !*e && !serial_date(d, date1904, v) ? ut_arena_strdup(&s->a, v)
-				: (add_error(s, line, "%s %s is not a date", c->name, buf), NULL);
+				: (add_error(s, line, _("%s %s is not a date"), head, buf), NULL);
 		if (!*e && isfinite(d) && d == floor(d) && fabs(d) < 1e15)
 			snprintf(buf, sizeof buf, "%.0f", d), t = buf, len = strlen(buf);
 	}
@@ -849,7 +926,7 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	memcpy(out, t, len);
 	if (!len) {
 		if (c->required)
-			add_error(s, line, "%s is empty", c->name);
+			add_error(s, line, _("%s is empty"), head);
 		return c->required ? NULL : out;
 	}
 	switch (c->kind) {
@@ -864,18 +941,18 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 	case UT_SHEET_CODE:
 		if (!scientific(out))
 			return out;
-		add_error(s, line, "%s \"%s\" is a number in scientific notation, its digits lost: format the column as text"
-				   " in the spreadsheet and export again", c->name, out);
+		add_error(s, line, _("%s \"%s\" is a number in scientific notation, its digits lost: format the column as text"
+				     " in the spreadsheet and export again"), head, out);
 		return NULL;
 	case UT_SHEET_DATE:
 		switch (parse_date(out, day_first, v, alt)) {
 		case 0: return ut_arena_strdup(&s->a, v);
 		case -2:
-			add_error(s, line, "%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD", c->name, out, v, alt);
+			add_error(s, line, _("%s \"%s\" could be %s or %s: write the date as YYYY-MM-DD"), head, out, v, alt);
 			return NULL;
 		default:
-			add_error(s, line, "%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)", c->name, out,
-				  day_first ? "01/06/2025 for 1 June" : "2025年6月1日");
+			add_error(s, line, _("%s \"%s\" is not a date (2025-06-01, 2025/6/1, 2025.6.1, %s)"), head, out,
+				  day_first ? _("01/06/2025 for 1 June") : "2025年6月1日");
 			return NULL;
 		}
 	case UT_SHEET_WORD: {
@@ -887,10 +964,11 @@ static const char *cell_value(ut_sheet_t *s, const ut_sheet_col_t *c, const fcol
 		for (int i = 0; c->words[i].value; i++)
 			if (in_list(fc->words[i], f))
 				return c->words[i].value;
-		char list[256] = "";
+		char list[400] = ""; /* the words in the reader's language */
 		for (int i = 0; c->words[i].value; i++)
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", c->words[i].value);
-		add_error(s, line, "%s \"%s\" is not one of %s (or the same in Chinese or Vietnamese)", c->name, out, list);
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+				 ut_tr_word(c->words[i].value));
+		add_error(s, line, _("%s \"%s\" is not one of %s (in any of the four languages)"), head, out, list);
 		return NULL;
 	}
 	}
@@ -929,7 +1007,7 @@ static void missing(ut_sheet_t *s, int line, const ut_sheet_col_t *c)
 		snprintf(also + strlen(also), sizeof also - strlen(also), "%s%.*s", k ? ", " : "", n, a);
 		a = bar ? bar + 1 : NULL;
 	}
-	add_error(s, line, "the required column '%s' is missing (also read as %s, ...)", c->name, also);
+	add_error(s, line, _("the required column '%s' is missing (also read as %s, ...)"), c->name, also);
 }
 
 /* The header (within the first lines: titles above it are skipped) and every row under it. */
@@ -937,6 +1015,9 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 		     char *const *serial, const ut_sheet_opts_t *o, int date1904)
 {
 	int *map = NULL, nmap = 0, rc = 0, hn = 0, found = 0, cap = 0, have[64] = {0};
+	const char *head[64]; /* each column as the file's header names it, for messages */
+	for (int j = 0; j < ncols; j++)
+		head[j] = cols[j].name;
 	for (int tries = 0; tries < (o->header_optional ? 1 : 10) && (rc = src_next(r)) == 1; tries++) {
 		int *m = realloc(map, (size_t)r->n * sizeof *m);
 		if (!m)
@@ -948,7 +1029,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 	if (rc < 0)
 		goto done;
 	if (!map) {
-		add_error(s, 0, "the file is empty");
+		add_error(s, 0, _("the file is empty"));
 		return UT_EINVAL;
 	}
 	if (found) {
@@ -958,19 +1039,30 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			size_t len;
 			const char *t = trim(r->cell[i], &len);
 			if (map[i] >= 0 && have[map[i]]++)
-				add_error(s, r->line, "two columns are %s (\"%.*s\" is the second)", cols[map[i]].name, (int)len, t);
-			else if (map[i] == -1 && len && strlen(ignored) < 200)
+				add_error(s, r->line, _("two columns are %s (\"%.*s\" is the second)"), cols[map[i]].name, (int)len, t);
+			else if (map[i] >= 0) {
+				char h[64];
+				snprintf(h, sizeof h, "%.*s", (int)(len < 60 ? len : 60), t);
+				for (char *p = h; *p; p++)
+					*p = *p == '\n' || *p == '\r' || *p == '\t' ? ' ' : *p;
+				if (ut_utf8_valid(h, strlen(h)) && (head[map[i]] = ut_arena_strdup(&s->a, h)) == NULL)
+					head[map[i]] = cols[map[i]].name;
+			} else if (map[i] == -1 && len && strlen(ignored) < 200)
 				snprintf(ignored + strlen(ignored), sizeof ignored - strlen(ignored), "%s\"%.*s\"",
 					 *ignored ? ", " : "", (int)(len < 60 ? len : 60), t);
 		}
-		if (*ignored && (s->warning = ut_arena_alloc(&s->a, strlen(ignored) + 32)))
-			sprintf(s->warning, "the columns %s are not read", ignored);
+		char said[400];
+		snprintf(said, sizeof said, _("the columns %s are not read"), ignored);
+		if (*ignored)
+			s->warning = ut_arena_strdup(&s->a, said);
 	} else if (o->header_optional) { /* no header: the first row is data, in table order */
 		for (int i = 0; i < nmap; i++)
 			map[i] = i < ncols ? i : -1;
 		for (int j = 0; j < ncols; j++)
 			have[j] = 1;
 	}
+	for (int j = 0; j < ncols; j++)
+		s->has |= (unsigned long long)(have[j] > 0) << j;
 	for (int j = 0; j < ncols; j++)
 		if (cols[j].required && !have[j] && (found || !o->header_optional))
 			missing(s, found ? r->line : 1, &cols[j]);
@@ -980,7 +1072,7 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 	}
 	for (int first = !found; first || (rc = src_next(r)) == 1; first = 0) {
 		if (r->text && found && r->n != hn) {
-			add_error(s, r->line, "%d fields where the header has %d", r->n, hn);
+			add_error(s, r->line, _("%d fields where the header has %d"), r->n, hn);
 			continue;
 		}
 		int any = 0;
@@ -1001,14 +1093,14 @@ static int read_rows(ut_sheet_t *s, src_t *r, const ut_sheet_col_t *cols, const 
 			if (map[i] < 0)
 				continue;
 			seen |= 1ull << map[i];
-			const char *v = cell_value(s, &cols[map[i]], &fc[map[i]], r->cell[i], r->num ? r->num[i] : 0, r->line,
+			const char *v = cell_value(s, &cols[map[i]], head[map[i]], &fc[map[i]], r->cell[i], r->num ? r->num[i] : 0, r->line,
 						   o->day_first, date1904);
 			if (v)
 				row[map[i]] = (char *)v;
 		}
 		for (int j = 0; j < ncols; j++) /* a row that ends before a required column (xlsx leaves out empty cells) */
 			if (cols[j].required && have[j] && !(seen >> j & 1))
-				add_error(s, r->line, "%s is empty", cols[j].name);
+				add_error(s, r->line, _("%s is empty"), head[j]);
 		if (s->a.failed)
 			return free(map), UT_ENOMEM;
 		s->lines[s->nrows] = r->line;
@@ -1022,7 +1114,7 @@ done:
 	if (rc < 0)
 		add_error(s, r->csv.line, "%s", r->csv.err ? r->csv.err : "unreadable");
 	else if (!s->nerrors && !s->nrows)
-		add_error(s, 0, "no rows after the header");
+		add_error(s, 0, _("no rows after the header"));
 	return s->nerrors ? UT_EINVAL : 0;
 }
 
@@ -1034,19 +1126,20 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	const encoding_t *e = o->encoding && *o->encoding ? encoding_find(o->encoding) : NULL;
 	size_t bad;
 	if (o->encoding && *o->encoding && !e) {
-		add_error(s, 0, "unknown encoding '%s' (%s)", o->encoding, UT_SHEET_ENCODINGS);
+		add_error(s, 0, _("unknown encoding '%s' (%s)"), o->encoding, UT_SHEET_ENCODINGS);
 		return NULL;
 	}
 	int bom16 = len >= 2 && (!memcmp(data, "\xff\xfe", 2) || !memcmp(data, "\xfe\xff", 2));
-	int first_bad = e && e != &encodings[0] ? 0 : bom16 ? -1 : bad_utf8_line(data, len);
-	if (!e && bom16)
+	const char *unmarked = bom16 ? NULL : utf16_unmarked(data, len);
+	int first_bad = e && e != &encodings[0] ? 0 : bom16 || unmarked ? -1 : bad_utf8_line(data, len);
+	if (!e && (bom16 || unmarked))
 		e = &encodings[1];
 	if (!e && ((len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) || !first_bad))
 		e = &encodings[0];
 	if (e == &encodings[0]) {
 		int line = first_bad;
 		if (line) {
-			add_error(s, line, "not valid UTF-8 text%s", o->encoding ? "" : " (nor GB18030, Big5 or Windows-1258)");
+			add_error(s, line, "%s", o->encoding ? _("not valid UTF-8 text") : _("not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)"));
 			return NULL;
 		}
 		char *t = malloc(len + 1);
@@ -1056,9 +1149,10 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		return t;
 	}
 	if (e) {
-		char *t = convert(e == &encodings[1] && !bom16 ? "UTF-16LE" : e->iconv, data, len, outlen, &bad);
+		char *t = convert(e == &encodings[1] && !bom16 ? (unmarked ? unmarked : "UTF-16LE") : e->iconv, data, len,
+				  outlen, &bad);
 		if (!t && bad < len)
-			add_error(s, e == &encodings[1] ? 0 : line_of(data, bad), "not valid %s text", e->name);
+			add_error(s, e == &encodings[1] ? 0 : line_of(data, bad), _("not valid %s text"), e->name);
 		s->encoding = e->name;
 		return t;
 	}
@@ -1091,8 +1185,8 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 		free(map);
 		free(r.buf);
 		ut_csv_free(&r.csv);
-		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? " or " : "", c->name);
-		snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%.*s", *opts ? " or " : "",
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", *names ? _(" or ") : "", c->name);
+		snprintf(opts + strlen(opts), sizeof opts - strlen(opts), "%s%.*s", *opts ? _(" or ") : "",
 			 (int)strcspn(c->aliases + 1, ","), c->aliases + 1);
 		if (score > top) {
 			free(best);
@@ -1110,10 +1204,10 @@ static char *decode(ut_sheet_t *s, const char *data, size_t len, const ut_sheet_
 	free(best);
 	s->encoding = "UTF-8";
 	if (*names)
-		add_error(s, first_bad, "not valid UTF-8 text; it reads as %s: give its encoding (--encoding %s)", names,
+		add_error(s, first_bad, _("not valid UTF-8 text; it reads as %s: give its encoding (--encoding %s)"), names,
 			  opts);
 	else
-		add_error(s, first_bad, "not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)");
+		add_error(s, first_bad, "%s", _("not valid UTF-8 text (nor GB18030, Big5 or Windows-1258)"));
 	return NULL;
 }
 
@@ -1149,7 +1243,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 	xp_t x = {0};
 	char *text = NULL;
 	if (len >= 8 && !memcmp(data, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) {
-		add_error(s, 0, "an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV");
+		add_error(s, 0, "%s", _("an Excel 97-2003 workbook (.xls): save it as .xlsx or CSV"));
 		rc = UT_EINVAL;
 	} else if (len >= 4 && !memcmp(data, "PK\x03\x04", 4)) {
 		s->encoding = "xlsx";
@@ -1158,7 +1252,7 @@ int ut_sheet_read(ut_sheet_t **out, const char *data, size_t len, const ut_sheet
 			rc = UT_EINVAL;
 		r.x = &x;
 	} else if (!len) {
-		add_error(s, 0, "the file is empty");
+		add_error(s, 0, _("the file is empty"));
 		rc = UT_EINVAL;
 	} else {
 		size_t tlen = 0;

@@ -49,33 +49,70 @@ static int unit_find(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, const Ut__C
 	return rc;
 }
 
+/* Every error of one row of an import, not only its first. */
+#define ROW_ERRORS 12
+typedef struct row_errors {
+	int n;
+	ut_reply_t r[ROW_ERRORS];
+} row_errors_t;
+
+/* Where the next check says what is wrong: the request's reply, or the row's next error. */
+static ut_reply_t *say(ut_reply_t *rep, row_errors_t *e) { return e ? &e->r[e->n] : rep; }
+
+/* 1 when the checks stop at rc: the first error of a single change; an import's row is checked on,
+ * its errors kept (up to ROW_ERRORS, the last one overwritten beyond). */
+static int stop(row_errors_t *e, int rc)
+{
+	if (!rc)
+		return 0;
+	if (!e)
+		return 1;
+	e->n += e->n < ROW_ERRORS - 1;
+	return 0;
+}
+
 /* Check and normalise a cadre in place (strings from the arena): NFC name, unit resolved from
  * unit_code or unit_id, the unit's code, kind and ownership filled in as the stored cadre reads
- * them back. */
-static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c)
+ * them back. With errs (an import), every check is made and each error kept there; UT_EINVAL when
+ * there are any, another error (storage) with none kept. */
+static int cadre_check(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, row_errors_t *errs,
+		       Ut__Cadre *c)
 {
-	int rc;
-	if ((rc = valid_id(rep, c->id)) || (rc = ut_valid_text(rep, "name", c->name, 1, 100)) ||
-	    (rc = ut_valid_enum(rep, "position", c->position, enrol_positions)) ||
-	    (rc = ut_valid_text(rep, "email", c->email, 0, 254)) || (rc = ut_valid_text(rep, "phone", c->phone, 0, 32)))
+	int rc, email_bad = 0, phone_bad = 0;
+	if (stop(errs, rc = valid_id(say(rep, errs), c->id)) ||
+	    stop(errs, rc = ut_valid_text(say(rep, errs), "name", c->name, 1, 100)) ||
+	    stop(errs, rc = ut_valid_enum(say(rep, errs), "position", c->position, enrol_positions)) ||
+	    stop(errs, rc = email_bad = ut_valid_text(say(rep, errs), "email", c->email, 0, 254)) ||
+	    stop(errs, rc = phone_bad = ut_valid_text(say(rep, errs), "phone", c->phone, 0, 32)))
 		return rc;
-	if (*c->elected_on && !enrol_valid_date(c->elected_on))
-		return ut_reply_err(rep, UT_EINVAL, "elected_on \"%s\" is not a date (YYYY-MM-DD)", c->elected_on);
-	if (*c->email && (!strchr(c->email, '@') || strchr(c->email, ' ') || strchr(c->email, '@') != strrchr(c->email, '@')))
-		return ut_reply_err(rep, UT_EINVAL, "email \"%s\" is not an address", c->email);
-	for (const char *p = c->phone; *p; p++)
-		if (!strchr("0123456789+-() ", *p))
-			return ut_reply_err(rep, UT_EINVAL, "phone \"%s\" may only hold digits, + - ( ) and spaces", c->phone);
-	if (*c->locale && (rc = ut_valid_enum(rep, "locale", c->locale, enrol_locales)))
+	if (*c->elected_on && !enrol_valid_date(c->elected_on) &&
+	    stop(errs, rc = ut_reply_err(say(rep, errs), UT_EINVAL, "elected_on \"%s\" is not a date (YYYY-MM-DD)",
+				       c->elected_on)))
 		return rc;
-	Ut__OrgUnit *u;
-	if (!c->unit_id && !*c->unit_code)
-		return ut_reply_err(rep, UT_EINVAL, "unit is required");
-	rc = unit_find(s, a, uc, c, &u);
-	if (rc == UT_ENOTFOUND)
-		return ut_reply_err(rep, rc, "no unit %s", *c->unit_code ? c->unit_code : "with that id");
-	if (rc)
+	if (!email_bad && *c->email &&
+	    (!strchr(c->email, '@') || strchr(c->email, ' ') || strchr(c->email, '@') != strrchr(c->email, '@')) &&
+	    stop(errs, rc = ut_reply_err(say(rep, errs), UT_EINVAL, "email \"%s\" is not an address", c->email)))
 		return rc;
+	if (!phone_bad && strspn(c->phone, "0123456789+-() ") != strlen(c->phone) &&
+	    stop(errs, rc = ut_reply_err(say(rep, errs), UT_EINVAL, "phone \"%s\" may only hold digits, + - ( ) and spaces",
+				       c->phone)))
+		return rc;
+	if (*c->locale && stop(errs, rc = ut_valid_enum(say(rep, errs), "locale", c->locale, enrol_locales)))
+		return rc;
+	Ut__OrgUnit *u = NULL;
+	if (!c->unit_id && !*c->unit_code) {
+		if (stop(errs, rc = ut_reply_err(say(rep, errs), UT_EINVAL, "unit is required")))
+			return rc;
+	} else if ((rc = unit_find(s, a, uc, c, &u)) == UT_ENOTFOUND) {
+		if (stop(errs, rc = ut_reply_err(say(rep, errs), rc, "no unit %s", *c->unit_code ? c->unit_code : "with that id")))
+			return rc;
+	} else if (rc) {
+		if (errs)
+			errs->n = 0;
+		return rc;
+	}
+	if (errs && errs->n)
+		return UT_EINVAL;
 	c->unit_id = u->id;
 	c->unit_code = u->code;
 	c->unit_kind = u->kind;
@@ -108,12 +145,33 @@ static int emit_cadre(ut_service_t *svc, Ut__Cadre *c, int event, Ut__Cadre **ou
 
 enum { ADDED, CHANGED, UNCHANGED };
 
-/* Check c and compare it with the stored cadre, writing nothing: *what is ADDED (new), CHANGED or
- * UNCHANGED, *old the stored one (NULL when new). */
-static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, Ut__Cadre *c,
-			  Ut__Cadre **old, int *what)
+/* The fields an import may leave out, so that a known cadre keeps them. */
+static const char *const keepable[] = {"full_time", "elected_on", "email", "phone", "locale", NULL};
+
+/* c's fields named in keep (none: NULL) brought back to the stored cadre's. */
+static void keep_stored(Ut__Cadre *c, const Ut__Cadre *old, char *const *keep, size_t nkeep)
 {
-	int rc = cadre_check(s, a, uc, rep, c);
+	for (size_t i = 0; i < nkeep; i++) {
+		const char *k = keep[i];
+		if (!strcmp(k, "full_time"))
+			c->full_time = old->full_time;
+		else if (!strcmp(k, "elected_on"))
+			c->elected_on = old->elected_on;
+		else if (!strcmp(k, "email"))
+			c->email = old->email;
+		else if (!strcmp(k, "phone"))
+			c->phone = old->phone;
+		else if (!strcmp(k, "locale"))
+			c->locale = old->locale;
+	}
+}
+
+/* Check c and compare it with the stored cadre, writing nothing: *what is ADDED (new), CHANGED or
+ * UNCHANGED, *old the stored one (NULL when new), whose fields in keep c takes. */
+static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_reply_t *rep, row_errors_t *errs,
+			  Ut__Cadre *c, char *const *keep, size_t nkeep, Ut__Cadre **old, int *what)
+{
+	int rc = cadre_check(s, a, uc, rep, errs, c);
 	if (rc)
 		return rc;
 	*old = NULL;
@@ -123,8 +181,10 @@ static int cadre_classify(ut_store_t *s, ut_arena_t *a, unit_cache_t *uc, ut_rep
 		*what = ADDED;
 		return 0;
 	}
-	if (!rc)
+	if (!rc) {
+		keep_stored(c, *old, keep, nkeep);
 		*what = same(*old, c) ? UNCHANGED : CHANGED;
+	}
 	return rc;
 }
 
@@ -173,7 +233,7 @@ static int cadre_put(ut_service_t *svc, ut_arena_t *a, ut_reply_t *rep, Ut__Cadr
 		     Ut__Cadre **out)
 {
 	Ut__Cadre *old;
-	int rc = cadre_classify(ut_service_store(svc), a, NULL, rep, c, &old, what);
+	int rc = cadre_classify(ut_service_store(svc), a, NULL, rep, NULL, c, NULL, 0, &old, what);
 	if (rc)
 		return rc;
 	if (old && !allow_update)
@@ -370,15 +430,13 @@ static size_t id_hash(const char *s)
 	return (size_t)h;
 }
 
-/* One line's error, as text and as the reply r that said it (its code and arguments). */
-static void import_error(ut_arena_t *a, Ut__ImportReply *out, int total, int line, const ut_reply_t *r)
+/* One line's error, as text and as the reply r that said it (its code and arguments); beyond
+ * MAX_ERRORS only counted. */
+static void import_error(ut_arena_t *a, Ut__ImportReply *out, int line, const ut_reply_t *r)
 {
 	char buf[700];
-	if (out->n_errors >= MAX_ERRORS)
-		return;
-	if (out->n_errors == MAX_ERRORS - 1 && total > MAX_ERRORS) {
-		snprintf(buf, sizeof buf, "... and more; fix these first");
-		out->errors[out->n_errors++] = ut_arena_strdup(a, buf);
+	if (out->n_errors >= MAX_ERRORS) {
+		out->more_errors++;
 		return;
 	}
 	snprintf(buf, sizeof buf, "line %d: %s", line, r->message);
@@ -420,6 +478,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	Ut__Cadre **olds = NULL;
 	int *what = NULL, rc = 0, nerr = 0;
 	unit_cache_t units = {0};
+	row_errors_t *re = malloc(sizeof *re); /* 12 KiB: not on the stack */
 	out.dry_run = q->dry_run;
 	if (!n)
 		rc = ut_reply_err(rep, UT_EINVAL, "no cadres in the file");
@@ -427,6 +486,13 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		rc = ut_reply_err(rep, UT_EINVAL, "at most %d cadres in one import (got %zu)", MAX_IMPORT, n);
 	else if (q->n_lines && q->n_lines != n)
 		rc = ut_reply_err(rep, UT_EINVAL, "%zu line numbers for %zu cadres", q->n_lines, n);
+	for (size_t k = 0; !rc && k < q->n_keep; k++) {
+		int known = 0;
+		for (int j = 0; keepable[j] && !known; j++)
+			known = !strcmp(q->keep[k], keepable[j]);
+		if (!known)
+			rc = ut_reply_err(rep, UT_EINVAL, "an import cannot keep the stored %.40s", q->keep[k]);
+	}
 	if (rc)
 		goto out;
 	while (cap < 2 * n)
@@ -436,21 +502,24 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 	what = calloc(n, sizeof *what);
 	out.errors = (char **)ut_arena_ptrs(&a, MAX_ERRORS);
 	out.details = (Ut__ImportError **)ut_arena_ptrs(&a, MAX_ERRORS);
-	if (!seen || !olds || !what || !out.errors || !out.details) {
+	if (!seen || !olds || !what || !re || !out.errors || !out.details) {
 		rc = ut_reply_err(rep, UT_ENOMEM, "out of memory");
 		goto out;
 	}
 #define LINE(i) (q->n_lines ? q->lines[i] : (int)(i) + 2)
 	for (size_t i = 0; i < n; i++) {
 		ut_reply_t r = {0};
-		int e = cadre_classify(s, &a, &units, &r, rows[i], &olds[i], &what[i]);
-		if (e && !r.status) { /* storage, not the row */
+		re->n = 0;
+		int e = cadre_classify(s, &a, &units, &r, re, rows[i], q->keep, q->n_keep, &olds[i], &what[i]);
+		if (e && !re->n && !r.status) { /* storage, not the row */
 			rc = e;
 			goto out;
 		}
-		if (e) {
+		if (e && !re->n) /* the stored cadre could not be compared */
+			re->r[re->n++] = r;
+		for (int k = 0; k < re->n; k++) {
 			nerr++;
-			import_error(&a, &out, nerr, LINE(i), &r);
+			import_error(&a, &out, LINE(i), &re->r[k]);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -464,7 +533,7 @@ int enrol_cadre_import(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *r
 		ut_reply_t r = {0};
 		ut_reply_err(&r, UT_EINVAL, "cadre id %.40s is also on line %d", rows[i]->id, LINE(seen[h] - 1));
 		nerr++;
-		import_error(&a, &out, nerr, LINE(i), &r);
+		import_error(&a, &out, LINE(i), &r);
 		ut_reply_clear(&r);
 	}
 	if (nerr)
@@ -487,6 +556,7 @@ out:
 	free(seen);
 	free(olds);
 	free(what);
+	free(re);
 	rc = ut_reply_msg(rep, &a, rc, &out.base);
 	ut_arena_free(&in);
 #ifdef __GLIBC__

@@ -77,9 +77,9 @@ before=$(count)
 xlsx "$T/bad.xlsx" <"$T/bad.tsv"
 out=$(utctl cadre import "$T/bad.xlsx" 2>&1); st=$?
 check "the bad workbook is refused" 1 "$st"
-for want in 'row 2: name is empty' 'row 2: position "国王" is not one of' 'row 2: elected_on "2025-02-30" is not a date' \
-	'row 2: phone "1.38001E\+10" is a number in scientific notation.*format the column as text' \
-	'line 3: no unit NOPE' 'line 5: cadre id E3 is also on line 4' 'bad.xlsx: nothing is imported'; do
+for want in 'row 2: 姓名 is empty' 'row 2: 职务 "国王" is not one of' 'row 2: 当选日期 "2025-02-30" is not a date' \
+	'row 2: 手机 "1.38001E\+10" is a number in scientific notation.*format the column as text' \
+	'row 3: no unit NOPE' 'row 5: cadre id E3 is also on line 4' 'bad.xlsx: nothing is imported'; do
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "nothing of the bad workbook was stored" "$before" "$(count)"
@@ -119,7 +119,7 @@ done
 printf 'Mã cán bộ,Điểm danh\nX001,ngủ\nX003,\n' >"$T/sheet_bad.csv"
 out=$(utctl rollcall mark 1 2 --force --file "$T/sheet_bad.csv" 2>&1); st=$?
 check "a sheet with bad marks is refused" 2 "$st"
-for want in 'line 2: mark "ngủ" is not one of present, late, excused, absent' 'line 3: mark is empty'; do
+for want in 'line 2: Điểm danh "ngủ" is not one of present, late, excused, absent' 'line 3: Điểm danh is empty'; do
 	grep -qE -- "$want" <<<"$out" && ok "reported: $want" || fail "not reported: $want in: $out"
 done
 check "the marks stand" 2 "$(sql ut-enrold "SELECT count(*) FROM attendance WHERE revision > 1")"

@@ -1,4 +1,4 @@
-/* Tests common/src/sheet.c over files the test writes: headers in three languages with a serial
+/* Tests common/client/sheet.c over files the test writes: headers in three languages with a serial
  * column and extra columns, dates, positions and marks in four languages, trimmed cells, UTF-8 with
  * and without BOM, UTF-16, GB18030, Big5 and Windows-1258 detected or named, , ; and tab, every
  * error of every line up to the limit, and .xlsx workbooks built here with libxlsxwriter. */
@@ -118,7 +118,7 @@ static void test_vietnamese_semicolons(void **state)
 
 	/* the same day-first date where the node does not say day first: ambiguous, refused */
 	s = read_cadres(csv, strlen(csv), NULL, UT_EINVAL);
-	has_error(s, "line 2: elected_on \"01/06/2025\" could be 2025-06-01 or 2025-01-06");
+	has_error(s, "line 2: Ngày bầu \"01/06/2025\" could be 2025-06-01 or 2025-01-06");
 	ut_sheet_destroy(&s);
 	/* unless one of the two is over 12 */
 	const char *us = "id,name,unit,position,elected_on\nE1,Ann,U1,chair,06/13/2025\nE2,Bob,U1,other,13/06/2025\n";
@@ -145,6 +145,44 @@ static void test_utf16_tabs(void **state)
 	assert_string_equal(AT(s, 1, POSITION), "other");
 	ut_sheet_destroy(&s);
 	free(u);
+}
+
+/* Headers as offices write them: hints in brackets, a line break, the table starting in column B
+ * with its serial number; UTF-16 without a byte-order mark, and short ASCII files that are not. */
+static void test_headers_and_unmarked_utf16(void **state)
+{
+	(void)state;
+	const char *csv = ",序号,工号,姓名,单位名称,\"现任\n职务\",\"手机（必填）\",Ngày bầu (dd/mm/yyyy),【备注】\n"
+			  ",1,A1,王丽,XQ,主席,13800138000,2025/6/1,x\n";
+	ut_sheet_t *s = read_cadres(csv, strlen(csv), NULL, 0);
+	assert_int_equal(s->nrows, 1);
+	assert_string_equal(AT(s, 0, POSITION), "chair");
+	assert_string_equal(AT(s, 0, PHONE), "13800138000");
+	assert_string_equal(AT(s, 0, ELECTED), "2025-06-01");
+	assert_string_equal(s->warning, "the columns \"【备注】\" are not read");
+	assert_true(s->has >> UT_SHEET_C_PHONE & 1);
+	assert_false(s->has >> UT_SHEET_C_EMAIL & 1);
+	ut_sheet_destroy(&s);
+
+	size_t len;
+	char *le = encode("UTF-16LE", "工號\t姓名\t單位\t職務\r\nU1\t張學友\tXQ\t委員\r\n", &len);
+	s = read_cadres(le, len, NULL, 0);
+	assert_string_equal(s->encoding, "UTF-16");
+	assert_string_equal(AT(s, 0, NAME), "張學友");
+	ut_sheet_destroy(&s);
+	free(le);
+	char *be = encode("UTF-16BE", "id,name,unit,position\nU2,Lê Văn,HN,other\n", &len);
+	s = read_cadres(be, len, NULL, 0);
+	assert_string_equal(AT(s, 0, NAME), "Lê Văn");
+	ut_sheet_destroy(&s);
+	free(be);
+
+	/* no NUL at all is not UTF-16 (a column of ids) */
+	ut_sheet_opts_t o = {.header_optional = 1};
+	assert_int_equal(ut_sheet_read(&s, "K1\nK2\n", 6, ut_sheet_cadre_ref_cols, &o), 0);
+	assert_string_equal(s->encoding, "UTF-8");
+	assert_int_equal(s->nrows, 2);
+	ut_sheet_destroy(&s);
 }
 
 static void test_legacy_encodings(void **state)
@@ -423,7 +461,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chinese_headers), cmocka_unit_test(test_vietnamese_semicolons),
 		cmocka_unit_test(test_utf16_tabs),      cmocka_unit_test(test_legacy_encodings),
-		cmocka_unit_test(test_every_error),     cmocka_unit_test(test_rollcall),
+		cmocka_unit_test(test_headers_and_unmarked_utf16), cmocka_unit_test(test_every_error),     cmocka_unit_test(test_rollcall),
 		cmocka_unit_test(test_xlsx),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

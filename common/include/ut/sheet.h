@@ -22,7 +22,8 @@ typedef struct ut_sheet_word {
 	const char *aliases;
 } ut_sheet_word_t;
 
-/* Headers and words are compared without case, diacritics, spaces or _ - . * : / ( ). */
+/* Headers and words are compared without case, diacritics, spaces, line breaks or _ - . * : / ( ); a
+ * header is also known without what it says in brackets ("Ngày bầu (dd/mm/yyyy)", "手机（必填）"). */
 typedef struct ut_sheet_col {
 	const char *name;    /* the canonical header, named in messages */
 	const char *aliases; /* the other headers, '|' between them */
@@ -61,6 +62,7 @@ typedef struct ut_sheet {
 	const char *encoding; /* what was read: "UTF-8", "UTF-16", "GB18030", "Big5", "Windows-1258", "xlsx" */
 	const char *line_word; /* how messages count: "line" in a text file, "row" in a workbook */
 	char sep;             /* the separator of a text file */
+	unsigned long long has; /* bit j: the file has column j of the table (all, without a header) */
 	char *warning;        /* the columns ignored, or NULL */
 	char **errors;        /* "line 3: ...", the first max_errors */
 	int nerrors;          /* all of them */
