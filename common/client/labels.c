@@ -9,6 +9,10 @@
 static const struct {
 	const char *key, *label;
 } labels[] = {
+	{"report_fulfilment", NC_("report", "Plan fulfilment")},
+	{"report_coverage", NC_("report", "Training coverage")},
+	{"report_attendance", NC_("report", "Attendance")},
+	{"report_federation", NC_("report", "Federation")},
 	{"category", NC_("report", "Category")},
 	{"format", NC_("report", "Format")},
 	{"month", NC_("report", "Month")},
@@ -35,6 +39,8 @@ static const struct {
 	{"rollcall_rate", NC_("report", "Roll-call present rate")},
 	{"reminders_sent", NC_("report", "Reminders sent")},
 	{"reminders_failed", NC_("report", "Reminders failed")},
+	{"notices_sent", NC_("report", "Notices sent")},
+	{"notices_failed", NC_("report", "Notices failed")},
 	{"registered_ft", NC_("report", "Full-time cadres")},
 	{"trained_ft", NC_("report", "Full-time trained")},
 	{"ft_pct", NC_("report", "Full-time coverage")},

@@ -41,7 +41,8 @@ void print_top_help(FILE *f)
 	}
 	fprintf(f, "\n%s\n", _("global options (before the noun, or anywhere after the verb):"));
 	fprintf(f, "  --json              %s\n", _("print JSON (one object, or an array for lists) instead of tables"));
-	fprintf(f, "  --format FMT        %s\n", _("table, csv or json, for the commands that list"));
+	fprintf(f, "  --format FMT        %s\n", _("table, csv or json, for the commands that list; xlsx too for reports"));
+	fprintf(f, "  --output FILE       %s\n", _("a report written to FILE instead of the standard output"));
 	fprintf(f, "  --locale L          %s\n", _("zh-Hans, zh-Hant, vi or en; default LC_MESSAGES or LANG, else the node's"));
 	fprintf(f, "  --node-config FILE  %s\n", _("node configuration; default $UT_NODE_CONFIG, else ./deploy/node.ini"));
 	fprintf(f, "  --timeout MS        %s\n", _("how long to wait for a daemon (default [rpc] timeout_ms, 5000)"));

@@ -83,7 +83,8 @@ static int global(ctx_t *c, int argc, char **argv, int *i, int table, const ut_c
 {
 	const char *a = argv[*i], *eq = strchr(a, '=');
 	size_t n = eq ? (size_t)(eq - a) : strlen(a);
-	static const char *const valued[] = {"--format", "--locale", "--input", "--node-config", "--timeout", NULL};
+	static const char *const valued[] = {"--format", "--locale", "--input", "--output", "--node-config", "--timeout",
+					     NULL};
 	if (!strcmp(a, "--json")) {
 		c->json = 1;
 		c->format = FMT_JSON;
@@ -92,7 +93,8 @@ static int global(ctx_t *c, int argc, char **argv, int *i, int table, const ut_c
 	for (const char *const *v = valued; *v; v++) {
 		if (strlen(*v) != n || strncmp(a, *v, n))
 			continue;
-		if ((!table && (!strcmp(*v, "--format") || !strcmp(*v, "--input"))) || own_option(cmd, a, n))
+		if ((!table && (!strcmp(*v, "--format") || !strcmp(*v, "--input") || !strcmp(*v, "--output"))) ||
+		    own_option(cmd, a, n))
 			return 0;
 		const char *val = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 		if (!val) {
@@ -106,14 +108,18 @@ static int global(ctx_t *c, int argc, char **argv, int *i, int table, const ut_c
 				c->format = FMT_CSV;
 			else if (!strcmp(val, "json"))
 				c->format = FMT_JSON, c->json = 1;
+			else if (!strcmp(val, "xlsx"))
+				c->format = FMT_XLSX;
 			else {
-				usage(c, _("--format: '%s' is not one of table, csv, json"), val);
+				usage(c, _("--format: '%s' is not one of table, csv, json, xlsx"), val);
 				return -1;
 			}
 		} else if (!strcmp(*v, "--locale"))
 			c->locale = val;
 		else if (!strcmp(*v, "--input"))
 			c->input = val;
+		else if (!strcmp(*v, "--output"))
+			c->output = val;
 		else if (!strcmp(*v, "--node-config"))
 			c->config_path = val;
 		else {

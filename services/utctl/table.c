@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- reading fields by name ---- */
 
@@ -317,12 +318,9 @@ static void warning_print(const ProtobufCMessage *rep)
 	fprintf(stderr, _("utctl: warning: %s\n"), out);
 }
 
-static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
+/* Every reply but a report's, as the reader asked. */
+static void reply_text(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
 {
-	if (cmd->figures) {
-		report_print(c, req, rep);
-		return;
-	}
 	if (c->format == FMT_JSON) {
 		/* a list that is only its items is their array; one with counts beside them (an
 		 * enrolment list's seats) stays an object */
@@ -362,6 +360,15 @@ static void reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMess
 		putchar('\n');
 		rows_print(cmd->subcols, items_of(rep, cmd->subitems), count_of(rep, cmd->subitems), 0, 0);
 	}
+}
+
+/* Printed as the reader asked; an exit code (a report's file may fail to be written). */
+static int reply_print(const ctx_t *c, const ut_cmd_t *cmd, const ProtobufCMessage *req, const ProtobufCMessage *rep)
+{
+	if (cmd->figures)
+		return report_print(c, req, rep);
+	reply_text(c, cmd, req, rep);
+	return EXIT_OK;
 }
 
 /* Lookups while filling go through the same call as the request itself. */
@@ -415,6 +422,12 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 	int rc = ctx_ready(c); /* dates are read in the node's zone */
 	if (rc)
 		return rc;
+	/* a workbook and a file of its own are what a report is written as; nothing else is */
+	if (!cmd->figures && (c->format == FMT_XLSX || c->output))
+		return usage(c, "%s", c->output ? _("--output is for reports (utctl report ...)")
+						: _("--format xlsx is for reports (utctl report ...)"));
+	if (c->format == FMT_XLSX && !c->output && isatty(STDOUT_FILENO))
+		return usage(c, "%s", _("an XLSX workbook is not for a terminal: give --output FILE or redirect the output"));
 	ut_fill_t f;
 	ProtobufCMessage *req = NULL;
 	if (c->input) {
@@ -457,13 +470,13 @@ int run_cmd(ctx_t *c, const ut_cmd_t *cmd, int argc, char **argv)
 		size_t *n = (size_t *)((char *)rep + fd->quantifier_offset), all = *n;
 		if (all > (size_t)shown)
 			*n = (size_t)shown;
-		reply_print(c, cmd, f.req, rep);
+		rc = reply_print(c, cmd, f.req, rep);
 		if (all > (size_t)shown)
 			fprintf(stderr, _("utctl: %d shown; there are more: ask for them with --limit (up to %d) or --after\n"),
 				shown, UT_LIST_MAX);
 		*n = all; /* all of them are freed */
 	} else if (!rc)
-		reply_print(c, cmd, f.req, rep);
+		rc = reply_print(c, cmd, f.req, rep);
 	if (!rc && (f.refused || some_refused(rep)))
 		rc = EXIT_REFUSED;
 	for (size_t i = 0; !rc && cmd->gather && i < UT_NODE_DAEMONS; i++)

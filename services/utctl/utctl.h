@@ -16,7 +16,7 @@ enum { EXIT_OK = 0, EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_DOWN = 3 };
 struct noun;
 struct verb;
 
-enum { FMT_TABLE, FMT_CSV, FMT_JSON };
+enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_XLSX };
 
 /* Everything one invocation knows; passed to every handler instead of globals. */
 typedef struct ctx {
@@ -24,6 +24,7 @@ typedef struct ctx {
 	int json;
 	int format;              /* FMT_*: --format, or --json */
 	const char *input;       /* --input FILE.json: the request itself */
+	const char *output;      /* --output FILE: a report written there instead of stdout */
 	const char *locale;      /* --locale */
 	int timeout_ms;          /* 0 = the config's rpc.timeout_ms */
 	const char *config_path; /* NULL = $UT_NODE_CONFIG, deploy/node.ini, defaults */
@@ -137,8 +138,8 @@ extern const noun_t nouns[];
 extern const verb_t node_link_verbs[]; /* report.c: keygen, child; joined to the node noun */
 extern const verb_t node_backup_verbs[]; /* backup.c: backup, restore; joined to the node noun */
 
-/* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV
- * or JSON. */
-void report_print(const ctx_t *c, const ProtobufCMessage *req, const ProtobufCMessage *rep);
+/* report.c: a report row's reply (fulfilment, coverage, attendance, federation) as its table, CSV,
+ * JSON or XLSX, to stdout or --output. Returns an exit code, having said why on stderr. */
+int report_print(const ctx_t *c, const ProtobufCMessage *req, const ProtobufCMessage *rep);
 
 #endif
