@@ -796,10 +796,12 @@ const ut_cmd_t ut_cmds[] = {
 
 	{"node", "status", N_("ask every daemon of the node whether it is up, and how busy it is"), UT_CMD_EVERY,
 	 MSG(STATUS), REQ(empty), REQ(node_status), UT_ROLE_VIEWER, no_args, "daemons", status_cols,
-	 .gather = ut_gather_status, .each = REQ(status_reply),
+	 .gather = ut_gather_status, .each = REQ(status_reply), .said = node_status_said,
 	 .example = "utctl node status\n  utctl --node-config /etc/ut/node.ini --json node status",
 	 .notes = N_("Columns: daemon, up/down, uptime, requests served since start, events applied, events waiting in "
-		     "the outbox, whether Redis is connected, database file. Exits 3 if any daemon is not answering.")},
+		     "the outbox, whether Redis is connected, database file. Under them: the delivery workers (up while "
+		     "their heartbeat is fresh), the notices by state, and warnings: no channel beyond the spool, no "
+		     "worker running. Exits 3 if any daemon is not answering.")},
 	{"node", "child add", N_("register a child node's public key: its snapshots are taken from then on"), REPORTD,
 	 MSG(REPORT_CHILD_ADD), REQ(child), REQ(child), UT_ROLE_ADMIN, child_add_args, .hook = child_key_hook,
 	 .done = N_("child %s registered with key %s"), .done_args = "node,public_key",

@@ -947,3 +947,40 @@ int child_key_hook(ut_fill_t *f, const ut_arg_t *a, const char *value)
 	((Ut__Child *)f->req)->public_key = k;
 	return 0;
 }
+
+/* node status: under the daemons, ut-notifyd's delivery workers, its notices by state, and what
+ * an operator must hear about: no channel beyond the spool, no worker running. */
+void node_status_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out)
+{
+	const Ut__NodeStatus *ns = (const Ut__NodeStatus *)rep;
+	const Ut__DeliveryStatus *d = NULL;
+	for (size_t i = 0; i < ns->n_daemons; i++)
+		if (ns->daemons[i]->status && ns->daemons[i]->status->delivery)
+			d = ns->daemons[i]->status->delivery;
+	if (!d)
+		return;
+	size_t up = 0;
+	int64_t now = ut_clock_now_ms();
+	fprintf(out, "\n%s\n", _("Delivery workers:"));
+	for (size_t i = 0; i < d->n_workers; i++) {
+		const Ut__WorkerState *w = d->workers[i];
+		char ago[32];
+		ut_clock_format_duration(now > w->seen_ms ? (now - w->seen_ms) / 1000 : 0, ago, sizeof ago);
+		up += !strcmp(w->state, "up");
+		fprintf(out, _("  %s (%s, pid %d): %s, last seen %s ago, %lld sent, %lld failed\n"), w->name, w->host,
+			(int)w->pid, ut_tr_word(w->state), ago, (long long)w->sent, (long long)w->failed);
+	}
+	if (!d->n_workers)
+		fprintf(out, "  %s\n", _("(none)"));
+	fprintf(out, _("Notices: %lld scheduled, %lld queued, %lld retrying, %lld dead\n"), (long long)d->scheduled,
+		(long long)d->queued, (long long)d->retrying, (long long)d->dead);
+	int beyond_spool = 0;
+	for (size_t i = 0; i < d->n_channels; i++)
+		beyond_spool |= strcmp(d->channels[i], "spool") != 0;
+	if (!beyond_spool)
+		fprintf(out, "%s\n", _("Warning: no email or webhook channel is configured ([notify] smtp_url, webhook_url): "
+					"notices go to the spool directory only."));
+	if (!up)
+		fprintf(out, "%s\n", _("Warning: no delivery worker is running: notices wait in the queue "
+					"(start one: ut-notifyd --worker, or ./deploy/ut-node up)."));
+}

@@ -38,6 +38,7 @@ void enrol_cancelled(const ProtobufCMessage *req, const ProtobufCMessage *rep, F
 void enrol_listed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void rollcall_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void class_closed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
+void node_status_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void due_counted(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void notice_previewed(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);
 void optout_said(const ProtobufCMessage *req, const ProtobufCMessage *rep, FILE *out);

@@ -477,6 +477,46 @@ int ut_bus_reclaim(ut_bus_t *b, int idle_ms, int count, ut_bus_batch_t *out)
 	return total;
 }
 
+/* Consumers of the group whose liveness key is gone: their pending entries claimed for this
+ * consumer (at most ARGV[4]), and those with none pending removed from the group. */
+static const char take_over_lua[] =
+	"local out, left = {}, tonumber(ARGV[4])\n"
+	"for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do\n"
+	"  local name, pending\n"
+	"  for i = 1, #c, 2 do\n"
+	"    if c[i] == 'name' then name = c[i + 1] elseif c[i] == 'pending' then pending = c[i + 1] end\n"
+	"  end\n"
+	"  if name ~= ARGV[2] and left > 0 and redis.call('EXISTS', ARGV[3] .. name) == 0 then\n"
+	"    if pending == 0 then redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)\n"
+	"    else\n"
+	"      local ids = {}\n"
+	"      for _, e in ipairs(redis.call('XPENDING', KEYS[1], ARGV[1], '-', '+', left, name)) do ids[#ids + 1] = e[1] end\n"
+	"      for _, e in ipairs(redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, unpack(ids))) do\n"
+	"        out[#out + 1] = e; left = left - 1\n"
+	"      end\n"
+	"    end\n"
+	"  end\n"
+	"end\n"
+	"return out\n";
+
+int ut_bus_take_over(ut_bus_t *b, const char *alive_prefix, int count, ut_bus_batch_t *out)
+{
+	int total = 0;
+	for (int i = 0; i < b->nstreams; i++) {
+		redisReply *r = ut_bus_command(b, "EVAL %s 1 %s %s %s %s %d", take_over_lua, b->streams[i], b->group,
+					       b->consumer, alive_prefix, count);
+		if (!r)
+			return UT_EUNAVAIL;
+		if (r->type == REDIS_REPLY_ARRAY) {
+			int n = take_entries(b->streams[i], r, out);
+			if (n > 0)
+				total += n;
+		}
+		freeReplyObject(r);
+	}
+	return total;
+}
+
 void ut_bus_batch_clear(ut_bus_batch_t *batch)
 {
 	for (int i = 0; i < batch->n; i++) {

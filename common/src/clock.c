@@ -119,3 +119,17 @@ char *ut_clock_format_local(int64_t t, char *buf, size_t len)
 		snprintf(buf, len, "@%lld", (long long)t);
 	return buf;
 }
+
+char *ut_clock_format_duration(int64_t s, char *buf, size_t len)
+{
+	long long v = (long long)s;
+	if (v >= 86400)
+		snprintf(buf, len, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
+	else if (v >= 3600)
+		snprintf(buf, len, "%lldh%02lldm", v / 3600, v % 3600 / 60);
+	else if (v >= 60)
+		snprintf(buf, len, "%lldm%02llds", v / 60, v % 60);
+	else
+		snprintf(buf, len, "%llds", v);
+	return buf;
+}

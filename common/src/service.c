@@ -165,7 +165,12 @@ static int handle_status(ut_service_t *svc, ut_reply_t *rep)
 	r.requests_served = svc->requests;
 	r.commits = svc->commits;
 	r.commit_us = svc->commit_us;
-	return ut_reply_body(rep, &r.base);
+	ut_arena_t a = {0};
+	if (svc->def->status && svc->def->status(svc, &a, &r) != 0)
+		ut_warn("status: the daemon's own part is left out");
+	int rc = ut_reply_body(rep, &r.base);
+	ut_arena_free(&a);
+	return rc;
 }
 
 /* MSG_BACKUP, run between batches (no transaction open), so the copy holds exactly what was

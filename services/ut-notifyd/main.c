@@ -99,6 +99,7 @@ const ut_service_def_t ut_notifyd_def = {
 	.nevents = sizeof events / sizeof events[0],
 	.init = init,
 	.fini = fini,
+	.status = notify_status,
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 /* ut-notifyd internals: the SQL in store.c, reminder scheduling in schedule.c, due messages to the
  * delivery stream in dispatch.c (rendered in render.c, handed over by jobq.c), templates in
- * template.c, the delivery worker and its channels. */
+ * template.c, the delivery worker and its channels, the workers' liveness in alive.c. */
 #ifndef NOTIFYD_H
 #define NOTIFYD_H
 
@@ -186,6 +186,8 @@ int notify_optout_set(ut_store_t *s, const char *cadre, const char *channel, int
 int64_t notify_session_start(ut_store_t *s, int64_t session_id);
 /* Lowest queue_seq still queued (its job not yet answered), 0 when none. */
 int notify_msg_min_queued(ut_store_t *s, int64_t *seq);
+/* How many notices are in each state that is not yet an end. */
+int notify_msg_counts(ut_store_t *s, int64_t *scheduled, int64_t *queued, int64_t *retrying, int64_t *dead);
 int notify_msg_max_seq(ut_store_t *s, int64_t *seq);
 /* The log (due_only: pending messages by due time). */
 int notify_msg_list(ut_store_t *s, ut_arena_t *a, const Ut__NotifyQuery *q, int due_only, Ut__DeliveryList *out);
@@ -301,6 +303,23 @@ int notify_nudge_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep);
 
 /* ---- worker.c and its channels ---- */
 int notify_worker_main(int argc, char **argv);
+
+/* ---- alive.c: workers' liveness and figures in Redis ---- */
+#define NOTIFY_ALIVE_TTL_MS 2000 /* a worker whose heartbeat is older is down; its jobs are taken over */
+typedef struct notify_alive notify_alive_t;
+/* The prefix of the liveness keys (a consumer's name follows) and the hash of workers' lines. */
+void notify_alive_keys(const char *prefix, char *alive_prefix, size_t alen, char *workers, size_t wlen);
+/* A thread with its own Redis connection keeps the worker's key alive and its line (*sent,
+ * *failed, read atomically) fresh until notify_alive_stop, which removes both. */
+int notify_alive_start(notify_alive_t **out, const char *sock, const char *host, int port, const char *prefix,
+		       const char *name, const long *sent, const long *failed);
+void notify_alive_stop(notify_alive_t **h);
+/* The workers as Redis has them, into d (allocated from a). 0 or UT_EUNAVAIL. */
+int notify_alive_list(ut_bus_t *bus, const char *prefix, ut_arena_t *a, Ut__DeliveryStatus *d);
+/* render.c: 1 when the channel has what sending on it needs (email an smtp_url, ...). */
+int notify_channel_ready(const ut_config_t *cfg, const char *channel);
+/* requests.c, main.c's status hook: the workers, the notices by state, the channels that can send. */
+int notify_status(ut_service_t *svc, ut_arena_t *a, Ut__StatusReply *r);
 enum { SEND_OK = 0, SEND_TEMP = 1, SEND_PERM = 2 };
 /* Each returns SEND_* with a reason in err on failure. */
 int notify_spool_send(const char *dir, const Ut__Delivery *job, const char *from, char *err, size_t errlen);

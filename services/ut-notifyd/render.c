@@ -62,6 +62,14 @@ int notify_vars(ut_store_t *s, ut_arena_t *a, const char *cadre_id, int64_t clas
 	return a->failed ? UT_ENOMEM : 0;
 }
 
+int notify_channel_ready(const ut_config_t *cfg, const char *ch)
+{
+	return !strcmp(ch, "email") ? !!*cfg->notify_smtp_url
+	       : !strcmp(ch, "webhook") ? !!*cfg->notify_webhook_url
+	       : !strcmp(ch, "spool") ? !!*cfg->notify_spool_dir
+				       : 0;
+}
+
 /* The first channel of [notify] channels the cadre can be reached on and has not opted out of
  * (opted_out: 1, 0 or UT_E*). */
 static int pick_channel(const ut_config_t *cfg, const char *cadre, const char *email, const char *phone,
@@ -74,11 +82,13 @@ static int pick_channel(const ut_config_t *cfg, const char *cadre, const char *e
 	char *save = NULL;
 	for (char *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
 		const char *ch = NULL, *addr = "";
-		if (!strcmp(t, "email") && *cfg->notify_smtp_url && *email)
+		if (!notify_channel_ready(cfg, t))
+			continue;
+		if (!strcmp(t, "email") && *email)
 			ch = "email", addr = email;
-		else if (!strcmp(t, "webhook") && *cfg->notify_webhook_url && *phone)
+		else if (!strcmp(t, "webhook") && *phone)
 			ch = "webhook", addr = phone;
-		else if (!strcmp(t, "spool") && *cfg->notify_spool_dir)
+		else if (!strcmp(t, "spool"))
 			ch = "spool", addr = *email ? email : phone;
 		if (!ch)
 			continue;

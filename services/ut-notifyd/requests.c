@@ -214,3 +214,27 @@ int notify_nudge_h(ut_service_t *svc, const Ut__Envelope *req, ut_reply_t *rep)
 	protobuf_c_message_free_unpacked(&r->base, NULL);
 	return ut_reply_msg(rep, &a, rc, &l.base);
 }
+
+int notify_status(ut_service_t *svc, ut_arena_t *a, Ut__StatusReply *r)
+{
+	notify_app_t *app = ut_service_app(svc);
+	const ut_config_t *cfg = ut_service_config(svc);
+	Ut__DeliveryStatus *d = ut_arena_alloc(a, sizeof *d);
+	if (!app || !d)
+		return UT_ENOMEM;
+	ut__delivery_status__init(d);
+	int rc = notify_msg_counts(ut_service_store(svc), &d->scheduled, &d->queued, &d->retrying, &d->dead);
+	if (!rc && (rc = notify_alive_list(app->bus, cfg->redis_prefix, a, d)) == UT_EUNAVAIL)
+		rc = 0; /* Redis away: no workers to show, and the status says Redis is not connected */
+	char list[256];
+	snprintf(list, sizeof list, "%s", cfg->notify_channels);
+	d->channels = ut_arena_alloc(a, sizeof list / 2 * sizeof *d->channels);
+	char *save = NULL;
+	for (char *t = strtok_r(list, ", ", &save); t && d->channels; t = strtok_r(NULL, ", ", &save))
+		if (notify_channel_ready(cfg, t))
+			d->channels[d->n_channels++] = ut_arena_strdup(a, t);
+	if (a->failed)
+		return UT_ENOMEM;
+	r->delivery = d;
+	return rc;
+}

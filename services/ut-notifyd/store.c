@@ -674,3 +674,24 @@ int notify_msg_min_queued(ut_store_t *s, int64_t *seq)
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 0 : ut_store_err(s, rc, "min queued");
 }
+
+int notify_msg_counts(ut_store_t *s, int64_t *scheduled, int64_t *queued, int64_t *retrying, int64_t *dead)
+{
+	sqlite3_stmt *st = ut_store_stmt(s, "SELECT status, count(*) FROM messages INDEXED BY messages_due"
+					    " WHERE status IN ('scheduled', 'queued', 'retrying', 'dead') GROUP BY status");
+	if (!st)
+		return UT_EINTERNAL;
+	*scheduled = *queued = *retrying = *dead = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = (const char *)sqlite3_column_text(st, 0);
+		int64_t n = sqlite3_column_int64(st, 1);
+		int64_t *to = !strcmp(status, "scheduled") ? scheduled
+			      : !strcmp(status, "queued") ? queued
+			      : !strcmp(status, "retrying") ? retrying
+							     : dead;
+		*to = n;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ut_store_err(s, rc, "notice counts");
+}

@@ -22,8 +22,9 @@ typedef struct worker {
 	ut_config_t cfg;
 	ut_bus_t *bus;
 	char name[128];
-	char jobs[256], results[256], state[256];
-	char *spool_dir;
+	char jobs[256], results[256], state[256], alive[256];
+	char *spool_dir, *sock;
+	notify_alive_t *beat;
 	int sigfd, stop;
 	long sent, failed;
 } worker_t;
@@ -170,9 +171,9 @@ static void handle(worker_t *w, const ut_bus_entry_t *e)
 	o.error = err;
 	o.sent_ms = res == SEND_OK ? ut_clock_now_ms() : 0;
 	if (res == SEND_OK)
-		w->sent++;
+		__atomic_add_fetch(&w->sent, 1, __ATOMIC_RELAXED);
 	else {
-		w->failed++;
+		__atomic_add_fetch(&w->failed, 1, __ATOMIC_RELAXED);
 		ut_warn("job %s (%s) over %s: %s failure: %s", e->id, job->key, *job->channel ? job->channel : "-",
 			res == SEND_TEMP ? "temporary" : "permanent", err);
 	}
@@ -204,10 +205,14 @@ static int wait_signal(worker_t *w, int fd, int ms)
 static int run(worker_t *w)
 {
 	const char *streams[] = {NOTIFY_JOBS};
-	if (ut_bus_subscribe(w->bus, NOTIFY_WORKERS, w->name, streams, 1) != 0)
+	if (notify_alive_start(&w->beat, w->sock, w->cfg.redis_host, w->cfg.redis_port, w->cfg.redis_prefix, w->name,
+			       &w->sent, &w->failed) != 0 ||
+	    ut_bus_subscribe(w->bus, NOTIFY_WORKERS, w->name, streams, 1) != 0) {
+		notify_alive_stop(&w->beat);
 		return 1;
+	}
 	ut_bus_batch_t batch = {0};
-	int64_t next_claim = 0;
+	int64_t next_claim = 0, next_take = 0;
 	int claim_every = w->cfg.notify_claim_idle_ms / 2 > 50 ? w->cfg.notify_claim_idle_ms / 2 : 50;
 	ut_info("worker %s taking jobs from %s", w->name, w->jobs);
 	while (!w->stop) {
@@ -221,6 +226,13 @@ static int run(worker_t *w)
 				ut_info("took over %d job(s) left by a stopped worker", batch.n);
 			handle_batch(w, &batch);
 			next_claim = ut_clock_mono_ms() + claim_every;
+		}
+		if (ut_clock_mono_ms() >= next_take) {
+			/* jobs of a worker that died: its heartbeat stopped */
+			if (ut_bus_take_over(w->bus, w->alive, 16, &batch) > 0)
+				ut_info("took over %d job(s) of a worker that stopped beating", batch.n);
+			handle_batch(w, &batch);
+			next_take = ut_clock_mono_ms() + NOTIFY_ALIVE_TTL_MS / 4;
 		}
 		/* few jobs per read: a slow send then holds up little, and workers share the load */
 		if (ut_bus_read_start(w->bus, 4, 500) != 0) {
@@ -236,6 +248,7 @@ static int run(worker_t *w)
 			ut_bus_batch_clear(&batch);
 	}
 	ut_bus_batch_free(&batch);
+	notify_alive_stop(&w->beat);
 	ut_info("stopped: %ld sent, %ld failed", w->sent, w->failed);
 	return 0;
 }
@@ -283,23 +296,25 @@ int notify_worker_main(int argc, char **argv)
 		snprintf(w.name, sizeof w.name, "%s", name);
 	else
 		snprintf(w.name, sizeof w.name, "worker-%s-%d", host, (int)getpid());
-	char *run_dir = ut_config_run_dir(&w.cfg), *sock = NULL;
+	char *run_dir = ut_config_run_dir(&w.cfg);
 	if (*w.cfg.notify_spool_dir && asprintf(&w.spool_dir, "%s%s%s", w.cfg.notify_spool_dir[0] == '/' ? "" : run_dir,
 						w.cfg.notify_spool_dir[0] == '/' ? "" : "/", w.cfg.notify_spool_dir) < 0)
 		w.spool_dir = NULL;
-	if (*w.cfg.redis_socket && asprintf(&sock, "%s%s%s", w.cfg.redis_socket[0] == '/' ? "" : run_dir,
+	if (*w.cfg.redis_socket && asprintf(&w.sock, "%s%s%s", w.cfg.redis_socket[0] == '/' ? "" : run_dir,
 					    w.cfg.redis_socket[0] == '/' ? "" : "/", w.cfg.redis_socket) < 0)
-		sock = NULL;
+		w.sock = NULL;
 	free(run_dir);
-	w.bus = ut_bus_new(sock, w.cfg.redis_host, w.cfg.redis_port, w.cfg.redis_prefix);
-	free(sock);
+	w.bus = ut_bus_new(w.sock, w.cfg.redis_host, w.cfg.redis_port, w.cfg.redis_prefix);
 	if (!w.bus) {
+		free(w.sock);
 		ut_config_free(&w.cfg);
 		return 1;
 	}
 	snprintf(w.jobs, sizeof w.jobs, "%s", ut_bus_key(w.bus, NOTIFY_JOBS));
 	snprintf(w.results, sizeof w.results, "%s", ut_bus_key(w.bus, NOTIFY_RESULTS));
 	snprintf(w.state, sizeof w.state, "%snotify:state", w.cfg.redis_prefix);
+	char workers[256];
+	notify_alive_keys(w.cfg.redis_prefix, w.alive, sizeof w.alive, workers, sizeof workers);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -312,6 +327,7 @@ int notify_worker_main(int argc, char **argv)
 	curl_global_cleanup();
 	ut_bus_destroy(&w.bus);
 	free(w.spool_dir);
+	free(w.sock);
 	close(w.sigfd);
 	ut_config_free(&w.cfg);
 	return rc;

@@ -168,18 +168,9 @@ static const char *cell(const ut_col_t *col, const ProtobufCMessage *m, size_t i
 		snprintf(buf, len, "%" PRId64 "/%" PRId64, int_of(m, col->field), int_of(m, col->field2));
 		return buf;
 	case UT_COL_DURATION: {
-		long long v = (long long)int_of(m, col->field);
 		if (!owner(m, &(const char *){col->field}))
 			return "-";
-		if (v >= 86400)
-			snprintf(buf, len, "%lldd%02lldh", v / 86400, v % 86400 / 3600);
-		else if (v >= 3600)
-			snprintf(buf, len, "%lldh%02lldm", v / 3600, v % 3600 / 60);
-		else if (v >= 60)
-			snprintf(buf, len, "%lldm%02llds", v / 60, v % 60);
-		else
-			snprintf(buf, len, "%llds", v);
-		return buf;
+		return ut_clock_format_duration(int_of(m, col->field), buf, len);
 	}
 	case UT_COL_BRIEF: {
 		const char *v = text_of(m, col->field, buf, len);

@@ -91,6 +91,12 @@ try {
       `${locale}: this week's classes are listed`, week);
     const kids = await page.locator("#dash-children-list li").evaluateAll((es) => es.map((e) => e.dataset.node));
     say(same(kids, expected.stale), `${locale}: the stale children are named`, kids.join(","));
+    // the node runs no delivery worker and has neither SMTP nor a webhook: both are said
+    const workers = await page.locator("#dash-workers").innerText();
+    say(/0 \/ 0$/.test(workers), `${locale}: no delivery worker up, and none listed`, workers);
+    say(await page.locator("#dash-daemons-down li.warn").count() === 2,
+      `${locale}: the dashboard warns of no worker and of the spool as the only channel`,
+      await page.locator("#dash-daemons-down").innerText());
     const eng = locale === "en" ? [] : await english(page, await page.locator("body").innerText());
     say(eng.length === 0, `${locale}: no English word on the dashboard`, eng.join(", "));
     await page.screenshot({ path: `${outdir}/dashboard-${locale}.png`, fullPage: true });

@@ -67,6 +67,11 @@ int ut_bus_read_take(ut_bus_t *b, ut_bus_batch_t *out);
 int ut_bus_ack(ut_bus_t *b, const ut_bus_batch_t *batch);
 /* Take over entries idle longer than idle_ms from dead consumers (XAUTOCLAIM). Adds to out. */
 int ut_bus_reclaim(ut_bus_t *b, int idle_ms, int count, ut_bus_batch_t *out);
+/* Take over the entries of consumers that are not alive: a live consumer keeps the key
+ * alive_prefix + its name (with a short time to live); the pending entries of one whose key is
+ * gone are claimed at once, however briefly idle, and one with none left leaves the group. At
+ * most count; adds to out; the number taken or UT_E*. */
+int ut_bus_take_over(ut_bus_t *b, const char *alive_prefix, int count, ut_bus_batch_t *out);
 void ut_bus_batch_clear(ut_bus_batch_t *batch);
 void ut_bus_batch_free(ut_bus_batch_t *batch);
 

@@ -22,5 +22,7 @@ int ut_clock_parse_date_time(const char *date, const char *hm, int64_t *out);
 #define UT_CLOCK_MAX_S 253402300799LL
 /* Format Unix seconds as local "YYYY-MM-DD HH:MM". */
 char *ut_clock_format_local(int64_t t, char *buf, size_t len);
+/* Format a duration in seconds as "3d04h", "2h05m", "4m10s" or "9s". */
+char *ut_clock_format_duration(int64_t s, char *buf, size_t len);
 
 #endif

@@ -54,6 +54,9 @@ typedef struct ut_service_def {
 	int nevents;
 	int (*init)(ut_service_t *svc);   /* after the store is open; may set the app pointer */
 	void (*fini)(ut_service_t *svc);
+	/* The daemon's own part of its status (allocated from a); 0 or UT_E*, then the status is
+	 * answered without it. */
+	int (*status)(ut_service_t *svc, ut_arena_t *a, Ut__StatusReply *r);
 } ut_service_def_t;
 
 /* Parse the command line (--config FILE, --help, --version, --check-config), run until SIGTERM

@@ -116,18 +116,33 @@ async function children() {
   }));
 }
 
-// The node's daemons, from `node status` (asked of each at once). Delivery workers (ut-notifyd
-// --worker) are separate processes that node status does not list: #dash-workers waits for a row
-// that counts them, and stays hidden until then.
+// The node's daemons, from `node status` (asked of each at once), and under them ut-notifyd's
+// delivery workers (up while their heartbeat is fresh) with what an operator must hear: no
+// worker running, no channel beyond the spool.
 async function daemons() {
   const s = await call("node", "status", {});
   const up = (s.daemons || []).filter((d) => d.state === "up").length;
   $("dash-daemons-said").textContent = `${t("Daemons up")}: ${up} / ${(s.daemons || []).length}`;
-  $("dash-daemons-down").replaceChildren(...(s.daemons || []).filter((d) => d.state !== "up").map((d) => {
+  const item = (text, cls) => {
     const li = document.createElement("li");
-    li.textContent = `${d.daemon}: ${tw(d.state)}`;
+    li.textContent = text;
+    if (cls) li.className = cls;
     return li;
-  }));
+  };
+  const down = (s.daemons || []).filter((d) => d.state !== "up").map((d) => item(`${d.daemon}: ${tw(d.state)}`));
+  const notifyd = (s.daemons || []).find((d) => d.daemon === "ut-notifyd" && d.status);
+  const delivery = notifyd && notifyd.status.delivery;
+  const workers = $("dash-workers");
+  workers.hidden = !delivery;
+  if (delivery) {
+    const all = delivery.workers || [];
+    const live = all.filter((w) => w.state === "up").length;
+    workers.textContent = `${t("Delivery workers up")}: ${live} / ${all.length}`;
+    if (!live) down.push(item(t("No delivery worker is running: notices wait in the queue."), "warn"));
+    if (!(delivery.channels || []).some((c) => c !== "spool"))
+      down.push(item(t("No email or webhook channel is configured: notices go to the spool directory only."), "warn"));
+  }
+  $("dash-daemons-down").replaceChildren(...down);
 }
 
 // Each part on its own: one that fails says so in its place, the others still show.
